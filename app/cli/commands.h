@@ -1,0 +1,18 @@
+#pragma once
+// Each add*Commands registers a group of subcommands on the app. A subcommand's callback stores
+// the work to do in `action`; main runs it and maps exceptions to exit codes.
+#include "cli_context.h"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace espalier::cli {
+
+using Action = std::function<int()>;
+
+void addFeaturesCommands(CLI::App& app, const CliContext& context, Action& action);
+void addCorpusCommands(CLI::App& app, const CliContext& context, Action& action);
+void addProjectCommands(CLI::App& app, const CliContext& context, Action& action);
+
+} // namespace espalier::cli

@@ -1,0 +1,65 @@
+// espalier-cli project ...: create (optionally the demo project) and describe project folders.
+#include "commands.h"
+
+#include "project/demo_project.h"
+#include "project/project.h"
+
+namespace espalier::cli {
+
+void addProjectCommands(CLI::App& app, const CliContext& context, Action& action)
+{
+    CLI::App* project = app.add_subcommand("project", "Project folders: create, describe");
+    project->require_subcommand(1);
+
+    struct Args {
+        std::string dir, name = "Untitled";
+        bool demo = false;
+        project::DemoProjectOptions demoOptions;
+    };
+    auto args = std::make_shared<Args>();
+
+    CLI::App* create = project->add_subcommand("create", "Create a project folder (--demo: with the synthesised demo corpus)");
+    create->add_option("dir", args->dir, "Project folder")->required();
+    create->add_option("--name", args->name, "Project name")->capture_default_str();
+    create->add_flag("--demo", args->demo, "Create the demo project and synthesise its corpus");
+    create->add_option("--utterances", args->demoOptions.utterances, "Demo corpus size")->capture_default_str();
+    create->add_option("--seed", args->demoOptions.seed, "Demo corpus seed")->capture_default_str();
+    create->callback([&context, &action, args] {
+        action = [&context, args] {
+            if (args->demo) {
+                args->demoOptions.dir = args->dir;
+                project::DemoProjectJob job(args->demoOptions);
+                return context.runJob(job);
+            }
+            const project::Project p = project::Project::create(args->dir, args->name);
+            if (context.json)
+                context.printJson({{"dir", p.dir()}, {"name", p.config().name}});
+            else
+                std::printf("created project '%s' at %s\n", p.config().name.c_str(), p.dir().c_str());
+            return kExitOk;
+        };
+    });
+
+    CLI::App* info = project->add_subcommand("info", "Describe a project: name, corpora");
+    info->add_option("dir", args->dir, "Project folder")->required();
+    info->callback([&context, &action, args] {
+        action = [&context, args] {
+            const project::Project p = project::Project::open(args->dir);
+            if (context.json) {
+                nlohmann::json corpora = nlohmann::json::array();
+                for (const auto& c : p.config().corpora)
+                    corpora.push_back({{"name", c.name}, {"path", p.absoluteCorpusPath(c)}, {"format", c.format}});
+                context.printJson({{"dir", p.dir()}, {"name", p.config().name},
+                                   {"sample_rate", p.config().sampleRate}, {"corpora", corpora}});
+                return kExitOk;
+            }
+            std::printf("project  %s\nfolder   %s\nrate     %d Hz\n", p.config().name.c_str(), p.dir().c_str(),
+                        p.config().sampleRate);
+            for (const auto& c : p.config().corpora)
+                std::printf("corpus   %s  %s (%s)\n", c.name.c_str(), p.absoluteCorpusPath(c).c_str(), c.format.c_str());
+            return kExitOk;
+        };
+    });
+}
+
+} // namespace espalier::cli

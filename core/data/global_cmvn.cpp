@@ -1,0 +1,40 @@
+#include "data/global_cmvn.h"
+
+#include "audio/audio_file.h"
+#include "data/manifest.h"
+#include "io/atomic_file.h"
+
+namespace espalier::data {
+
+audio::CmvnStats computeGlobalCmvn(const std::string& manifestPath, const runtime::FbankOptions& options,
+                                   project::JobContext& context)
+{
+    const UtteranceList utterances = loadManifest(manifestPath);
+    runtime::Fbank fbank(options);
+    audio::CmvnStats stats;
+    context.beginStage("features", 0, 1, static_cast<long long>(utterances.size()));
+    long long done = 0;
+    for (const Utterance& utt : utterances) {
+        context.throwIfCancelled();
+        const audio::Audio wav = audio::readAudio(utt.audioPath, options.sampleRate);
+        const runtime::FeatureMatrix feats = fbank.compute(wav.samples);
+        stats.accumulate(feats.data.data(), feats.frames, feats.bins);
+        context.advance(++done);
+    }
+    context.info("accumulated " + std::to_string(stats.frames) + " frames from "
+                 + std::to_string(utterances.size()) + " utterances");
+    return stats;
+}
+
+std::vector<std::string> GlobalCmvnJob::cliCommand() const
+{
+    return {"espalier-cli", "cmvn", manifest_, "--out", out_, "--bins", std::to_string(fbank_.numMelBins)};
+}
+
+void GlobalCmvnJob::run(project::JobContext& context)
+{
+    const audio::CmvnStats stats = computeGlobalCmvn(manifest_, fbank_, context);
+    io::writeFileAtomic(out_, stats.toJson());
+}
+
+} // namespace espalier::data

@@ -1,0 +1,142 @@
+#include "io/atomic_file.h"
+
+#include "runtime/error.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace espalier::io {
+
+namespace {
+
+std::string errnoText(int err) { return std::strerror(err); }
+
+[[noreturn]] void throwIo(const std::string& what, const std::string& path, int err)
+{
+    throw IoError(what + " '" + path + "': " + errnoText(err));
+}
+
+std::string folderOf(const std::string& path)
+{
+    const auto slash = path.find_last_of('/');
+    if (slash == std::string::npos) return ".";
+    if (slash == 0) return "/";
+    return path.substr(0, slash);
+}
+
+// ".<name>.tmp-<pid>-<counter>" beside path; hidden so folder listings and globbing skip it.
+std::string tempPathFor(const std::string& path)
+{
+    static std::atomic<unsigned long long> counter{0};
+    const auto slash = path.find_last_of('/');
+    const std::string prefix = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+    const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+    for (;;) {
+        const std::string candidate = prefix + "." + name + ".tmp-" + std::to_string(::getpid()) + "-" +
+                                      std::to_string(counter.fetch_add(1));
+        struct stat st;
+        if (::lstat(candidate.c_str(), &st) != 0) return candidate;  // a stale leftover is never reused
+    }
+}
+
+void syncFile(const std::string& tmpPath, const std::string& path)
+{
+    const int fd = ::open(tmpPath.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throwIo("cannot write", path, errno);
+    if (::fsync(fd) != 0) {
+        const int err = errno;
+        ::close(fd);
+        throwIo("cannot flush", path, err);
+    }
+    ::close(fd);
+}
+
+void syncFolder(const std::string& folder)
+{
+    // Best effort: makes the rename durable; some file systems refuse fsync on folders.
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+void writeAll(int fd, const std::string& content, const std::string& path)
+{
+    const char* p = content.data();
+    size_t left = content.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throwIo("cannot write", path, errno);
+        }
+        p += n;
+        left -= size_t(n);
+    }
+}
+
+} // namespace
+
+void writeAtomicWith(const std::string& path, const std::function<void(const std::string& tmpPath)>& write)
+{
+    if (path.empty()) throw IoError("cannot write a file with an empty path");
+    const std::string tmp = tempPathFor(path);
+    try {
+        write(tmp);
+        struct stat st;
+        if (::stat(tmp.c_str(), &st) != 0) throwIo("cannot write", path, errno);
+        struct stat old;
+        if (::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode)) ::chmod(tmp.c_str(), old.st_mode & 07777);
+        syncFile(tmp, path);
+        if (::rename(tmp.c_str(), path.c_str()) != 0) throwIo("cannot replace", path, errno);
+    } catch (...) {
+        ::unlink(tmp.c_str());
+        throw;
+    }
+    syncFolder(folderOf(path));
+}
+
+void writeFileAtomic(const std::string& path, const std::string& content)
+{
+    writeAtomicWith(path, [&](const std::string& tmp) {
+        const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0) throwIo("cannot write", path, errno);
+        try {
+            writeAll(fd, content, path);
+        } catch (...) {
+            ::close(fd);
+            throw;
+        }
+        if (::close(fd) != 0) throwIo("cannot write", path, errno);
+    });
+}
+
+std::string readFile(const std::string& path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throwIo("cannot read", path, errno);
+    std::string out;
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) out.reserve(size_t(st.st_size));
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            const int err = errno;
+            ::close(fd);
+            throwIo("cannot read", path, err);
+        }
+        if (n == 0) break;
+        out.append(buf, size_t(n));
+    }
+    ::close(fd);
+    return out;
+}
+
+} // namespace espalier::io
