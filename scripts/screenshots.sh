@@ -7,5 +7,5 @@ out=$(realpath -m "${1:-docs/screenshots}")
 demo=${ESPALIER_DEMO_DIR:-$HOME/.local/share/Espalier/Espalier/demo-project}
 mkdir -p "$out"
 xvfb-run -a -s "-screen 0 1600x1000x24" \
-  build/app/gui/espalier --demo --demo-dir "$demo" --language en --screenshots "$out"
+  ${ESPALIER_BUILD_DIR:-build}/app/gui/espalier --demo --demo-dir "$demo" --language en --screenshots "$out"
 ls -1 "$out"

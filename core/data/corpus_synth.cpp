@@ -6,6 +6,7 @@
 #include "data/manifest.h"
 #include "data/sentence_pool.h"
 #include "data/speech_synth.h"
+#include "data/synth_worker.h"
 #include "io/atomic_file.h"
 #include "runtime/error.h"
 
@@ -20,7 +21,6 @@
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -234,89 +234,6 @@ std::vector<UttPlan> planCorpus(const SynthOptions& o, const std::vector<std::st
             drawUtterance(plans[i], i, true);
     return plans;
 }
-
-// One utterance's speech (and its babble talkers') at the corpus rate, silence trimmed.
-struct Speech {
-    std::vector<float> speech;
-    std::vector<std::vector<float>> babble;
-};
-
-// A speech lane: its own espeak-ng (SpeechSynth) on its own thread, making the speech of every
-// kLanes-th utterance ahead of the writer. Each lane's sequence of calls is fixed, and each
-// SpeechSynth starts from espeak-ng's initial state, so the output does not depend on timing.
-class SpeechLane {
-public:
-    SpeechLane(std::unique_ptr<SpeechSynth> synth, const std::vector<UttPlan>& plans, size_t first, size_t step,
-               int sampleRate)
-        : synth_(std::move(synth)), plans_(plans), first_(first), step_(step), sampleRate_(sampleRate)
-    {
-        thread_ = std::thread([this] { run(); });
-    }
-    ~SpeechLane()
-    {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            stop_ = true;
-        }
-        changed_.notify_all();
-        thread_.join();
-    }
-
-    // The lane's next utterance, in order; rethrows the lane's error.
-    Speech next()
-    {
-        std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [this] { return !queue_.empty() || error_; });
-        if (queue_.empty())
-            std::rethrow_exception(error_);
-        Speech item = std::move(queue_.front());
-        queue_.pop_front();
-        changed_.notify_all();
-        return item;
-    }
-
-private:
-    static constexpr size_t kAhead = 6;
-
-    void run()
-    {
-        try {
-            for (size_t i = first_; i < plans_.size(); i += step_) {
-                {
-                    std::unique_lock<std::mutex> lock(mutex_);
-                    changed_.wait(lock, [this] { return stop_ || queue_.size() < kAhead; });
-                    if (stop_)
-                        return;
-                }
-                const UttPlan& plan = plans_[i];
-                Speech item;
-                item.speech = synth_->synthesize(plan.sentence.text, plan.voice, sampleRate_, 0.1);
-                for (const auto& talker : plan.babble)
-                    item.babble.push_back(synth_->synthesize(talker.text, talker.voice, sampleRate_, 0.0));
-                {
-                    std::lock_guard<std::mutex> lock(mutex_);
-                    queue_.push_back(std::move(item));
-                }
-                changed_.notify_all();
-            }
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(mutex_);
-            error_ = std::current_exception();
-            changed_.notify_all();
-        }
-    }
-
-    std::unique_ptr<SpeechSynth> synth_;
-    const std::vector<UttPlan>& plans_;
-    const size_t first_, step_;
-    const int sampleRate_;
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    std::deque<Speech> queue_;
-    std::exception_ptr error_;
-    bool stop_ = false;
-    std::thread thread_;
-};
 
 // Writes files on a few threads: the product's writes are flushed to disk one by one (fsync),
 // which takes milliseconds each, and concurrent flushes share the file system's journal commits.
@@ -551,71 +468,86 @@ std::string describeJson(const SynthOptions& o, const std::string& version, int 
     return doc.dump(2) + "\n";
 }
 
+// What the workers speak for each utterance: its sentence, then its babble talkers.
+std::vector<std::vector<SpeechRequest>> speechRequests(const std::vector<UttPlan>& plans)
+{
+    std::vector<std::vector<SpeechRequest>> items(plans.size());
+    for (size_t i = 0; i < plans.size(); ++i) {
+        items[i].push_back({plans[i].sentence.text, plans[i].voice});
+        for (const auto& talker : plans[i].babble)
+            items[i].push_back({talker.text, talker.voice});
+    }
+    return items;
+}
+
 void buildCorpus(const SynthOptions& o, const fs::path& partial, project::JobContext& context)
 {
-    // A fixed number of lanes (not one per core), so that the corpus is the same on every machine.
-    constexpr size_t kLanes = 2;
-    std::vector<std::unique_ptr<SpeechSynth>> synths;
-    for (size_t lane = 0; lane < kLanes; ++lane)
-        synths.push_back(std::make_unique<SpeechSynth>());
-    const SpeechSynth& synth = *synths.front();
-    if (!std::all_of(synths.begin(), synths.end(), [](const auto& s) { return s->isolated(); }))
-        context.warning("espeak-ng could not be loaded privately: this corpus is not guaranteed to be "
+    // espeak-ng runs in forked worker processes that each start it afresh (data/synth_worker.h); a
+    // process that has used espeak-ng itself hands its state down to them.
+    if (SpeechSynth::engineStarted())
+        context.warning("espeak-ng has already been used in this process: this corpus is not guaranteed to be "
                         "reproducible from its seed");
+    const CancelCheck cancelled = [&context] { context.throwIfCancelled(); };
+    const EspeakInfo espeak = probeEspeak({kMandarin, kCantonese}, cancelled);
     std::vector<std::string> variants;
     for (const auto& name : preferredVariants())
-        if (synth.hasVariant(name))
+        if (std::binary_search(espeak.variants.begin(), espeak.variants.end(), name))
             variants.push_back(name);
-    for (const char* language : {kMandarin, kCantonese}) {
-        VoiceSettings probe;
-        probe.language = language;
-        synth.checkVoice(probe);
-    }
     if (variants.empty())
         context.warning("none of espeak-ng's voice variants is installed: every utterance uses the plain voice");
 
     const std::vector<UttPlan> plans = planCorpus(o, variants);
-    const std::string version = synth.version();
-    const int nativeRate = synth.nativeRate();
-    context.info("Synthesising " + std::to_string(plans.size()) + " utterances with espeak-ng " + version + " (" +
-                 std::to_string(variants.size()) + " voice variants) into " + partial.string());
+    context.info("Synthesising " + std::to_string(plans.size()) + " utterances with espeak-ng " + espeak.version +
+                 " (" + std::to_string(variants.size()) + " voice variants) into " + partial.string());
 
     const fs::path wavDir = partial / "wav";
     makeDirs(wavDir);
     const int stages = 2;
+    context.setStageWeights({0.98, 0.02});  // writing the manifests takes a fraction of a second
     context.beginStage("Synthesising speech", 0, stages, (long long)plans.size());
-    std::vector<UtteranceList> splits(synthSplitNames().size());
-    std::vector<double> durations(plans.size(), 0.0);
+    std::vector<Utterance> made(plans.size());
     {
         BackgroundWriter writer(3);
-        std::vector<std::unique_ptr<SpeechLane>> lanes;
-        for (size_t lane = 0; lane < kLanes; ++lane)
-            lanes.push_back(std::make_unique<SpeechLane>(std::move(synths[lane]), plans, lane, kLanes, o.sampleRate));
-        for (size_t i = 0; i < plans.size(); ++i) {
-            context.throwIfCancelled();
-            Speech made = lanes[i % kLanes]->next();
-            const UttPlan& plan = plans[i];
-            std::vector<float> speech = std::move(made.speech);
-            if (plan.kind == UttKind::Noisy)
-                speech = makeNoisy(speech, plan, made.babble);
-            audio::normalizePeak(speech, kPeak);
-            const std::string file = plan.key + ".wav";
-            const double duration = double(speech.size()) / o.sampleRate;
-            writer.submit([path = (wavDir / file).string(), rate = o.sampleRate, samples = std::move(speech)] {
-                audio::writeWav(path, audio::Audio{rate, samples});
-            });
+        long long done = 0;
+        // A fixed number of lanes (not one per core), so that the corpus is the same on every machine.
+        constexpr int kLanes = 2;
+        synthesizeInWorkers(
+            speechRequests(plans), kLanes,
+            [&](size_t i, std::vector<std::vector<float>>&& native) {
+                const UttPlan& plan = plans[i];
+                std::vector<float> speech =
+                    finishSpeech(native[0], espeak.nativeRate, o.sampleRate, 0.1, plan.sentence.text, plan.voice);
+                if (plan.kind == UttKind::Noisy) {
+                    std::vector<std::vector<float>> talkers;
+                    for (size_t t = 0; t < plan.babble.size(); ++t)
+                        talkers.push_back(finishSpeech(native[t + 1], espeak.nativeRate, o.sampleRate, 0.0,
+                                                       plan.babble[t].text, plan.babble[t].voice));
+                    speech = makeNoisy(speech, plan, talkers);
+                }
+                audio::normalizePeak(speech, kPeak);
+                const std::string file = plan.key + ".wav";
+                const double duration = double(speech.size()) / o.sampleRate;
+                writer.submit([path = (wavDir / file).string(), rate = o.sampleRate, samples = std::move(speech)] {
+                    audio::writeWav(path, audio::Audio{rate, samples});
+                });
 
-            Utterance u;
-            u.key = plan.key;
-            u.audioPath = "../wav/" + file;  // relative to the split folder, so the corpus can move
-            u.text = plan.sentence.text;
-            u.duration = duration;
-            u.speaker = plan.voice.name();
-            durations[i] = u.duration;
-            splits[size_t(plan.split)].push_back(std::move(u));
-            context.advance((long long)i + 1);
-        }
+                Utterance& u = made[i];
+                u.key = plan.key;
+                u.audioPath = "../wav/" + file;  // relative to the split folder, so the corpus can move
+                u.text = plan.sentence.text;
+                u.duration = duration;
+                u.speaker = plan.voice.name();
+                context.advance(++done);
+            },
+            cancelled);
         writer.finish();
+    }
+
+    std::vector<UtteranceList> splits(synthSplitNames().size());
+    std::vector<double> durations(plans.size(), 0.0);
+    for (size_t i = 0; i < plans.size(); ++i) {
+        durations[i] = made[i].duration;
+        splits[size_t(plans[i].split)].push_back(std::move(made[i]));
     }
 
     context.throwIfCancelled();
@@ -628,7 +560,7 @@ void buildCorpus(const SynthOptions& o, const fs::path& partial, project::JobCon
         context.advance((long long)s + 1);
     }
     io::writeFileAtomic((partial / "synth.json").string(),
-                        describeJson(o, version, nativeRate, variants, plans, durations));
+                        describeJson(o, espeak.version, espeak.nativeRate, variants, plans, durations));
 }
 
 std::string number(double value)

@@ -5,6 +5,8 @@
 
 #include <espeak-ng/speak_lib.h>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -13,49 +15,37 @@
 #include <mutex>
 #include <sstream>
 
-#if defined(__GLIBC__)
-#include <dlfcn.h>
-#include <link.h>
-#include <unistd.h>  // environ
-#define ESPALIER_HAVE_DLMOPEN 1
-#endif
-
 namespace espalier::data {
 
 namespace fs = std::filesystem;
 
 namespace {
 
-// The entry points we use, from either the process-wide library or a private copy.
-struct EspeakApi {
-    decltype(&espeak_Initialize) initialize = nullptr;
-    decltype(&espeak_SetSynthCallback) setSynthCallback = nullptr;
-    decltype(&espeak_SetVoiceByName) setVoiceByName = nullptr;
-    decltype(&espeak_SetParameter) setParameter = nullptr;
-    decltype(&espeak_Synth) synth = nullptr;
-    decltype(&espeak_Info) info = nullptr;
-    decltype(&espeak_Terminate) terminate = nullptr;
-    void (*seedRandom)(unsigned) = nullptr;  // the libc espeak-ng draws its breath noise from
-    // Sets up the calling thread for a private copy's libc, whose per-thread character tables
-    // are only made for threads it started itself (null for the process-wide library).
-    void (*prepareThread)() = nullptr;
-    // The copy's libc keeps its own pointer to the environment, which goes stale when the process
-    // changes its environment (setenv reallocates it): pointed at the process's before each call.
-    char*** environment = nullptr;
+// The process's espeak-ng: started once, used under one mutex.
+struct Engine {
+    std::mutex mutex;
+    bool started = false;
+    int rate = 0;
+    std::string dataPath;
+    std::string version;
+    std::map<std::string, bool> languageKnown;
 };
 
-EspeakApi linkedApi()
+Engine& engine()
 {
-    EspeakApi api;
-    api.initialize = &espeak_Initialize;
-    api.setSynthCallback = &espeak_SetSynthCallback;
-    api.setVoiceByName = &espeak_SetVoiceByName;
-    api.setParameter = &espeak_SetParameter;
-    api.synth = &espeak_Synth;
-    api.info = &espeak_Info;
-    api.terminate = &espeak_Terminate;
-    api.seedRandom = &std::srand;
-    return api;
+    static Engine instance;
+    return instance;
+}
+
+// A fork() waits until no thread is inside espeak-ng, so that a child never inherits its globals
+// half-updated nor the mutex held by a thread that does not exist in the child.
+void holdEngineAcrossFork()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        pthread_atfork([] { engine().mutex.lock(); }, [] { engine().mutex.unlock(); },
+                       [] { engine().mutex.unlock(); });
+    });
 }
 
 // Collects the samples of one espeak_Synth call into the vector passed as user data.
@@ -69,118 +59,7 @@ int collectSamples(short* wav, int count, espeak_EVENT* events)
     return 0;  // continue
 }
 
-// The process-wide library: initialised once, used under one mutex.
-struct SharedLibrary {
-    std::mutex mutex;
-    bool initialised = false;
-    int rate = 0;
-    std::string dataPath;
-    std::string version;
-};
-
-SharedLibrary& sharedLibrary()
-{
-    static SharedLibrary library;
-    return library;
-}
-
-#ifdef ESPALIER_HAVE_DLMOPEN
-
-// Dynamic-linker namespaces that hold espeak-ng's dependencies (a libc among them). glibc can make
-// only a few namespaces (each libc takes static TLS that is never given back), so they are kept for
-// the life of the process and reused; espeak-ng itself is loaded fresh into one for every instance
-// and unloaded after, which resets all of its global state.
-class NamespacePool {
-public:
-    static NamespacePool& instance()
-    {
-        static NamespacePool pool;
-        return pool;
-    }
-
-    // A fresh espeak-ng in a free namespace; false when none can be had.
-    bool load(const std::string& libraryPath, Lmid_t& namespaceId, void*& handle)
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        while (!free_.empty()) {
-            Lmid_t id = free_.back();
-            free_.pop_back();
-            handle = dlmopen(id, libraryPath.c_str(), RTLD_NOW | RTLD_LOCAL);
-            if (handle) {
-                namespaceId = id;
-                return true;
-            }
-        }
-        if (created_ >= kMaxNamespaces)
-            return false;
-        handle = dlmopen(LM_ID_NEWLM, libraryPath.c_str(), RTLD_NOW | RTLD_LOCAL);
-        if (!handle)
-            return false;
-        ++created_;
-        if (dlinfo(handle, RTLD_DI_LMID, &namespaceId) != 0) {
-            dlclose(handle);
-            return false;
-        }
-        pinDependencies(namespaceId, handle);
-        return true;
-    }
-
-    // Unloads espeak-ng and gives the namespace back, unless the library would not unload (its
-    // state would then leak into the next instance).
-    void unload(const std::string& libraryPath, Lmid_t namespaceId, void* handle)
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        dlclose(handle);
-        if (void* still = dlmopen(namespaceId, libraryPath.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD)) {
-            dlclose(still);
-            return;
-        }
-        free_.push_back(namespaceId);
-    }
-
-private:
-    static constexpr int kMaxNamespaces = 4;
-
-    // Takes a reference on every library of the namespace except espeak-ng, so that unloading
-    // espeak-ng leaves its dependencies (and their TLS) in place for the next load.
-    static void pinDependencies(Lmid_t namespaceId, void* espeakHandle)
-    {
-        link_map* own = nullptr;
-        if (dlinfo(espeakHandle, RTLD_DI_LINKMAP, &own) != 0 || !own)
-            return;
-        link_map* entry = own;
-        while (entry->l_prev)
-            entry = entry->l_prev;
-        for (; entry; entry = entry->l_next) {
-            if (entry == own || !entry->l_name || !*entry->l_name)
-                continue;
-            dlmopen(namespaceId, entry->l_name, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);  // kept for good
-        }
-    }
-
-    std::mutex mutex_;
-    std::vector<Lmid_t> free_;
-    int created_ = 0;
-};
-
-std::string linkedLibraryPath()
-{
-    Dl_info info{};
-    if (dladdr(reinterpret_cast<void*>(&espeak_Initialize), &info) && info.dli_fname && *info.dli_fname)
-        return info.dli_fname;
-    return "libespeak-ng.so.1";
-}
-
-template <class F>
-bool resolve(void* handle, const char* name, F& target)
-{
-    target = reinterpret_cast<F>(dlsym(handle, name));
-    return target != nullptr;
-}
-
-#endif
-
-// espeak-ng's own fallback path when the one given does not exist, so we check first.
+// espeak-ng falls back to its own path when the one given does not exist, so we check first.
 std::string resolveDataPath(const std::string& dataPath)
 {
     if (dataPath.empty())
@@ -196,6 +75,34 @@ std::string resolveDataPath(const std::string& dataPath)
     return path.string();
 }
 
+bool sameFolder(const std::string& a, const std::string& b)
+{
+    std::error_code ec;
+    const fs::path ca = fs::weakly_canonical(a, ec);
+    const fs::path cb = fs::weakly_canonical(b, ec);
+    return ca.lexically_normal() == cb.lexically_normal();
+}
+
+// Starts espeak-ng; the engine's mutex is held.
+void start(Engine& e, const std::string& path, const std::string& requested)
+{
+    holdEngineAcrossFork();
+    e.rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, path.empty() ? nullptr : path.c_str(),
+                               espeakINITIALIZE_DONT_EXIT);
+    espeak_SetSynthCallback(&collectSamples);
+    const char* home = nullptr;
+    const char* version = espeak_Info(&home);
+    e.version = version ? version : "";
+    e.dataPath = home ? home : "";
+    std::error_code ec;
+    if (e.rate <= 0 || e.dataPath.empty() || !fs::is_regular_file(fs::path(e.dataPath) / "phontab", ec))
+        throw IoError("espeak-ng could not load its data" +
+                      (requested.empty() ? std::string() : " from '" + requested + "'") +
+                      (e.dataPath.empty() ? std::string() : " (looked in '" + e.dataPath + "')") +
+                      ": install espeak-ng-data or set ESPEAK_DATA_PATH");
+    e.started = true;
+}
+
 std::string quoted(const std::string& text)
 {
     return "\"" + text + "\"";
@@ -209,153 +116,38 @@ std::string VoiceSettings::name() const
 }
 
 struct SpeechSynth::Impl {
-    EspeakApi api;
-    bool isolated = false;
     int rate = 0;
     std::string dataPath;
     std::string version;
-    std::mutex ownMutex;
-    std::map<std::string, bool> languageKnown;
-#ifdef ESPALIER_HAVE_DLMOPEN
-    std::string libraryPath;
-    Lmid_t namespaceId = 0;
-    void* handle = nullptr;
-#endif
-
-    // Serialises calls into the library and readies the calling thread for it.
-    std::unique_lock<std::mutex> lock()
-    {
-        std::unique_lock<std::mutex> guard(isolated ? ownMutex : sharedLibrary().mutex);
-        prepare();
-        return guard;
-    }
-
-    void prepare()
-    {
-        if (api.environment)
-            *api.environment = environ;
-        if (api.prepareThread)
-            api.prepareThread();
-    }
-
-    void readInfo()
-    {
-        const char* path = nullptr;
-        const char* v = api.info(&path);
-        version = v ? v : "";
-        dataPath = path ? path : "";
-    }
-
-    void checkData(const std::string& requested)
-    {
-        std::error_code ec;
-        if (rate <= 0 || dataPath.empty() || !fs::is_regular_file(fs::path(dataPath) / "phontab", ec))
-            throw IoError("espeak-ng could not load its data" +
-                          (requested.empty() ? std::string() : " from '" + requested + "'") +
-                          (dataPath.empty() ? std::string() : " (looked in '" + dataPath + "')") +
-                          ": install espeak-ng-data or set ESPEAK_DATA_PATH");
-    }
-
-#ifdef ESPALIER_HAVE_DLMOPEN
-    bool loadPrivateCopy(const std::string& path)
-    {
-        libraryPath = linkedLibraryPath();
-        if (!NamespacePool::instance().load(libraryPath, namespaceId, handle))
-            return false;
-        EspeakApi copy;
-        bool ok = resolve(handle, "espeak_Initialize", copy.initialize) &&
-                  resolve(handle, "espeak_SetSynthCallback", copy.setSynthCallback) &&
-                  resolve(handle, "espeak_SetVoiceByName", copy.setVoiceByName) &&
-                  resolve(handle, "espeak_SetParameter", copy.setParameter) &&
-                  resolve(handle, "espeak_Synth", copy.synth) &&
-                  resolve(handle, "espeak_Info", copy.info) &&
-                  resolve(handle, "espeak_Terminate", copy.terminate);
-        if (ok) {
-            // The copy draws breath noise from its namespace's libc; seed that one.
-            if (void* libc = dlmopen(namespaceId, "libc.so.6", RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD)) {
-                resolve(libc, "srand", copy.seedRandom);
-                resolve(libc, "__ctype_init", copy.prepareThread);
-                resolve(libc, "__environ", copy.environment);
-                dlclose(libc);
-            }
-        }
-        if (!ok || !copy.seedRandom || !copy.prepareThread || !copy.environment) {
-            NamespacePool::instance().unload(libraryPath, namespaceId, handle);
-            handle = nullptr;
-            return false;
-        }
-        api = copy;
-        isolated = true;
-        prepare();
-        rate = api.initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, path.empty() ? nullptr : path.c_str(),
-                              espeakINITIALIZE_DONT_EXIT);
-        api.setSynthCallback(&collectSamples);
-        readInfo();
-        return true;
-    }
-#endif
-
-    void useSharedLibrary(const std::string& path)
-    {
-        api = linkedApi();
-        isolated = false;
-        SharedLibrary& shared = sharedLibrary();
-        std::lock_guard<std::mutex> guard(shared.mutex);
-        if (!shared.initialised) {
-            shared.rate = api.initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, path.empty() ? nullptr : path.c_str(),
-                                         espeakINITIALIZE_DONT_EXIT);
-            api.setSynthCallback(&collectSamples);
-            shared.initialised = true;
-            readInfo();
-            shared.dataPath = dataPath;
-            shared.version = version;
-        }
-        rate = shared.rate;
-        dataPath = shared.dataPath;
-        version = shared.version;
-    }
-
-    void release()
-    {
-#ifdef ESPALIER_HAVE_DLMOPEN
-        if (isolated && handle) {
-            prepare();
-            api.terminate();
-            NamespacePool::instance().unload(libraryPath, namespaceId, handle);
-            handle = nullptr;
-        }
-#endif
-    }
 };
 
 SpeechSynth::SpeechSynth(const std::string& dataPath) : impl_(std::make_unique<Impl>())
 {
     const std::string path = resolveDataPath(dataPath);
-    bool loaded = false;
-#ifdef ESPALIER_HAVE_DLMOPEN
-    const char* forceShared = std::getenv("ESPALIER_ESPEAK_SHARED");
-    if (!forceShared || !*forceShared || std::string(forceShared) == "0")
-        loaded = impl_->loadPrivateCopy(path);
-#endif
-    if (!loaded)
-        impl_->useSharedLibrary(path);
-    try {
-        impl_->checkData(dataPath);
-    } catch (...) {
-        impl_->release();
-        throw;
-    }
+    Engine& e = engine();
+    std::lock_guard<std::mutex> lock(e.mutex);
+    if (!e.started)
+        start(e, path, dataPath);
+    else if (!path.empty() && !sameFolder(path, e.dataPath))
+        throw IoError("espeak-ng already runs in this process with data from '" + e.dataPath +
+                      "'; it cannot load '" + dataPath + "' as well");
+    impl_->rate = e.rate;
+    impl_->dataPath = e.dataPath;
+    impl_->version = e.version;
 }
 
-SpeechSynth::~SpeechSynth()
+SpeechSynth::~SpeechSynth() = default;
+
+bool SpeechSynth::engineStarted()
 {
-    impl_->release();
+    Engine& e = engine();
+    std::lock_guard<std::mutex> lock(e.mutex);
+    return e.started;
 }
 
 int SpeechSynth::nativeRate() const { return impl_->rate; }
 const std::string& SpeechSynth::dataPath() const { return impl_->dataPath; }
 const std::string& SpeechSynth::version() const { return impl_->version; }
-bool SpeechSynth::isolated() const { return impl_->isolated; }
 
 std::vector<std::string> SpeechSynth::variants() const
 {
@@ -382,16 +174,17 @@ bool SpeechSynth::hasLanguage(const std::string& language) const
 {
     if (language.empty() || language.find_first_of("+/ ") != std::string::npos)
         return false;
-    auto lock = impl_->lock();
-    auto found = impl_->languageKnown.find(language);
-    if (found != impl_->languageKnown.end())
+    Engine& e = engine();
+    std::lock_guard<std::mutex> lock(e.mutex);
+    auto found = e.languageKnown.find(language);
+    if (found != e.languageKnown.end())
         return found->second;
     // espeak-ng accepts a language whose dictionary is missing and then reads nothing, so look
     // for the dictionary as well.
     std::error_code ec;
-    bool known = impl_->api.setVoiceByName(language.c_str()) == EE_OK &&
-                 fs::is_regular_file(fs::path(impl_->dataPath) / (language + "_dict"), ec);
-    impl_->languageKnown[language] = known;
+    const bool known = espeak_SetVoiceByName(language.c_str()) == EE_OK &&
+                       fs::is_regular_file(fs::path(impl_->dataPath) / (language + "_dict"), ec);
+    e.languageKnown[language] = known;
     return known;
 }
 
@@ -428,23 +221,22 @@ std::vector<float> SpeechSynth::synthesizeNative(const std::string& text, const 
     checkVoice(voice);
     std::vector<short> raw;
     {
-        auto lock = impl_->lock();
-        const EspeakApi& api = impl_->api;
+        std::lock_guard<std::mutex> lock(engine().mutex);
         const std::string name = voice.name();
-        if (api.setVoiceByName(name.c_str()) != EE_OK)
+        if (espeak_SetVoiceByName(name.c_str()) != EE_OK)
             throw InputError("espeak-ng could not select voice '" + name + "'");
-        api.setParameter(espeakRATE, voice.rate, 0);
-        api.setParameter(espeakVOLUME, 100, 0);
-        api.setParameter(espeakPITCH, voice.pitch, 0);
-        api.setParameter(espeakRANGE, voice.pitchRange, 0);
-        api.setParameter(espeakWORDGAP, 0, 0);
-        api.seedRandom(1);
+        espeak_SetParameter(espeakRATE, voice.rate, 0);
+        espeak_SetParameter(espeakVOLUME, 100, 0);
+        espeak_SetParameter(espeakPITCH, voice.pitch, 0);
+        espeak_SetParameter(espeakRANGE, voice.pitchRange, 0);
+        espeak_SetParameter(espeakWORDGAP, 0, 0);
+        std::srand(1);
         raw.reserve(size_t(impl_->rate) * 4);
-        espeak_ERROR status = api.synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
-                                        nullptr, &raw);
+        const espeak_ERROR status = espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0,
+                                                 espeakCHARS_UTF8, nullptr, &raw);
         if (status != EE_OK)
-            throw IoError("espeak-ng failed to synthesise " + quoted(text) + " with voice " + name +
-                          " (error " + std::to_string(int(status)) + ")");
+            throw IoError("espeak-ng failed to synthesise " + quoted(text) + " with voice " + name + " (error " +
+                          std::to_string(int(status)) + ")");
     }
     std::vector<float> samples(raw.size());
     std::transform(raw.begin(), raw.end(), samples.begin(), [](short s) { return float(s) / 32768.0f; });
@@ -456,10 +248,18 @@ std::vector<float> SpeechSynth::synthesize(const std::string& text, const VoiceS
 {
     if (sampleRate <= 0)
         throw InputError("speech synthesis: sample rate must be positive, got " + std::to_string(sampleRate));
-    std::vector<float> native = synthesizeNative(text, voice);
-    std::vector<float> resampled =
-        sampleRate == impl_->rate ? std::move(native) : audio::resample(native, impl_->rate, sampleRate);
-    std::vector<float> trimmed = trimSilence(resampled, sampleRate, padSeconds);
+    return finishSpeech(synthesizeNative(text, voice), impl_->rate, sampleRate, padSeconds, text, voice);
+}
+
+std::vector<float> finishSpeech(const std::vector<float>& native, int nativeRate, int sampleRate, double padSeconds,
+                                const std::string& text, const VoiceSettings& voice)
+{
+    if (sampleRate <= 0)
+        throw InputError("speech synthesis: sample rate must be positive, got " + std::to_string(sampleRate));
+    std::vector<float> trimmed = sampleRate == nativeRate
+                                     ? trimSilence(native, sampleRate, padSeconds)
+                                     : trimSilence(audio::resample(native, nativeRate, sampleRate), sampleRate,
+                                                   padSeconds);
     if (trimmed.empty())
         throw InputError("espeak-ng produced no audible speech for " + quoted(text) + " with voice " + voice.name());
     return trimmed;

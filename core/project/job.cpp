@@ -56,6 +56,18 @@ void JobContext::beginStage(const std::string& name, int index, int count, long 
     emitProgress(0.0, true);
 }
 
+void JobContext::setStageWeights(std::vector<double> weights)
+{
+    double sum = 0;
+    for (double& w : weights) {
+        w = std::max(w, 0.0);
+        sum += w;
+    }
+    if (sum <= 0)
+        weights.clear();
+    stageWeights_ = std::move(weights);
+}
+
 void JobContext::advance(long long done)
 {
     done_ = done;
@@ -95,7 +107,17 @@ void JobContext::emitProgress(double stageFraction, bool force)
     lastEmit_ = now;
 
     stageFraction = std::clamp(stageFraction, 0.0, 1.0);
-    const double fraction = std::clamp((stageIndex_ + stageFraction) / stageCount_, 0.0, 1.0);
+    double fraction = (stageIndex_ + stageFraction) / stageCount_;
+    if (stageWeights_.size() == size_t(stageCount_)) {
+        double before = 0, sum = 0;
+        for (int i = 0; i < stageCount_; ++i) {
+            sum += stageWeights_[size_t(i)];
+            if (i < stageIndex_)
+                before += stageWeights_[size_t(i)];
+        }
+        fraction = (before + stageWeights_[size_t(stageIndex_)] * stageFraction) / sum;
+    }
+    fraction = std::clamp(fraction, 0.0, 1.0);
 
     // ETA from a smoothed rate of overall progress, so one slow item does not make it jump.
     const double dt = elapsed - lastFractionTime_;

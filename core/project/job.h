@@ -62,8 +62,11 @@ class JobContext {
 public:
     JobContext(JobObserver* observer, const CancellationToken& token);
 
-    // Starts stage `index` of `count` (equal weights); `total` units of work, 0 when unknown.
+    // Starts stage `index` of `count`; `total` units of work, 0 when unknown. Stages weigh the same
+    // in the overall fraction unless setStageWeights() said otherwise.
     void beginStage(const std::string& name, int index, int count, long long total = 0);
+    // Relative cost of each stage (e.g. {0.95, 0.05}), so the overall fraction and ETA are honest.
+    void setStageWeights(std::vector<double> weights);
     // Reports units done in the current stage; events are throttled to about 20 per second.
     void advance(long long done);
     // Reports the fraction of the current stage done, for work not counted in units.
@@ -88,6 +91,7 @@ private:
     std::string stage_;
     int stageIndex_ = 0;
     int stageCount_ = 1;
+    std::vector<double> stageWeights_;
     long long total_ = 0;
     long long done_ = 0;
     double smoothedRate_ = 0.0;  // fraction per second, exponentially smoothed for a steady ETA

@@ -50,6 +50,26 @@ private slots:
             QVERIFY(fractions[i] >= fractions[i - 1]);
     }
 
+    void stageWeightsShapeTheFraction()
+    {
+        Recorder rec;
+        CancellationToken token;
+        FunctionJob job("weighted", {"x"}, [](JobContext& c) {
+            c.setStageWeights({0.9, 0.1});
+            c.beginStage("synthesise", 0, 2, 10);
+            c.advance(10);
+            c.beginStage("write", 1, 2, 2);
+            std::this_thread::sleep_for(std::chrono::milliseconds(80));  // past the throttle interval
+            c.advance(1);
+        });
+        runJob(job, &rec, token);
+        std::vector<double> fractions;
+        for (const auto& p : rec.progress)
+            fractions.push_back(p.fraction);
+        QVERIFY(std::any_of(fractions.begin(), fractions.end(), [](double f) { return std::abs(f - 0.9) < 1e-9; }));
+        QVERIFY(std::any_of(fractions.begin(), fractions.end(), [](double f) { return std::abs(f - 0.95) < 1e-9; }));
+    }
+
     void progressIsThrottled()
     {
         Recorder rec;

@@ -1,0 +1,262 @@
+#include "main_window.h"
+
+#include "app_settings.h"
+#include "error_dialog.h"
+#include "language.h"
+#include "pages/data_page.h"
+#include "pages/placeholder_page.h"
+#include "pages/project_page.h"
+#include "project/project.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QHBoxLayout>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+
+namespace espalier::widgets {
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+{
+    setObjectName("mainWindow");
+    navigation_ = new QListWidget(this);
+    navigation_->setObjectName("navigation");
+    navigation_->setIconSize(QSize(20, 20));
+    navigation_->setSpacing(2);
+    navigation_->setFixedWidth(170);
+    navigation_->setFrameShape(QFrame::NoFrame);
+    stack_ = new QStackedWidget(this);
+    stack_->setObjectName("pages");
+
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(navigation_);
+    layout->addWidget(stack_, 1);
+    setCentralWidget(central);
+
+    projectLabel_ = new QLabel(this);
+    statusBar()->addPermanentWidget(projectLabel_);
+
+    buildPages();
+    buildMenus();
+    connect(navigation_, &QListWidget::currentRowChanged, stack_, &QStackedWidget::setCurrentIndex);
+
+    AppSettings settings;
+    resize(1280, 800);
+    restoreGeometry(settings.windowGeometry());
+    restoreState(settings.windowState());
+    refreshRecentProjects();
+    retranslate();
+    showPage(qBound(0, settings.currentPage(), int(PageCount) - 1));
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildPages()
+{
+    auto* projectPage = new ProjectPage(this);
+    connect(projectPage, &ProjectPage::openProjectRequested, this, [this](const QString& dir) {
+        if (openProject(dir))
+            showPage(DataPageId);
+    });
+    pages_.push_back(projectPage);
+    pages_.push_back(new DataPage(this));
+
+    // Pages whose tools come with later releases say what they will hold.
+    auto placeholder = [this](QStyle::StandardPixmap icon, std::function<QString()> title, std::function<QString()> text) {
+        pages_.push_back(new PlaceholderPage(style()->standardIcon(icon), std::move(title), std::move(text), this));
+    };
+    placeholder(QStyle::SP_MediaVolume, [] { return tr("Augment"); }, [] {
+        return tr("<p>The augmentation lab: build a pipeline of speed perturbation, tempo, crop, gain, noise at a "
+                  "target SNR, reverberation and SpecAugment; see and hear its effect on real utterances before "
+                  "and after, step through random draws, and save it as YAML for training.</p>");
+    });
+    placeholder(QStyle::SP_FileDialogDetailedView, [] { return tr("Schedule"); }, [] {
+        return tr("<p>The pruning schedule editor: linear, AGP cubic, exponential and custom sparsity curves over "
+                  "steps or epochs, per-layer targets with pattern rules, and SparseML / Distiller recipe "
+                  "import and export.</p>");
+    });
+    placeholder(QStyle::SP_FileDialogContentsView, [] { return tr("Sensitivity"); }, [] {
+        return tr("<p>The sensitivity lab: a layer × sparsity heatmap of CER and latency, streamed as it is "
+                  "computed, and automatic per-layer sparsity targets.</p>");
+    });
+    placeholder(QStyle::SP_MediaPlay, [] { return tr("Train"); }, [] {
+        return tr("<p>The training lab: Conformer and Transformer CTC models, mixed precision (bf16, fp16 with "
+                  "loss scaling), pruning and distillation runs with live loss, learning rate, loss scale, "
+                  "throughput and dev CER plots; pause, cancel and resume.</p>");
+    });
+    placeholder(QStyle::SP_FileDialogListView, [] { return tr("Results"); }, [] {
+        return tr("<p>Every run of the project side by side: CER per test set, model size, sparsity and latency, "
+                  "with the configuration that produced them.</p>");
+    });
+    placeholder(QStyle::SP_ComputerIcon, [] { return tr("Devices"); }, [] {
+        return tr("<p>ARM boards and phones over SSH or ADB, and an emulated aarch64 device: probe them, push the "
+                  "sparse runtime and the model, benchmark dense against sparse pinned to a core cluster, and "
+                  "compare latency distributions.</p>");
+    });
+    placeholder(QStyle::SP_FileIcon, [] { return tr("Reports"); }, [] {
+        return tr("<p>Reports for your team: the compression pipeline, its tables and plots, rendered to PDF.</p>");
+    });
+
+    for (Page* page : pages_) {
+        stack_->addWidget(page);
+        auto* item = new QListWidgetItem(page->icon(), page->title(), navigation_);
+        item->setSizeHint(QSize(0, 34));
+        connect(page, &Page::projectChanged, this, [this] {
+            if (project_)
+                openProject(QString::fromStdString(project_->dir()));
+        });
+    }
+}
+
+void MainWindow::buildMenus()
+{
+    fileMenu_ = menuBar()->addMenu(QString());
+    newAction_ = fileMenu_->addAction(style()->standardIcon(QStyle::SP_FileDialogNewFolder), QString());
+    openAction_ = fileMenu_->addAction(style()->standardIcon(QStyle::SP_DialogOpenButton), QString());
+    openAction_->setShortcut(QKeySequence::Open);
+    demoAction_ = fileMenu_->addAction(QString());
+    recentMenu_ = fileMenu_->addMenu(QString());
+    fileMenu_->addSeparator();
+    quitAction_ = fileMenu_->addAction(QString());
+    quitAction_->setShortcut(QKeySequence::Quit);
+
+    connect(newAction_, &QAction::triggered, this, [this] {
+        showPage(ProjectPageId);
+        projectPage()->newProject();
+    });
+    connect(openAction_, &QAction::triggered, this, [this] {
+        showPage(ProjectPageId);
+        projectPage()->openProject();
+    });
+    connect(demoAction_, &QAction::triggered, this, [this] {
+        showPage(ProjectPageId);
+        projectPage()->createDemoProject();
+    });
+    connect(quitAction_, &QAction::triggered, this, &QWidget::close);
+
+    languageMenu_ = menuBar()->addMenu(QString());
+    auto* group = new QActionGroup(this);
+    for (const QString& code : availableLanguages()) {
+        QAction* action = languageMenu_->addAction(languageDisplayName(code));
+        action->setCheckable(true);
+        action->setData(code);
+        action->setChecked(code == currentLanguage());
+        group->addAction(action);
+        connect(action, &QAction::triggered, this, [this, code] { setLanguage(code); });
+    }
+
+    helpMenu_ = menuBar()->addMenu(QString());
+    aboutAction_ = helpMenu_->addAction(QString());
+    connect(aboutAction_, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About Espalier"),
+                           tr("<h3>Espalier %1</h3><p>A workbench for compressing, training and deploying "
+                              "speech-recognition models.</p><p>Licensed under the GNU GPL, version 3 or later.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+bool MainWindow::openProject(const QString& dir)
+{
+    try {
+        project_ = std::make_shared<project::Project>(project::Project::open(dir.toStdString()));
+    } catch (const std::exception& e) {
+        showError(this, tr("The project could not be opened"), e);
+        AppSettings().removeRecentProject(dir);
+        refreshRecentProjects();
+        return false;
+    }
+    AppSettings().addRecentProject(QString::fromStdString(project_->dir()));
+    refreshRecentProjects();
+    for (Page* page : pages_)
+        page->setProject(project_);
+    retranslate();
+    return true;
+}
+
+void MainWindow::showPage(int id)
+{
+    if (id < 0 || id >= int(pages_.size()))
+        return;
+    navigation_->setCurrentRow(id);
+    stack_->setCurrentIndex(id);
+}
+
+int MainWindow::currentPage() const
+{
+    return stack_->currentIndex();
+}
+
+Page* MainWindow::page(int id) const
+{
+    return id >= 0 && id < int(pages_.size()) ? pages_[size_t(id)] : nullptr;
+}
+
+ProjectPage* MainWindow::projectPage() const
+{
+    return static_cast<ProjectPage*>(pages_[ProjectPageId]);
+}
+
+void MainWindow::setLanguage(const QString& code)
+{
+    if (applyLanguage(code))
+        AppSettings().setLanguage(code);
+    for (QAction* action : languageMenu_->actions())
+        action->setChecked(action->data().toString() == currentLanguage());
+}
+
+void MainWindow::refreshRecentProjects()
+{
+    const QStringList recent = AppSettings().recentProjects();
+    projectPage()->setRecentProjects(recent);
+    recentMenu_->clear();
+    for (const QString& dir : recent)
+        recentMenu_->addAction(QDir::toNativeSeparators(dir), this, [this, dir] { openProject(dir); });
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    AppSettings settings;
+    settings.setWindowLayout(saveGeometry(), saveState());
+    settings.setCurrentPage(currentPage());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::retranslate()
+{
+    setWindowTitle(project_ ? tr("%1 — Espalier").arg(QString::fromStdString(project_->config().name))
+                            : tr("Espalier"));
+    for (int i = 0; i < int(pages_.size()); ++i)
+        navigation_->item(i)->setText(pages_[size_t(i)]->title());
+    fileMenu_->setTitle(tr("&File"));
+    newAction_->setText(tr("&New Project…"));
+    openAction_->setText(tr("&Open Project…"));
+    demoAction_->setText(tr("Create &Demo Project"));
+    recentMenu_->setTitle(tr("&Recent Projects"));
+    quitAction_->setText(tr("&Quit"));
+    languageMenu_->setTitle(tr("&Language"));
+    helpMenu_->setTitle(tr("&Help"));
+    aboutAction_->setText(tr("&About Espalier"));
+    projectLabel_->setText(project_ ? tr("Project: %1").arg(QDir::toNativeSeparators(QString::fromStdString(project_->dir())))
+                                    : tr("No project open"));
+}
+
+} // namespace espalier::widgets
