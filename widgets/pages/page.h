@@ -6,6 +6,8 @@
 
 #include <memory>
 
+class QLabel;
+
 namespace espalier::project {
 class Project;
 }
@@ -28,6 +30,8 @@ signals:
     void projectChanged();
 
 protected:
+    // A page's large bold title label.
+    static QLabel* makeHeading(QWidget* parent);
     // Re-sets every user-visible string; called on QEvent::LanguageChange.
     virtual void retranslate() = 0;
     void changeEvent(QEvent* event) override;

@@ -9,11 +9,7 @@ PlaceholderPage::PlaceholderPage(QIcon icon, std::function<QString()> title, std
                                  QWidget* parent)
     : Page(parent), icon_(std::move(icon)), title_(std::move(title)), description_(std::move(description))
 {
-    heading_ = new QLabel(this);
-    QFont font = heading_->font();
-    font.setPointSizeF(font.pointSizeF() * 1.6);
-    font.setBold(true);
-    heading_->setFont(font);
+    heading_ = makeHeading(this);
     body_ = new QLabel(this);
     body_->setObjectName("placeholderText");
     body_->setWordWrap(true);

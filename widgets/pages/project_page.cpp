@@ -22,11 +22,7 @@ namespace espalier::widgets {
 
 ProjectPage::ProjectPage(QWidget* parent) : Page(parent)
 {
-    heading_ = new QLabel(this);
-    QFont font = heading_->font();
-    font.setPointSizeF(font.pointSizeF() * 1.6);
-    font.setBold(true);
-    heading_->setFont(font);
+    heading_ = makeHeading(this);
     summary_ = new QLabel(this);
     summary_->setObjectName("projectSummary");
     summary_->setWordWrap(true);

@@ -4,10 +4,12 @@
 
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace datatest {
 
@@ -33,6 +35,16 @@ inline void writeTone(const std::string& path, double seconds, int rate = 16000)
     for (size_t i = 0; i < audio.samples.size(); ++i)
         audio.samples[i] = 0.1f * static_cast<float>(std::sin(2.0 * M_PI * 440.0 * double(i) / rate));
     espalier::audio::writeWav(path, audio);
+}
+
+// Root mean square of x[begin, end).
+inline double rms(const std::vector<float>& x, size_t begin, size_t end)
+{
+    end = std::min(end, x.size());
+    double sum = 0.0;
+    for (size_t i = begin; i < end; ++i)
+        sum += double(x[i]) * x[i];
+    return end > begin ? std::sqrt(sum / double(end - begin)) : 0.0;
 }
 
 } // namespace datatest

@@ -7,6 +7,8 @@
 #include "project/job.h"
 #include "runtime/error.h"
 
+#include "data_test_util.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -26,6 +28,7 @@
 #include <sstream>
 
 using namespace espalier;
+using datatest::rms;
 namespace fs = std::filesystem;
 
 namespace {
@@ -72,15 +75,6 @@ bool hasChildProcesses()
     errno = 0;
     const pid_t pid = ::waitpid(-1, nullptr, WNOHANG);
     return !(pid == -1 && errno == ECHILD);
-}
-
-double rms(const std::vector<float>& x, size_t begin, size_t end)
-{
-    end = std::min(end, x.size());
-    double sum = 0.0;
-    for (size_t i = begin; i < end; ++i)
-        sum += double(x[i]) * x[i];
-    return end > begin ? std::sqrt(sum / double(end - begin)) : 0.0;
 }
 
 // Cancels the token once the synthesis stage has done `after` utterances.

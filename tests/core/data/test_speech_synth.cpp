@@ -5,6 +5,8 @@
 #include "project/job.h"
 #include "runtime/error.h"
 
+#include "data_test_util.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -15,18 +17,10 @@
 #include <thread>
 
 using namespace espalier;
+using datatest::rms;
 namespace fs = std::filesystem;
 
 namespace {
-
-double rms(const std::vector<float>& x, size_t begin, size_t end)
-{
-    end = std::min(end, x.size());
-    double sum = 0.0;
-    for (size_t i = begin; i < end; ++i)
-        sum += double(x[i]) * x[i];
-    return end > begin ? std::sqrt(sum / double(end - begin)) : 0.0;
-}
 
 class WarningRecorder : public project::JobObserver {
 public:
