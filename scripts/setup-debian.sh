@@ -9,7 +9,7 @@ packages=(
   # engine (core, runtime)
   libtorch-dev libopenblas0-pthread libeigen3-dev
   libsndfile1-dev libsoxr-dev libespeak-ng-dev espeak-ng-data
-  nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libcli11-dev
+  nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libcli11-dev zlib1g-dev
   # workbench (widgets, app)
   qt6-base-dev qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   linguist-qt6 qt6-translations-l10n libqcustomplot-dev libgl-dev

@@ -14,5 +14,6 @@ using Action = std::function<int()>;
 void addFeaturesCommands(CLI::App& app, const CliContext& context, Action& action);
 void addCorpusCommands(CLI::App& app, const CliContext& context, Action& action);
 void addProjectCommands(CLI::App& app, const CliContext& context, Action& action);
+void addAugmentCommands(CLI::App& app, const CliContext& context, Action& action);
 
 } // namespace espalier::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv)
     cli::addFeaturesCommands(app, context, action);
     cli::addCorpusCommands(app, context, action);
     cli::addProjectCommands(app, context, action);
+    cli::addAugmentCommands(app, context, action);
 
     try {
         app.parse(argc, argv);

@@ -1,32 +1,16 @@
 #pragma once
 // The built-in pool of Mandarin sentences the demo corpus reads: voice-assistant commands, numbers,
 // dates and times and everyday phrases, generated from templates with slot fillers.
+#include "runtime/random.h"
+
 #include <cstdint>
-#include <random>
 #include <string>
 #include <vector>
 
 namespace espalier::data {
 
-// Reproducible random draws. std::mt19937_64's sequence is fixed by the standard but the std
-// distributions are not, so the draws are made here, the same on every platform.
-class SeededRandom {
-public:
-    explicit SeededRandom(std::uint64_t seed) : engine_(seed) {}
-    std::uint64_t next() { return engine_(); }
-    std::uint64_t below(std::uint64_t n);  // uniform in [0, n); n > 0
-    int between(int lo, int hi);           // uniform in [lo, hi]
-    double unit();                         // uniform in [0, 1)
-    template <class T>
-    const T& pick(const std::vector<T>& items) { return items[size_t(below(items.size()))]; }
-
-private:
-    std::mt19937_64 engine_;
-};
-
-// A seed for item `index` of a stream seeded with `seed` (splitmix64 of both), so items can be
-// drawn independently of each other and of the order they are made in.
-std::uint64_t deriveSeed(std::uint64_t seed, std::uint64_t index);
+using runtime::SeededRandom;
+using runtime::deriveSeed;
 
 enum class SentenceKind { Command, Number, DateTime, Everyday };
 const char* sentenceKindName(SentenceKind kind);
