@@ -1,508 +1,957 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
-    <context>
-        <name>espalier::widgets::AudioPlayer</name>
-        <message>
-            <source>Cannot play %1: %2</source>
-            <translation>无法播放 %1：%2</translation>
-        </message>
-        <message>
-            <source>No audio output device is available.</source>
-            <translation>没有可用的音频输出设备。</translation>
-        </message>
-    </context>
-    <context>
-        <name>espalier::widgets::CommandDialog</name>
-        <message>
-            <source>Equivalent command</source>
-            <translation>等效命令</translation>
-        </message>
-        <message>
-            <source>This action can be reproduced from a terminal with:</source>
-            <translation>在终端中运行以下命令可重现此操作：</translation>
-        </message>
-        <message>
-            <source>Copy</source>
-            <translation>复制</translation>
-        </message>
-    </context>
-    <context>
-        <name>espalier::widgets::DataPage</name>
-        <message>
-            <source>Data</source>
-            <translation>数据</translation>
-        </message>
-        <message>
-            <source>&amp;Corpus:</source>
-            <translation>语料库(&amp;C)：</translation>
-        </message>
-        <message>
-            <source>No corpus in this project</source>
-            <translation>此项目中没有语料库</translation>
-        </message>
-        <message>
-            <source>Statistics per split</source>
-            <translation>各子集统计</translation>
-        </message>
-        <message>
-            <source>Show command</source>
-            <translation>显示命令</translation>
-        </message>
-        <message>
-            <source>The espalier-cli command that computes these statistics</source>
-            <translation>计算这些统计数据的 espalier-cli 命令</translation>
-        </message>
-        <message>
-            <source>Utterances</source>
-            <translation>语句列表</translation>
-        </message>
-        <message>
-            <source>&amp;Split:</source>
-            <translation>子集(&amp;S)：</translation>
-        </message>
-        <message>
-            <source>Filter by key, transcript or speaker</source>
-            <translation>按编号、转写文本或说话人筛选</translation>
-        </message>
-        <message>
-            <source>Utterance</source>
-            <translation>语句</translation>
-        </message>
-        <message>
-            <source>Stop</source>
-            <translation>停止</translation>
-        </message>
-        <message>
-            <source>Play</source>
-            <translation>播放</translation>
-        </message>
-        <message>
-            <source>The espalier-cli command that computes these features</source>
-            <translation>计算这些特征的 espalier-cli 命令</translation>
-        </message>
-        <message>
-            <source>No utterance selected</source>
-            <translation>未选择语句</translation>
-        </message>
-        <message>
-            <source>Pick an utterance in the list to see its waveform and features.</source>
-            <translation>在列表中选择一条语句，查看其波形和特征。</translation>
-        </message>
-        <message>
-            <source>Corpus statistics</source>
-            <translation>语料库统计</translation>
-        </message>
-        <message>
-            <source>Cannot compute corpus statistics</source>
-            <translation>无法计算语料库统计</translation>
-        </message>
-        <message>
-            <source>Cannot read corpus</source>
-            <translation>无法读取语料库</translation>
-        </message>
-        <message>
-            <source>Cannot read manifest</source>
-            <translation>无法读取清单文件</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n malformed line(s) skipped</source>
-            <translation>
-                <numerusform>已跳过 %n 行格式错误的内容</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>… and %n more</source>
-            <translation>
-                <numerusform>……还有 %n 项</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>The audio of this utterance cannot be read.</source>
-            <translation>无法读取此语句的音频。</translation>
-        </message>
-        <message>
-            <source>Cannot read audio</source>
-            <translation>无法读取音频</translation>
-        </message>
-        <message>
-            <source>%1 · %2 s · %3 kHz</source>
-            <translation>%1 · %2 秒 · %3 kHz</translation>
-        </message>
-        <message>
-            <source>Computing statistics…</source>
-            <translation>正在计算统计数据……</translation>
-        </message>
-        <message>
-            <source>Statistics unavailable: %1</source>
-            <translation>统计数据不可用：%1</translation>
-        </message>
-        <message>
-            <source>Add a corpus to the project to see it here.</source>
-            <translation>向项目添加语料库后即可在此查看。</translation>
-        </message>
-        <message>
-            <source>Open a project to see its corpora.</source>
-            <translation>打开一个项目以查看其语料库。</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n split(s)</source>
-            <translation>
-                <numerusform>%n 个子集</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Loading…</source>
-            <translation>正在加载……</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n utterance(s)</source>
-            <translation>
-                <numerusform>%n 条语句</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>%1 of %n utterance(s)</source>
-            <translation>
-                <numerusform>%1 / %n 条语句</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>espalier::widgets::JobPanel</name>
-        <message>
-            <source>%1 (step %2 of %3)</source>
-            <translation>%1（第 %2 步，共 %3 步）</translation>
-        </message>
-        <message>
-            <source>ETA %1</source>
-            <translation>预计剩余 %1</translation>
-        </message>
-        <message>
-            <source>Done</source>
-            <translation>完成</translation>
-        </message>
-        <message>
-            <source>Cancelled</source>
-            <translation>已取消</translation>
-        </message>
-        <message>
-            <source>Failed</source>
-            <translation>失败</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Show command</source>
-            <translation>显示命令</translation>
-        </message>
-        <message>
-            <source>Log</source>
-            <translation>日志</translation>
-        </message>
-    </context>
-    <context>
-        <name>espalier::widgets::MainWindow</name>
-        <message>
-            <source>Augment</source>
-            <translation>数据增强</translation>
-        </message>
-        <message>
-            <source>&lt;p&gt;The augmentation lab: build a pipeline of speed perturbation, tempo, crop, gain, noise at a target SNR, reverberation and SpecAugment; see and hear its effect on real utterances before and after, step through random draws, and save it as YAML for training.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;数据增强实验室：组合变速扰动、变调不变速、随机裁剪、增益、按目标信噪比加噪、混响和 SpecAugment 构成增强流水线；在真实语句上对比增强前后的波形、频谱并试听，逐次查看随机抽样结果，并保存为训练用的 YAML。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>Schedule</source>
-            <translation>剪枝计划</translation>
-        </message>
-        <message>
-            <source>&lt;p&gt;The pruning schedule editor: linear, AGP cubic, exponential and custom sparsity curves over steps or epochs, per-layer targets with pattern rules, and SparseML / Distiller recipe import and export.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;剪枝计划编辑器：按步数或轮次设计线性、AGP 三次、指数和自定义稀疏度曲线，用模式规则设置逐层目标，并导入导出 SparseML / Distiller 配方。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>Sensitivity</source>
-            <translation>敏感度</translation>
-        </message>
-        <message>
-            <source>&lt;p&gt;The sensitivity lab: a layer × sparsity heatmap of CER and latency, streamed as it is computed, and automatic per-layer sparsity targets.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;敏感度实验室：边计算边显示“层 × 稀疏度”的字错误率与延迟热力图，并自动给出逐层稀疏度目标。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>Train</source>
-            <translation>训练</translation>
-        </message>
-        <message>
-            <source>&lt;p&gt;The training lab: Conformer and Transformer CTC models, mixed precision (bf16, fp16 with loss scaling), pruning and distillation runs with live loss, learning rate, loss scale, throughput and dev CER plots; pause, cancel and resume.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;训练实验室：Conformer 与 Transformer CTC 模型，混合精度（bf16、带损失缩放的 fp16），剪枝与蒸馏训练，实时显示损失、学习率、损失缩放因子、吞吐量和验证集字错误率曲线；可暂停、取消和恢复。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>Results</source>
-            <translation>结果</translation>
-        </message>
-        <message>
-            <source>&lt;p&gt;Every run of the project side by side: CER per test set, model size, sparsity and latency, with the configuration that produced them.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;并排比较项目中的所有运行：各测试集字错误率、模型大小、稀疏度和延迟，以及产生它们的配置。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>Devices</source>
-            <translation>设备</translation>
-        </message>
-        <message>
-            <source>&lt;p&gt;ARM boards and phones over SSH or ADB, and an emulated aarch64 device: probe them, push the sparse runtime and the model, benchmark dense against sparse pinned to a core cluster, and compare latency distributions.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;通过 SSH 或 ADB 连接 ARM 开发板和手机，或使用模拟的 aarch64 设备：探测硬件，推送稀疏运行时和模型，绑定到指定核心簇对比稠密与稀疏模型的性能，并比较延迟分布。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>Reports</source>
-            <translation>报告</translation>
-        </message>
-        <message>
-            <source>&lt;p&gt;Reports for your team: the compression pipeline, its tables and plots, rendered to PDF.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;为团队生成报告：压缩流程及其表格和图表，导出为 PDF。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>About Espalier</source>
-            <translation>关于 Espalier</translation>
-        </message>
-        <message>
-            <source>&lt;h3&gt;Espalier %1&lt;/h3&gt;&lt;p&gt;A workbench for compressing, training and deploying speech-recognition models.&lt;/p&gt;&lt;p&gt;Licensed under the GNU GPL, version 3 or later.&lt;/p&gt;</source>
-            <translation>&lt;h3&gt;Espalier %1&lt;/h3&gt;&lt;p&gt;语音识别模型的压缩、训练与部署工作台。&lt;/p&gt;&lt;p&gt;依据 GNU GPL 第 3 版或更高版本授权。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>The project could not be opened</source>
-            <translation>无法打开项目</translation>
-        </message>
-        <message>
-            <source>%1 — Espalier</source>
-            <translation>%1 — Espalier</translation>
-        </message>
-        <message>
-            <source>Espalier</source>
-            <translation>Espalier</translation>
-        </message>
-        <message>
-            <source>&amp;File</source>
-            <translation>文件(&amp;F)</translation>
-        </message>
-        <message>
-            <source>&amp;New Project…</source>
-            <translation>新建项目(&amp;N)…</translation>
-        </message>
-        <message>
-            <source>&amp;Open Project…</source>
-            <translation>打开项目(&amp;O)…</translation>
-        </message>
-        <message>
-            <source>Create &amp;Demo Project</source>
-            <translation>创建演示项目(&amp;D)</translation>
-        </message>
-        <message>
-            <source>&amp;Recent Projects</source>
-            <translation>最近的项目(&amp;R)</translation>
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation>退出(&amp;Q)</translation>
-        </message>
-        <message>
-            <source>&amp;Language</source>
-            <translation>语言(&amp;L)</translation>
-        </message>
-        <message>
-            <source>&amp;Help</source>
-            <translation>帮助(&amp;H)</translation>
-        </message>
-        <message>
-            <source>&amp;About Espalier</source>
-            <translation>关于 Espalier(&amp;A)</translation>
-        </message>
-        <message>
-            <source>Project: %1</source>
-            <translation>项目：%1</translation>
-        </message>
-        <message>
-            <source>No project open</source>
-            <translation>未打开项目</translation>
-        </message>
-    </context>
-    <context>
-        <name>espalier::widgets::ProjectPage</name>
-        <message>
-            <source>The demo project could not be created</source>
-            <translation>无法创建演示项目</translation>
-        </message>
-        <message>
-            <source>Project</source>
-            <translation>项目</translation>
-        </message>
-        <message>
-            <source>Choose an empty folder for the new project</source>
-            <translation>为新项目选择一个空文件夹</translation>
-        </message>
-        <message>
-            <source>New project</source>
-            <translation>新建项目</translation>
-        </message>
-        <message>
-            <source>Project name:</source>
-            <translation>项目名称：</translation>
-        </message>
-        <message>
-            <source>The project could not be created</source>
-            <translation>无法创建项目</translation>
-        </message>
-        <message>
-            <source>Open a project folder</source>
-            <translation>打开项目文件夹</translation>
-        </message>
-        <message>
-            <source>No project is open. Create one, open a folder, or start with the demo project.</source>
-            <translation>尚未打开项目。请新建项目、打开已有文件夹，或从演示项目开始。</translation>
-        </message>
-        <message>
-            <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Folder: %2&lt;br&gt;Sample rate: %3 Hz</source>
-            <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;文件夹：%2&lt;br&gt;采样率：%3 Hz</translation>
-        </message>
-        <message>
-            <source>No corpora yet.</source>
-            <translation>尚无语料库。</translation>
-        </message>
-        <message>
-            <source>Corpora:</source>
-            <translation>语料库：</translation>
-        </message>
-        <message>
-            <source>Welcome to Espalier</source>
-            <translation>欢迎使用 Espalier</translation>
-        </message>
-        <message>
-            <source>No data of your own yet? The demo project synthesises a small Mandarin corpus with espeak-ng (several voices, rates and pitches), a Cantonese dialect subset and a noisy subset, split into train, dev and three test sets, so every step of the workflow can be tried at once.</source>
-            <translation>还没有自己的数据？演示项目会用 espeak-ng 合成一个小型普通话语料库（多种音色、语速和音高），外加粤语方言子集和带噪子集，并划分为训练集、验证集和三个测试集，让您立即体验完整的工作流程。</translation>
-        </message>
-        <message>
-            <source>Create demo project</source>
-            <translation>创建演示项目</translation>
-        </message>
-        <message>
-            <source>New project…</source>
-            <translation>新建项目…</translation>
-        </message>
-        <message>
-            <source>Open project…</source>
-            <translation>打开项目…</translation>
-        </message>
-        <message>
-            <source>Recent projects</source>
-            <translation>最近的项目</translation>
-        </message>
-    </context>
-    <context>
-        <name>espalier::widgets::SpectrogramPlot</name>
-        <message>
-            <source>Time (s)</source>
-            <translation>时间（秒）</translation>
-        </message>
-        <message>
-            <source>Mel bin</source>
-            <translation>梅尔频带</translation>
-        </message>
-        <message>
-            <source>Log energy</source>
-            <translation>对数能量</translation>
-        </message>
-        <message>
-            <source>No features</source>
-            <translation>无特征</translation>
-        </message>
-    </context>
-    <context>
-        <name>espalier::widgets::SplitStatsModel</name>
-        <message>
-            <source>Shortest %1 s, longest %2 s</source>
-            <translation>最短 %1 秒，最长 %2 秒</translation>
-        </message>
-        <message>
-            <source>Total</source>
-            <translation>合计</translation>
-        </message>
-        <message>
-            <source>%1 s</source>
-            <translation>%1 秒</translation>
-        </message>
-        <message>
-            <source>Transcript characters after normalisation</source>
-            <translation>规范化后的转写字符数</translation>
-        </message>
-        <message>
-            <source>Distinct characters after normalisation</source>
-            <translation>规范化后的不同字符数</translation>
-        </message>
-        <message>
-            <source>Distinct speakers (– when the manifest does not say)</source>
-            <translation>不同说话人数（清单未注明时显示 –）</translation>
-        </message>
-        <message>
-            <source>Split</source>
-            <translation>子集</translation>
-        </message>
-        <message>
-            <source>Utterances</source>
-            <translation>语句数</translation>
-        </message>
-        <message>
-            <source>Hours</source>
-            <translation>时长（小时）</translation>
-        </message>
-        <message>
-            <source>Characters</source>
-            <translation>字符数</translation>
-        </message>
-        <message>
-            <source>Vocabulary</source>
-            <translation>词表大小</translation>
-        </message>
-        <message>
-            <source>Speakers</source>
-            <translation>说话人数</translation>
-        </message>
-        <message>
-            <source>Mean duration</source>
-            <translation>平均时长</translation>
-        </message>
-    </context>
-    <context>
-        <name>espalier::widgets::UtteranceTableModel</name>
-        <message>
-            <source>Key</source>
-            <translation>编号</translation>
-        </message>
-        <message>
-            <source>Transcript</source>
-            <translation>转写文本</translation>
-        </message>
-        <message>
-            <source>Duration (s)</source>
-            <translation>时长（秒）</translation>
-        </message>
-        <message>
-            <source>Speaker</source>
-            <translation>说话人</translation>
-        </message>
-    </context>
-    <context>
-        <name>espalier::widgets::WaveformPlot</name>
-        <message>
-            <source>Time (s)</source>
-            <translation>时间（秒）</translation>
-        </message>
-        <message>
-            <source>Amplitude</source>
-            <translation>幅度</translation>
-        </message>
-        <message>
-            <source>No audio</source>
-            <translation>无音频</translation>
-        </message>
-    </context>
+<context>
+    <name>espalier::widgets::AppliedOpsModel</name>
+    <message>
+        <source>Locked: this op re-applies the draw shown while the others draw anew</source>
+        <translation>已锁定：此操作沿用当前的抽样结果，其他操作重新抽样</translation>
+    </message>
+    <message>
+        <source>Lock an op to keep its draw while stepping through the others&apos;</source>
+        <translation>锁定一个操作以保留其抽样结果，同时逐次查看其他操作的抽样</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>Op</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Drawn this time</source>
+        <translation>本次抽样结果</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::AudioPlayer</name>
+    <message>
+        <source>Cannot play %1: %2</source>
+        <translation>无法播放 %1：%2</translation>
+    </message>
+    <message>
+        <source>No audio output device is available.</source>
+        <translation>没有可用的音频输出设备。</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::AugmentPage</name>
+    <message>
+        <source>Augment</source>
+        <translation>数据增强</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>音频来源</translation>
+    </message>
+    <message>
+        <source>Open audio…</source>
+        <translation>打开音频……</translation>
+    </message>
+    <message>
+        <source>Preview an audio file of your own (or drop one on the page)</source>
+        <translation>预览您自己的音频文件（或将文件拖放到此页面）</translation>
+    </message>
+    <message>
+        <source>Show command</source>
+        <translation>显示命令</translation>
+    </message>
+    <message>
+        <source>The espalier-cli command that writes this preview</source>
+        <translation>生成此预览的 espalier-cli 命令</translation>
+    </message>
+    <message>
+        <source>&amp;Seed:</source>
+        <translation>种子(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>The same seed always gives the same draw</source>
+        <translation>相同的种子总是得到相同的抽样结果</translation>
+    </message>
+    <message>
+        <source>Reseed</source>
+        <translation>重新取种</translation>
+    </message>
+    <message>
+        <source>Draw with a new random seed</source>
+        <translation>用新的随机种子抽样</translation>
+    </message>
+    <message>
+        <source>◀ Previous draw</source>
+        <translation>◀ 上一次抽样</translation>
+    </message>
+    <message>
+        <source>Next draw ▶</source>
+        <translation>下一次抽样 ▶</translation>
+    </message>
+    <message>
+        <source>The next seed: every op draws anew, except locked ones</source>
+        <translation>下一个种子：除已锁定的操作外，所有操作重新抽样</translation>
+    </message>
+    <message>
+        <source>The previous seed</source>
+        <translation>上一个种子</translation>
+    </message>
+    <message>
+        <source>Updating the preview…</source>
+        <translation>正在更新预览……</translation>
+    </message>
+    <message>
+        <source>Outlined: &lt;span style=&apos;color:#ff9800&apos;&gt;■&lt;/span&gt; time masks &amp;nbsp; &lt;span style=&apos;background:#440154; color:#ffffff&apos;&gt;&amp;nbsp;┅&amp;nbsp;&lt;/span&gt; frequency masks</source>
+        <translation>轮廓标记：&lt;span style=&apos;color:#ff9800&apos;&gt;■&lt;/span&gt; 时间掩码 &amp;nbsp; &lt;span style=&apos;background:#440154; color:#ffffff&apos;&gt;&amp;nbsp;┅&amp;nbsp;&lt;/span&gt; 频率掩码</translation>
+    </message>
+    <message>
+        <source>SpecAugment&apos;s masked regions are outlined on the spectrogram after the pipeline</source>
+        <translation>增强后的频谱图上以轮廓标出 SpecAugment 掩蔽的区域</translation>
+    </message>
+    <message>
+        <source>Ops applied in this draw</source>
+        <translation>本次抽样应用的操作</translation>
+    </message>
+    <message>
+        <source>Play the original audio</source>
+        <translation>播放原始音频</translation>
+    </message>
+    <message>
+        <source>Play the augmented audio</source>
+        <translation>播放增强后的音频</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Pick an utterance or drop an audio file</source>
+        <translation>请选择一条语句或拖入一个音频文件</translation>
+    </message>
+    <message>
+        <source>Before · %1 s</source>
+        <translation>增强前 · %1 秒</translation>
+    </message>
+    <message>
+        <source>After · %1 s (×%2)</source>
+        <translation>增强后 · %1 秒（×%2）</translation>
+    </message>
+    <message>
+        <source>After · %1 s</source>
+        <translation>增强后 · %1 秒</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>增强前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>增强后</translation>
+    </message>
+    <message>
+        <source>Open audio</source>
+        <translation>打开音频</translation>
+    </message>
+    <message>
+        <source>Audio files (*.wav *.flac *.ogg *.opus *.mp3);;All files (*)</source>
+        <translation>音频文件 (*.wav *.flac *.ogg *.opus *.mp3);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot read audio</source>
+        <translation>无法读取音频</translation>
+    </message>
+    <message>
+        <source>No audio: pick an utterance on the left, open an audio file, or drop one here.</source>
+        <translation>没有音频：请在左侧选择一条语句、打开一个音频文件，或将文件拖放到此处。</translation>
+    </message>
+    <message>
+        <source>(loading…)</source>
+        <translation>（加载中……）</translation>
+    </message>
+    <message>
+        <source>(cannot be read)</source>
+        <translation>（无法读取）</translation>
+    </message>
+    <message>
+        <source># The pipeline has unsaved changes: save it first (Save…) as the file named below.</source>
+        <translation># 流水线有未保存的修改：请先用“保存……”将其保存为下面命令中的文件。</translation>
+    </message>
+    <message>
+        <source># Locked draws are not part of the command: it draws every op from the seed.</source>
+        <translation># 命令不包含已锁定的抽样结果：它会根据种子重新抽取每个操作的参数。</translation>
+    </message>
+    <message>
+        <source>Draw %1</source>
+        <translation>第 %1 次抽样</translation>
+    </message>
+    <message>
+        <source>Draw %1 from seed %2 (seed %3)</source>
+        <translation>从种子 %2 起的第 %1 次抽样（种子 %3）</translation>
+    </message>
+    <message>
+        <source>The pipeline failed on this audio: %1</source>
+        <translation>流水线处理此音频时失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::AugmentText</name>
+    <message>
+        <source>Speed</source>
+        <translation>变速</translation>
+    </message>
+    <message>
+        <source>Tempo</source>
+        <translation>变速不变调</translation>
+    </message>
+    <message>
+        <source>Crop</source>
+        <translation>裁剪</translation>
+    </message>
+    <message>
+        <source>Gain</source>
+        <translation>增益</translation>
+    </message>
+    <message>
+        <source>Noise</source>
+        <translation>加噪</translation>
+    </message>
+    <message>
+        <source>Reverb</source>
+        <translation>混响</translation>
+    </message>
+    <message>
+        <source>SpecAugment</source>
+        <translation>SpecAugment</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>Skipped by its probability on this draw.</source>
+        <translation>本次抽样按其概率被跳过。</translation>
+    </message>
+    <message>
+        <source>time mask: frames %1–%2</source>
+        <translation>时间掩码：第 %1–%2 帧</translation>
+    </message>
+    <message>
+        <source>frequency mask: bins %1–%2</source>
+        <translation>频率掩码：第 %1–%2 个梅尔频带</translation>
+    </message>
+    <message>
+        <source>“%1” is not a number</source>
+        <translation>“%1”不是数字</translation>
+    </message>
+    <message>
+        <source>Speed perturbation by resampling: duration and pitch change, as sox speed</source>
+        <translation>通过重采样做变速扰动：时长和音高一起改变，与 sox speed 相同</translation>
+    </message>
+    <message>
+        <source>Tempo change keeping the pitch</source>
+        <translation>改变语速，保持音高不变</translation>
+    </message>
+    <message>
+        <source>Random crop to a fraction of the length, or silence padding above 1</source>
+        <translation>随机裁剪到原长度的一定比例；比例大于 1 时用静音填充</translation>
+    </message>
+    <message>
+        <source>Volume change in dB</source>
+        <translation>以分贝为单位调整音量</translation>
+    </message>
+    <message>
+        <source>Additive noise at a target SNR: coloured, from files, or babble</source>
+        <translation>按目标信噪比叠加噪声：有色噪声、噪声文件或多人说话声</translation>
+    </message>
+    <message>
+        <source>Reverberation with a room impulse response (a file, or generated from RT60)</source>
+        <translation>用房间冲激响应加混响（来自文件，或按 RT60 生成）</translation>
+    </message>
+    <message>
+        <source>Time warp, frequency and time masks on the fbank features</source>
+        <translation>对 fbank 特征做时间扭曲、频率掩码和时间掩码</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::CommandDialog</name>
+    <message>
+        <source>Equivalent command</source>
+        <translation>等效命令</translation>
+    </message>
+    <message>
+        <source>This action can be reproduced from a terminal with:</source>
+        <translation>在终端中运行以下命令可重现此操作：</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::DataPage</name>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>&amp;Corpus:</source>
+        <translation>语料库(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>No corpus in this project</source>
+        <translation>此项目中没有语料库</translation>
+    </message>
+    <message>
+        <source>Statistics per split</source>
+        <translation>各子集统计</translation>
+    </message>
+    <message>
+        <source>Show command</source>
+        <translation>显示命令</translation>
+    </message>
+    <message>
+        <source>The espalier-cli command that computes these statistics</source>
+        <translation>计算这些统计数据的 espalier-cli 命令</translation>
+    </message>
+    <message>
+        <source>Utterances</source>
+        <translation>语句列表</translation>
+    </message>
+    <message>
+        <source>&amp;Split:</source>
+        <translation>子集(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Filter by key, transcript or speaker</source>
+        <translation>按编号、转写文本或说话人筛选</translation>
+    </message>
+    <message>
+        <source>Utterance</source>
+        <translation>语句</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>The espalier-cli command that computes these features</source>
+        <translation>计算这些特征的 espalier-cli 命令</translation>
+    </message>
+    <message>
+        <source>No utterance selected</source>
+        <translation>未选择语句</translation>
+    </message>
+    <message>
+        <source>Pick an utterance in the list to see its waveform and features.</source>
+        <translation>在列表中选择一条语句，查看其波形和特征。</translation>
+    </message>
+    <message>
+        <source>Corpus statistics</source>
+        <translation>语料库统计</translation>
+    </message>
+    <message>
+        <source>Cannot compute corpus statistics</source>
+        <translation>无法计算语料库统计</translation>
+    </message>
+    <message>
+        <source>Cannot read corpus</source>
+        <translation>无法读取语料库</translation>
+    </message>
+    <message>
+        <source>Cannot read manifest</source>
+        <translation>无法读取清单文件</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n malformed line(s) skipped</source>
+        <translation>
+            <numerusform>已跳过 %n 行格式错误的内容</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>……还有 %n 项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The audio of this utterance cannot be read.</source>
+        <translation>无法读取此语句的音频。</translation>
+    </message>
+    <message>
+        <source>Cannot read audio</source>
+        <translation>无法读取音频</translation>
+    </message>
+    <message>
+        <source>%1 · %2 s · %3 kHz</source>
+        <translation>%1 · %2 秒 · %3 kHz</translation>
+    </message>
+    <message>
+        <source>Computing statistics…</source>
+        <translation>正在计算统计数据……</translation>
+    </message>
+    <message>
+        <source>Statistics unavailable: %1</source>
+        <translation>统计数据不可用：%1</translation>
+    </message>
+    <message>
+        <source>Add a corpus to the project to see it here.</source>
+        <translation>向项目添加语料库后即可在此查看。</translation>
+    </message>
+    <message>
+        <source>Open a project to see its corpora.</source>
+        <translation>打开一个项目以查看其语料库。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n split(s)</source>
+        <translation>
+            <numerusform>%n 个子集</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载……</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n utterance(s)</source>
+        <translation>
+            <numerusform>%n 条语句</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n utterance(s)</source>
+        <translation>
+            <numerusform>%1 / %n 条语句</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::JobPanel</name>
+    <message>
+        <source>%1 (step %2 of %3)</source>
+        <translation>%1（第 %2 步，共 %3 步）</translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation>预计剩余 %1</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Show command</source>
+        <translation>显示命令</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::MainWindow</name>
+    <message>
+        <source>Schedule</source>
+        <translation>剪枝计划</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The pruning schedule editor: linear, AGP cubic, exponential and custom sparsity curves over steps or epochs, per-layer targets with pattern rules, and SparseML / Distiller recipe import and export.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;剪枝计划编辑器：按步数或轮次设计线性、AGP 三次、指数和自定义稀疏度曲线，用模式规则设置逐层目标，并导入导出 SparseML / Distiller 配方。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Sensitivity</source>
+        <translation>敏感度</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The sensitivity lab: a layer × sparsity heatmap of CER and latency, streamed as it is computed, and automatic per-layer sparsity targets.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;敏感度实验室：边计算边显示“层 × 稀疏度”的字错误率与延迟热力图，并自动给出逐层稀疏度目标。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The training lab: Conformer and Transformer CTC models, mixed precision (bf16, fp16 with loss scaling), pruning and distillation runs with live loss, learning rate, loss scale, throughput and dev CER plots; pause, cancel and resume.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;训练实验室：Conformer 与 Transformer CTC 模型，混合精度（bf16、带损失缩放的 fp16），剪枝与蒸馏训练，实时显示损失、学习率、损失缩放因子、吞吐量和验证集字错误率曲线；可暂停、取消和恢复。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Every run of the project side by side: CER per test set, model size, sparsity and latency, with the configuration that produced them.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;并排比较项目中的所有运行：各测试集字错误率、模型大小、稀疏度和延迟，以及产生它们的配置。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;ARM boards and phones over SSH or ADB, and an emulated aarch64 device: probe them, push the sparse runtime and the model, benchmark dense against sparse pinned to a core cluster, and compare latency distributions.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;通过 SSH 或 ADB 连接 ARM 开发板和手机，或使用模拟的 aarch64 设备：探测硬件，推送稀疏运行时和模型，绑定到指定核心簇对比稠密与稀疏模型的性能，并比较延迟分布。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Reports for your team: the compression pipeline, its tables and plots, rendered to PDF.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;为团队生成报告：压缩流程及其表格和图表，导出为 PDF。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>About Espalier</source>
+        <translation>关于 Espalier</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Espalier %1&lt;/h3&gt;&lt;p&gt;A workbench for compressing, training and deploying speech-recognition models.&lt;/p&gt;&lt;p&gt;Licensed under the GNU GPL, version 3 or later.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Espalier %1&lt;/h3&gt;&lt;p&gt;语音识别模型的压缩、训练与部署工作台。&lt;/p&gt;&lt;p&gt;依据 GNU GPL 第 3 版或更高版本授权。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>The project could not be opened</source>
+        <translation>无法打开项目</translation>
+    </message>
+    <message>
+        <source>%1 — Espalier</source>
+        <translation>%1 — Espalier</translation>
+    </message>
+    <message>
+        <source>Espalier</source>
+        <translation>Espalier</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;New Project…</source>
+        <translation>新建项目(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Open Project…</source>
+        <translation>打开项目(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Create &amp;Demo Project</source>
+        <translation>创建演示项目(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Recent Projects</source>
+        <translation>最近的项目(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About Espalier</source>
+        <translation>关于 Espalier(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Project: %1</source>
+        <translation>项目：%1</translation>
+    </message>
+    <message>
+        <source>No project open</source>
+        <translation>未打开项目</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::OpParamForm</name>
+    <message>
+        <source>One of: %1</source>
+        <translation>可选值：%1</translation>
+    </message>
+    <message>
+        <source>From %1 to %2</source>
+        <translation>范围：%1 至 %2</translation>
+    </message>
+    <message>
+        <source>Choose the file for %1</source>
+        <translation>为 %1 选择文件</translation>
+    </message>
+    <message>
+        <source>default: %1</source>
+        <translation>默认：%1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Select an op in the pipeline to edit its parameters.</source>
+        <translation>在流水线中选择一个操作以编辑其参数。</translation>
+    </message>
+    <message>
+        <source>probability</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>How often the op is applied (0 to 1)</source>
+        <translation>应用此操作的概率（0 到 1）</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <source>Leave %1 out: the op&apos;s default applies</source>
+        <translation>不设置 %1：使用该操作的默认值</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::PipelineEditor</name>
+    <message>
+        <source>Pipeline</source>
+        <translation>增强流水线</translation>
+    </message>
+    <message>
+        <source>&amp;Preset:</source>
+        <translation>预设(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Built-in pipelines; choosing one replaces the pipeline shown (your own stays in the list to come back to)</source>
+        <translation>内置流水线；选择后将替换当前显示的流水线（您自己的流水线仍保留在列表中，可随时切换回来）</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Add an op after the selected one</source>
+        <translation>在所选操作之后添加一个操作</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Move the op up</source>
+        <translation>上移操作</translation>
+    </message>
+    <message>
+        <source>Move the op down</source>
+        <translation>下移操作</translation>
+    </message>
+    <message>
+        <source>Load…</source>
+        <translation>加载……</translation>
+    </message>
+    <message>
+        <source>Load a pipeline from a YAML file</source>
+        <translation>从 YAML 文件加载流水线</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>保存……</translation>
+    </message>
+    <message>
+        <source>Save the pipeline as YAML, for training and espalier-cli</source>
+        <translation>将流水线保存为 YAML，供训练和 espalier-cli 使用</translation>
+    </message>
+    <message>
+        <source>waveform</source>
+        <translation>波形</translation>
+    </message>
+    <message>
+        <source>features</source>
+        <translation>特征</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Edited pipeline</source>
+        <translation>已编辑的流水线</translation>
+    </message>
+    <message>
+        <source>%1 (modified)</source>
+        <translation>%1（已修改）</translation>
+    </message>
+    <message>
+        <source>Your pipeline (not saved)</source>
+        <translation>您的流水线（未保存）</translation>
+    </message>
+    <message>
+        <source>Cannot add %1: %2</source>
+        <translation>无法添加%1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot save the pipeline</source>
+        <translation>无法保存流水线</translation>
+    </message>
+    <message>
+        <source>Cannot load the pipeline</source>
+        <translation>无法加载流水线</translation>
+    </message>
+    <message>
+        <source>Save pipeline</source>
+        <translation>保存流水线</translation>
+    </message>
+    <message>
+        <source>Pipelines (*.yaml *.yml);;All files (*)</source>
+        <translation>流水线 (*.yaml *.yml);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Load pipeline</source>
+        <translation>加载流水线</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::PipelineTableModel</name>
+    <message>
+        <source>Op</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Probability</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::ProjectPage</name>
+    <message>
+        <source>The demo project could not be created</source>
+        <translation>无法创建演示项目</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Choose an empty folder for the new project</source>
+        <translation>为新项目选择一个空文件夹</translation>
+    </message>
+    <message>
+        <source>New project</source>
+        <translation>新建项目</translation>
+    </message>
+    <message>
+        <source>Project name:</source>
+        <translation>项目名称：</translation>
+    </message>
+    <message>
+        <source>The project could not be created</source>
+        <translation>无法创建项目</translation>
+    </message>
+    <message>
+        <source>Open a project folder</source>
+        <translation>打开项目文件夹</translation>
+    </message>
+    <message>
+        <source>No project is open. Create one, open a folder, or start with the demo project.</source>
+        <translation>尚未打开项目。请新建项目、打开已有文件夹，或从演示项目开始。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Folder: %2&lt;br&gt;Sample rate: %3 Hz</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;文件夹：%2&lt;br&gt;采样率：%3 Hz</translation>
+    </message>
+    <message>
+        <source>No corpora yet.</source>
+        <translation>尚无语料库。</translation>
+    </message>
+    <message>
+        <source>Corpora:</source>
+        <translation>语料库：</translation>
+    </message>
+    <message>
+        <source>Welcome to Espalier</source>
+        <translation>欢迎使用 Espalier</translation>
+    </message>
+    <message>
+        <source>No data of your own yet? The demo project synthesises a small Mandarin corpus with espeak-ng (several voices, rates and pitches), a Cantonese dialect subset and a noisy subset, split into train, dev and three test sets, so every step of the workflow can be tried at once.</source>
+        <translation>还没有自己的数据？演示项目会用 espeak-ng 合成一个小型普通话语料库（多种音色、语速和音高），外加粤语方言子集和带噪子集，并划分为训练集、验证集和三个测试集，让您立即体验完整的工作流程。</translation>
+    </message>
+    <message>
+        <source>Create demo project</source>
+        <translation>创建演示项目</translation>
+    </message>
+    <message>
+        <source>New project…</source>
+        <translation>新建项目…</translation>
+    </message>
+    <message>
+        <source>Open project…</source>
+        <translation>打开项目…</translation>
+    </message>
+    <message>
+        <source>Recent projects</source>
+        <translation>最近的项目</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::SpectrogramPlot</name>
+    <message>
+        <source>Time (s)</source>
+        <translation>时间（秒）</translation>
+    </message>
+    <message>
+        <source>Mel bin</source>
+        <translation>梅尔频带</translation>
+    </message>
+    <message>
+        <source>Log energy</source>
+        <translation>对数能量</translation>
+    </message>
+    <message>
+        <source>No features</source>
+        <translation>无特征</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::SplitStatsModel</name>
+    <message>
+        <source>Shortest %1 s, longest %2 s</source>
+        <translation>最短 %1 秒，最长 %2 秒</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>Transcript characters after normalisation</source>
+        <translation>规范化后的转写字符数</translation>
+    </message>
+    <message>
+        <source>Distinct characters after normalisation</source>
+        <translation>规范化后的不同字符数</translation>
+    </message>
+    <message>
+        <source>Distinct speakers (– when the manifest does not say)</source>
+        <translation>不同说话人数（清单未注明时显示 –）</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>子集</translation>
+    </message>
+    <message>
+        <source>Utterances</source>
+        <translation>语句数</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>时长（小时）</translation>
+    </message>
+    <message>
+        <source>Characters</source>
+        <translation>字符数</translation>
+    </message>
+    <message>
+        <source>Vocabulary</source>
+        <translation>词表大小</translation>
+    </message>
+    <message>
+        <source>Speakers</source>
+        <translation>说话人数</translation>
+    </message>
+    <message>
+        <source>Mean duration</source>
+        <translation>平均时长</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::UtterancePicker</name>
+    <message>
+        <source>Corpus:</source>
+        <translation>语料库：</translation>
+    </message>
+    <message>
+        <source>Split:</source>
+        <translation>子集：</translation>
+    </message>
+    <message>
+        <source>No corpus</source>
+        <translation>无语料库</translation>
+    </message>
+    <message>
+        <source>Filter by key, transcript or speaker</source>
+        <translation>按编号、转写文本或说话人筛选</translation>
+    </message>
+    <message>
+        <source>No corpus in the project: open an audio file or drop one on the page.</source>
+        <translation>项目中没有语料库：请打开一个音频文件或将文件拖放到此页面。</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载……</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n utterance(s)</source>
+        <translation>
+            <numerusform>%n 条语句</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n utterance(s)</source>
+        <translation>
+            <numerusform>%1 / %n 条语句</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::UtteranceTableModel</name>
+    <message>
+        <source>Key</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Transcript</source>
+        <translation>转写文本</translation>
+    </message>
+    <message>
+        <source>Duration (s)</source>
+        <translation>时长（秒）</translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation>说话人</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::WaveformPlot</name>
+    <message>
+        <source>Time (s)</source>
+        <translation>时间（秒）</translation>
+    </message>
+    <message>
+        <source>Amplitude</source>
+        <translation>幅度</translation>
+    </message>
+    <message>
+        <source>No audio</source>
+        <translation>无音频</translation>
+    </message>
+</context>
 </TS>

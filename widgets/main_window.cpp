@@ -3,6 +3,7 @@
 #include "app_settings.h"
 #include "error_dialog.h"
 #include "language.h"
+#include "pages/augment_page.h"
 #include "pages/data_page.h"
 #include "pages/placeholder_page.h"
 #include "pages/project_page.h"
@@ -71,16 +72,12 @@ void MainWindow::buildPages()
     });
     pages_.push_back(projectPage);
     pages_.push_back(new DataPage(this));
+    pages_.push_back(new AugmentPage(this));
 
     // Pages whose tools come with later releases say what they will hold.
     auto placeholder = [this](QStyle::StandardPixmap icon, std::function<QString()> title, std::function<QString()> text) {
         pages_.push_back(new PlaceholderPage(style()->standardIcon(icon), std::move(title), std::move(text), this));
     };
-    placeholder(QStyle::SP_MediaVolume, [] { return tr("Augment"); }, [] {
-        return tr("<p>The augmentation lab: build a pipeline of speed perturbation, tempo, crop, gain, noise at a "
-                  "target SNR, reverberation and SpecAugment; see and hear its effect on real utterances before "
-                  "and after, step through random draws, and save it as YAML for training.</p>");
-    });
     placeholder(QStyle::SP_FileDialogDetailedView, [] { return tr("Schedule"); }, [] {
         return tr("<p>The pruning schedule editor: linear, AGP cubic, exponential and custom sparsity curves over "
                   "steps or epochs, per-layer targets with pattern rules, and SparseML / Distiller recipe "

@@ -60,7 +60,7 @@ private slots:
     void placeholderPagesSayWhatTheyWillHold()
     {
         MainWindow window;
-        for (int id = MainWindow::AugmentPageId; id < MainWindow::PageCount; ++id) {
+        for (int id = MainWindow::SchedulePageId; id < MainWindow::PageCount; ++id) {
             auto* text = window.page(id)->findChild<QLabel*>("placeholderText");
             QVERIFY2(text, qPrintable(window.page(id)->title()));
             QVERIFY(text->text().size() > 60);

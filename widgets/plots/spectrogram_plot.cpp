@@ -28,6 +28,7 @@ QCPColorGradient viridis()
 struct SpectrogramPlot::Items {
     QCPColorMap* map = nullptr;
     QCPColorScale* scale = nullptr;
+    std::vector<QCPItemRect*> bands;
 };
 
 SpectrogramPlot::SpectrogramPlot(QWidget* parent) : PlotWidget(parent), items_(new Items)
@@ -82,6 +83,9 @@ void SpectrogramPlot::setFeatures(int frames, int bins, const std::vector<float>
     }
     frames_ = frames;
     bins_ = bins;
+    frameShiftSeconds_ = frameShiftSeconds;
+    bands_.clear();
+    drawMaskBands();
     const int pool = (frames + kMaxColumns - 1) / kMaxColumns;
     const int columns = (frames + pool - 1) / pool;
     const double columnSeconds = frameShiftSeconds * pool;
@@ -115,10 +119,74 @@ void SpectrogramPlot::setFeatures(int frames, int bins, const std::vector<float>
     customPlot()->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void SpectrogramPlot::setColorRange(double lower, double upper)
+{
+    if (!(upper > lower))
+        upper = lower + 1.0;
+    items_->map->setDataRange(QCPRange(lower, upper));
+    customPlot()->replot(QCustomPlot::rpQueuedReplot);
+}
+
+double SpectrogramPlot::colorLower() const
+{
+    return items_->map->dataRange().lower;
+}
+
+double SpectrogramPlot::colorUpper() const
+{
+    return items_->map->dataRange().upper;
+}
+
+void SpectrogramPlot::setMaskBands(const std::vector<MaskBand>& bands)
+{
+    bands_.clear();
+    for (MaskBand band : bands) {
+        const int limit = band.axis == MaskBand::Axis::Time ? frames_ : bins_;
+        const int start = std::clamp(band.start, 0, limit);
+        const int end = std::clamp(band.start + std::max(band.width, 0), 0, limit);
+        if (end > start)
+            bands_.push_back({band.axis, start, end - start});
+    }
+    drawMaskBands();
+}
+
+void SpectrogramPlot::drawMaskBands()
+{
+    QCustomPlot* plot = customPlot();
+    for (QCPItemRect* rect : items_->bands)
+        plot->removeItem(rect);
+    items_->bands.clear();
+    // Time masks orange, frequency masks white: both stand out on viridis, masked (dark) or not.
+    const QColor timeColour(255, 152, 0);
+    const QColor frequencyColour(255, 255, 255);
+    const double seconds = frames_ * frameShiftSeconds_;
+    for (const MaskBand& band : bands_) {
+        const bool time = band.axis == MaskBand::Axis::Time;
+        auto* rect = new QCPItemRect(plot);
+        rect->setSelectable(false);
+        rect->setClipToAxisRect(true);
+        QColor colour = time ? timeColour : frequencyColour;
+        rect->setPen(QPen(colour, 2.0, time ? Qt::SolidLine : Qt::DashLine));
+        colour.setAlpha(30);
+        rect->setBrush(colour);
+        if (time) {
+            rect->topLeft->setCoords(band.start * frameShiftSeconds_, bins_ - 0.5);
+            rect->bottomRight->setCoords((band.start + band.width) * frameShiftSeconds_, -0.5);
+        } else {
+            rect->topLeft->setCoords(0.0, band.start + band.width - 0.5);
+            rect->bottomRight->setCoords(seconds, band.start - 0.5);
+        }
+        items_->bands.push_back(rect);
+    }
+    plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void SpectrogramPlot::clear()
 {
     frames_ = 0;
     bins_ = 0;
+    bands_.clear();
+    drawMaskBands();
     dataLower_ = 0.0;
     dataUpper_ = 0.0;
     items_->map->data()->clear();
