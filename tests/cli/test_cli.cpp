@@ -1,5 +1,6 @@
 // espalier-cli as a user runs it: synthesise a tiny corpus, validate it, break it, compute features,
 // exit codes 0/1/2, --json output, --help on every subcommand.
+#include "cli_runner.h"
 #include "io/npy.h"
 
 #include <QDir>
@@ -7,30 +8,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run cli(const QStringList& args, int timeoutMs = 300000)
-{
-    QProcess p;
-    p.start(ESPALIER_CLI, args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {-2, {}, "timeout"};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-} // namespace
+using clitest::cli;
+using clitest::Run;
 
 class TestCli : public QObject {
     Q_OBJECT

@@ -1,6 +1,7 @@
 // espalier-cli augment as a user runs it: preview writes the augmented WAV, two PNGs and the ops
 // JSON with the right content; stats over a synthesised corpus; presets; bad pipelines exit 2 with
 // file:line: field.
+#include "cli_runner.h"
 #include "audio/audio_file.h"
 
 #include <QDir>
@@ -8,29 +9,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
 namespace {
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run cli(const QStringList& args, int timeoutMs = 300000)
-{
-    QProcess p;
-    p.start(ESPALIER_CLI, args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {-2, {}, "timeout"};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
+using clitest::cli;
+using clitest::Run;
 
 QByteArray readAll(const QString& path)
 {
