@@ -193,6 +193,10 @@
         <source>The pipeline failed on this audio: %1</source>
         <translation>流水线处理此音频时失败：%1</translation>
     </message>
+    <message>
+        <source>No corpus in the project: open an audio file or drop one on the page.</source>
+        <translation>项目中没有语料库：请打开一个音频文件或将文件拖放到此页面。</translation>
+    </message>
 </context>
 <context>
     <name>espalier::widgets::AugmentText</name>
@@ -295,14 +299,6 @@
         <translation>数据</translation>
     </message>
     <message>
-        <source>&amp;Corpus:</source>
-        <translation>语料库(&amp;C)：</translation>
-    </message>
-    <message>
-        <source>No corpus in this project</source>
-        <translation>此项目中没有语料库</translation>
-    </message>
-    <message>
         <source>Statistics per split</source>
         <translation>各子集统计</translation>
     </message>
@@ -317,14 +313,6 @@
     <message>
         <source>Utterances</source>
         <translation>语句列表</translation>
-    </message>
-    <message>
-        <source>&amp;Split:</source>
-        <translation>子集(&amp;S)：</translation>
-    </message>
-    <message>
-        <source>Filter by key, transcript or speaker</source>
-        <translation>按编号、转写文本或说话人筛选</translation>
     </message>
     <message>
         <source>Utterance</source>
@@ -359,26 +347,6 @@
         <translation>无法计算语料库统计</translation>
     </message>
     <message>
-        <source>Cannot read corpus</source>
-        <translation>无法读取语料库</translation>
-    </message>
-    <message>
-        <source>Cannot read manifest</source>
-        <translation>无法读取清单文件</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n malformed line(s) skipped</source>
-        <translation>
-            <numerusform>已跳过 %n 行格式错误的内容</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>… and %n more</source>
-        <translation>
-            <numerusform>……还有 %n 项</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>The audio of this utterance cannot be read.</source>
         <translation>无法读取此语句的音频。</translation>
     </message>
@@ -410,22 +378,6 @@
         <source>%n split(s)</source>
         <translation>
             <numerusform>%n 个子集</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Loading…</source>
-        <translation>正在加载……</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n utterance(s)</source>
-        <translation>
-            <numerusform>%n 条语句</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 of %n utterance(s)</source>
-        <translation>
-            <numerusform>%1 / %n 条语句</numerusform>
         </translation>
     </message>
 </context>
@@ -884,24 +836,8 @@
 <context>
     <name>espalier::widgets::UtterancePicker</name>
     <message>
-        <source>Corpus:</source>
-        <translation>语料库：</translation>
-    </message>
-    <message>
-        <source>Split:</source>
-        <translation>子集：</translation>
-    </message>
-    <message>
-        <source>No corpus</source>
-        <translation>无语料库</translation>
-    </message>
-    <message>
         <source>Filter by key, transcript or speaker</source>
         <translation>按编号、转写文本或说话人筛选</translation>
-    </message>
-    <message>
-        <source>No corpus in the project: open an audio file or drop one on the page.</source>
-        <translation>项目中没有语料库：请打开一个音频文件或将文件拖放到此页面。</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -918,6 +854,42 @@
         <translation>
             <numerusform>%1 / %n 条语句</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Corpus:</source>
+        <translation>语料库(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Split:</source>
+        <translation>子集(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>No corpus in this project</source>
+        <translation>此项目中没有语料库</translation>
+    </message>
+    <message>
+        <source>Cannot read corpus</source>
+        <translation>无法读取语料库</translation>
+    </message>
+    <message>
+        <source>Cannot read manifest</source>
+        <translation>无法读取清单文件</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n malformed line(s) skipped</source>
+        <translation>
+            <numerusform>已跳过 %n 行格式错误的内容</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>……还有 %n 项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No corpus</source>
+        <translation>无语料库</translation>
     </message>
 </context>
 <context>

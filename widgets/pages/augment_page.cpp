@@ -8,14 +8,15 @@
 #include "augment/op_registry.h"
 #include "augment/param_text.h"
 #include "augment/pipeline_editor.h"
-#include "augment/utterance_picker.h"
 #include "command_dialog.h"
 #include "error_dialog.h"
 #include "plots/spectrogram_plot.h"
 #include "plots/waveform_plot.h"
 #include "project/job.h"
 #include "project/project.h"
+#include "run_in_background.h"
 #include "runtime/fbank.h"
+#include "utterance_picker.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -23,13 +24,13 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
 #include <QMimeData>
@@ -47,7 +48,6 @@
 #include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <climits>
@@ -60,17 +60,6 @@ namespace {
 constexpr int kCoalesceMs = 60;
 // The busy indicator appears only for work that takes longer than this (no flicker on quick edits).
 constexpr int kBusyDelayMs = 150;
-
-template <typename Result, typename Work, typename Done>
-void runInBackground(QObject* context, Work work, Done done)
-{
-    auto* watcher = new QFutureWatcher<Result>(context);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, context, [watcher, done] {
-        done(watcher->result());
-        watcher->deleteLater();
-    });
-    watcher->setFuture(QtConcurrent::run(std::move(work)));
-}
 
 QString seconds(double value)
 {
@@ -199,7 +188,9 @@ void AugmentPage::buildUi()
 QWidget* AugmentPage::buildSourcePanel()
 {
     sourceGroup_ = new QGroupBox(this);
-    picker_ = new UtterancePicker(sourceGroup_);
+    picker_ = new UtterancePicker(UtterancePicker::Layout::Compact, sourceGroup_);
+    picker_->filterEdit()->setObjectName("sourceFilterEdit");
+    picker_->table()->setObjectName("sourceTable");
     openAudioButton_ = new QPushButton(sourceGroup_);
     openAudioButton_->setObjectName("openAudioButton");
     auto* layout = new QVBoxLayout(sourceGroup_);
@@ -361,6 +352,7 @@ QIcon AugmentPage::icon() const
 void AugmentPage::retranslate()
 {
     sourceGroup_->setTitle(tr("Source"));
+    picker_->setNoCorpusText(tr("No corpus in the project: open an audio file or drop one on the page."));
     openAudioButton_->setText(tr("Open audio…"));
     openAudioButton_->setToolTip(tr("Preview an audio file of your own (or drop one on the page)"));
     commandButton_->setText(tr("Show command"));

@@ -3,35 +3,30 @@
 #include "audio/audio_file.h"
 #include "audio_player.h"
 #include "command_dialog.h"
-#include "data/manifest.h"
+#include "data/corpus.h"
 #include "error_dialog.h"
 #include "job_controller.h"
 #include "models/split_stats_model.h"
-#include "models/utterance_table_model.h"
 #include "plots/spectrogram_plot.h"
 #include "plots/waveform_plot.h"
 #include "project/job.h"
 #include "project/project.h"
+#include "run_in_background.h"
 #include "runtime/fbank.h"
+#include "utterance_picker.h"
 
-#include <QComboBox>
-#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QItemSelectionModel>
 #include <QLabel>
-#include <QLineEdit>
 #include <QLocale>
 #include <QProgressBar>
-#include <QScrollBar>
 #include <QPushButton>
-#include <QSortFilterProxyModel>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -40,37 +35,6 @@ namespace espalier::widgets {
 namespace {
 constexpr int kMelBins = 80;
 constexpr double kFrameShiftSeconds = 0.010;
-constexpr int kMaxIssuesInTooltip = 20;
-// Manifests without durations (WeNet data.list, Kaldi without utt2dur) get them from the audio
-// headers, up to this many utterances; longer lists show "–" rather than wait for the disk.
-constexpr size_t kMaxProbedDurations = 20000;
-
-// Runs work() on the global thread pool and done(result) on context's thread, unless context is gone.
-template <typename Result, typename Work, typename Done>
-void runInBackground(QObject* context, Work work, Done done)
-{
-    auto* watcher = new QFutureWatcher<Result>(context);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, context, [watcher, done] {
-        done(watcher->result());
-        watcher->deleteLater();
-    });
-    watcher->setFuture(QtConcurrent::run(std::move(work)));
-}
-
-struct SplitsResult {
-    std::vector<data::CorpusSplit> splits;
-    QString error;
-};
-
-struct ManifestResult {
-    data::ManifestReadResult manifest;
-    QString error;
-};
-
-QString errorText(const std::exception& error)
-{
-    return QString::fromUtf8(error.what());
-}
 } // namespace
 
 struct DataPage::StatsResult {
@@ -90,24 +54,21 @@ struct DataPage::DecodedUtterance {
 DataPage::DataPage(QWidget* parent) : Page(parent)
 {
     statsModel_ = new SplitStatsModel(this);
-    utteranceModel_ = new UtteranceTableModel(this);
-    utteranceProxy_ = new QSortFilterProxyModel(this);
-    utteranceProxy_->setSourceModel(utteranceModel_);
-    utteranceProxy_->setFilterKeyColumn(-1);
-    utteranceProxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    utteranceProxy_->setSortRole(UtteranceTableModel::RawValueRole);
     statsJobs_ = new JobController(this);
     player_ = new AudioPlayer(this);
 
     buildUi();
     retranslate();
 
-    connect(corpusCombo_, qOverload<int>(&QComboBox::currentIndexChanged), this, &DataPage::loadCorpus);
-    connect(splitCombo_, qOverload<int>(&QComboBox::currentIndexChanged), this, &DataPage::loadManifest);
-    connect(filterEdit_, &QLineEdit::textChanged, utteranceProxy_, &QSortFilterProxyModel::setFilterFixedString);
-    connect(filterEdit_, &QLineEdit::textChanged, this, &DataPage::updateUtteranceCount);
-    connect(utteranceTable_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& current) { showUtterance(current); });
+    connect(picker_, &UtterancePicker::corpusChanged, this, &DataPage::onCorpusChanged);
+    // Statistics are computed when the picker starts reading the corpus: once the page is shown.
+    connect(picker_, &UtterancePicker::loadStarted, this, &DataPage::startStats);
+    connect(picker_, &UtterancePicker::splitsLoaded, this, &DataPage::splitsLoaded);
+    connect(picker_, &UtterancePicker::utterancesLoaded, this, &DataPage::utterancesLoaded);
+    connect(picker_, &UtterancePicker::cleared, this, &DataPage::clearUtterance);
+    connect(picker_, &UtterancePicker::utterancePicked, this, &DataPage::showUtterance);
+    connect(picker_, &UtterancePicker::loadFailed, this,
+            [this](const QString& title, const QString& message) { reportError(title, message); });
     connect(statsTable_, &QTableView::activated, this, [this](const QModelIndex& index) {
         if (index.row() != statsModel_->totalRow())
             selectSplit(QString::fromStdString(statsModel_->splitAt(index.row()).name));
@@ -143,19 +104,18 @@ DataPage::~DataPage() = default;
 
 void DataPage::buildUi()
 {
-    corpusLabel_ = new QLabel(this);
-    corpusCombo_ = new QComboBox(this);
-    corpusCombo_->setObjectName("corpusCombo");
-    corpusCombo_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    corpusCombo_->setMinimumContentsLength(16);
-    corpusLabel_->setBuddy(corpusCombo_);
+    // The utterance browser; its corpus bar heads the page.
+    browserGroup_ = new QGroupBox(this);
+    picker_ = new UtterancePicker(UtterancePicker::Layout::Wide, browserGroup_);
+    auto* browserLayout = new QVBoxLayout(browserGroup_);
+    browserLayout->addWidget(picker_);
+
     corpusPathLabel_ = new QLabel(this);
     corpusPathLabel_->setObjectName("corpusPathLabel");
     corpusPathLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     corpusPathLabel_->setForegroundRole(QPalette::PlaceholderText);
     auto* top = new QHBoxLayout;
-    top->addWidget(corpusLabel_);
-    top->addWidget(corpusCombo_);
+    top->addWidget(picker_->corpusBar());
     top->addWidget(corpusPathLabel_, 1);
 
     // Statistics.
@@ -190,53 +150,6 @@ void DataPage::buildUi()
     auto* statsLayout = new QVBoxLayout(statsGroup_);
     statsLayout->addWidget(statsTable_);
     statsLayout->addLayout(statsBar);
-
-    // Utterance browser.
-    browserGroup_ = new QGroupBox(this);
-    splitLabel_ = new QLabel(browserGroup_);
-    splitCombo_ = new QComboBox(browserGroup_);
-    splitCombo_->setObjectName("splitCombo");
-    splitCombo_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    splitCombo_->setMinimumContentsLength(10);
-    splitLabel_->setBuddy(splitCombo_);
-    filterEdit_ = new QLineEdit(browserGroup_);
-    filterEdit_->setObjectName("filterEdit");
-    filterEdit_->setClearButtonEnabled(true);
-    utteranceTable_ = new QTableView(browserGroup_);
-    utteranceTable_->setObjectName("utteranceTable");
-    utteranceTable_->setModel(utteranceProxy_);
-    utteranceTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    utteranceTable_->setSelectionMode(QAbstractItemView::SingleSelection);
-    utteranceTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    utteranceTable_->setSortingEnabled(true);
-    utteranceTable_->sortByColumn(-1, Qt::AscendingOrder);  // file order until the user sorts
-    utteranceTable_->setAlternatingRowColors(true);
-    utteranceTable_->setWordWrap(false);
-    utteranceTable_->verticalHeader()->hide();
-    utteranceTable_->verticalHeader()->setDefaultSectionSize(utteranceTable_->fontMetrics().height() + 8);
-    QHeaderView* header = utteranceTable_->horizontalHeader();
-    header->setSectionResizeMode(QHeaderView::Interactive);
-    header->setSectionResizeMode(UtteranceTableModel::Text, QHeaderView::Stretch);
-    const int digit = utteranceTable_->fontMetrics().horizontalAdvance('0');
-    header->resizeSection(UtteranceTableModel::Key, 18 * digit);
-    header->resizeSection(UtteranceTableModel::Duration, 11 * digit);
-    header->resizeSection(UtteranceTableModel::Speaker, 10 * digit);
-    utteranceCountLabel_ = new QLabel(browserGroup_);
-    utteranceCountLabel_->setObjectName("utteranceCount");
-    issuesLabel_ = new QLabel(browserGroup_);
-    issuesLabel_->setObjectName("manifestIssues");
-    issuesLabel_->setWordWrap(true);
-    auto* browserTop = new QHBoxLayout;
-    browserTop->addWidget(splitLabel_);
-    browserTop->addWidget(splitCombo_);
-    browserTop->addWidget(filterEdit_, 1);
-    auto* browserBottom = new QHBoxLayout;
-    browserBottom->addWidget(utteranceCountLabel_);
-    browserBottom->addWidget(issuesLabel_, 1);
-    auto* browserLayout = new QVBoxLayout(browserGroup_);
-    browserLayout->addLayout(browserTop);
-    browserLayout->addWidget(utteranceTable_, 1);
-    browserLayout->addLayout(browserBottom);
 
     // The selected utterance.
     utteranceGroup_ = new QGroupBox(this);
@@ -291,6 +204,10 @@ void DataPage::buildUi()
     splitter_->setStretchFactor(1, 2);
     splitter_->setSizes({640, 460});
 
+    // Keyboard focus follows the page: the corpus, its statistics, then the utterances.
+    setTabOrder(picker_->corpusBar()->focusProxy(), statsTable_);
+    setTabOrder(statsTable_, statsCommandButton_);
+
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(splitter_, 1);
@@ -308,14 +225,10 @@ QIcon DataPage::icon() const
 
 void DataPage::retranslate()
 {
-    corpusLabel_->setText(tr("&Corpus:"));
-    corpusCombo_->setPlaceholderText(tr("No corpus in this project"));
     statsGroup_->setTitle(tr("Statistics per split"));
     statsCommandButton_->setText(tr("Show command"));
     statsCommandButton_->setToolTip(tr("The espalier-cli command that computes these statistics"));
     browserGroup_->setTitle(tr("Utterances"));
-    splitLabel_->setText(tr("&Split:"));
-    filterEdit_->setPlaceholderText(tr("Filter by key, transcript or speaker"));
     utteranceGroup_->setTitle(tr("Utterance"));
     playButton_->setText(player_->isPlaying() ? tr("Stop") : tr("Play"));
     playButton_->setIcon(style()->standardIcon(player_->isPlaying() ? QStyle::SP_MediaStop : QStyle::SP_MediaPlay));
@@ -326,88 +239,47 @@ void DataPage::retranslate()
         utteranceTextLabel_->setText(tr("Pick an utterance in the list to see its waveform and features."));
     }
     statsModel_->retranslate();
-    utteranceModel_->retranslate();
     updateBusy();
-    updateUtteranceCount();
 }
 
 void DataPage::setProject(std::shared_ptr<const project::Project> project)
 {
-    const QString previous = corpusCombo_->currentText();
     Page::setProject(std::move(project));
+    picker_->setProject(project_.get());
+}
 
-    {
-        QSignalBlocker blocker(corpusCombo_);
-        corpusCombo_->clear();
-        if (project_) {
-            for (const project::CorpusEntry& entry : project_->config().corpora) {
-                const QString path = QString::fromStdString(project_->absoluteCorpusPath(entry));
-                corpusCombo_->addItem(QString::fromStdString(entry.name), path);
-                corpusCombo_->setItemData(corpusCombo_->count() - 1, path, Qt::ToolTipRole);
-            }
-        }
-        const int keep = corpusCombo_->findText(previous);
-        corpusCombo_->setCurrentIndex(keep >= 0 ? keep : (corpusCombo_->count() > 0 ? 0 : -1));
-    }
-    corpusCombo_->setEnabled(corpusCombo_->count() > 0);
-    // The corpus may have changed on disk too: always reload.
-    loadCorpus(corpusCombo_->currentIndex());
+QString DataPage::currentCorpusPath() const
+{
+    return picker_->currentCorpusPath();
+}
+
+UtteranceTableModel* DataPage::utteranceModel() const
+{
+    return picker_->model();
 }
 
 bool DataPage::selectCorpus(const QString& name)
 {
-    const int index = corpusCombo_->findText(name);
-    if (index < 0)
-        return false;
-    corpusCombo_->setCurrentIndex(index);
-    return true;
+    return picker_->selectCorpus(name);
 }
 
 bool DataPage::selectSplit(const QString& name)
 {
-    const int index = splitCombo_->findText(name);
-    if (index < 0)
-        return false;
-    splitCombo_->setCurrentIndex(index);
-    return true;
+    return picker_->selectSplit(name);
 }
 
 void DataPage::selectUtteranceRow(int row)
 {
-    if (row < 0 || row >= utteranceProxy_->rowCount())
-        return;
-    utteranceTable_->setCurrentIndex(utteranceProxy_->index(row, 0));
-    utteranceTable_->scrollTo(utteranceProxy_->index(row, 0));
+    picker_->selectRow(row);
 }
 
-void DataPage::loadCorpus(int comboIndex)
+void DataPage::onCorpusChanged(const QString& path)
 {
-    corpusPath_ = comboIndex >= 0 ? corpusCombo_->itemData(comboIndex).toString() : QString();
-    corpusPathLabel_->setText(corpusPath_);
+    corpusPathLabel_->setText(path);
     reportedErrors_.clear();
     statsError_.clear();
     statsModel_->clear();
-    splits_.clear();
-    ++splitsGeneration_;
-    ++manifestGeneration_;
-    {
-        QSignalBlocker blocker(splitCombo_);
-        splitCombo_->clear();
-    }
-    utteranceModel_->clear();
-    issuesLabel_->clear();
-    clearUtterance();
-    loadPending_ = !corpusPath_.isEmpty();
-    // Loading starts when the page is first shown: a hidden page reads nothing.
-    if (isVisible())
-        startPendingLoad();
     updateBusy();
-}
-
-void DataPage::showEvent(QShowEvent* event)
-{
-    Page::showEvent(event);
-    startPendingLoad();
 }
 
 void DataPage::fitStatsTable()
@@ -423,28 +295,20 @@ void DataPage::fitStatsTable()
     statsTable_->setMinimumHeight(std::min(height, 10 * statsTable_->verticalHeader()->defaultSectionSize()));
 }
 
-void DataPage::startPendingLoad()
-{
-    if (!loadPending_)
-        return;
-    loadPending_ = false;
-    startStats();
-    loadSplits();
-}
-
 void DataPage::startStats()
 {
-    if (corpusPath_.isEmpty())
+    const QString corpusPath = currentCorpusPath();
+    if (corpusPath.isEmpty())
         return;
     // One statistics job at a time; onStatsFinished starts the next one if the corpus changed.
     if (statsJobs_->isRunning()) {
-        if (!statsResult_ || QString::fromStdString(statsResult_->path) != corpusPath_)
+        if (!statsResult_ || QString::fromStdString(statsResult_->path) != corpusPath)
             statsJobs_->cancel();
         updateBusy();
         return;
     }
     auto result = std::make_shared<StatsResult>();
-    result->path = corpusPath_.toStdString();
+    result->path = corpusPath.toStdString();
     statsResult_ = result;
     auto job = std::make_unique<project::FunctionJob>(
         tr("Corpus statistics").toStdString(),
@@ -459,7 +323,7 @@ void DataPage::startStats()
 
 void DataPage::onStatsFinished(int outcome, const QString& message)
 {
-    const bool current = statsResult_ && QString::fromStdString(statsResult_->path) == corpusPath_;
+    const bool current = statsResult_ && QString::fromStdString(statsResult_->path) == currentCorpusPath();
     if (!current) {
         // The corpus changed while the job ran: compute the statistics of the one selected now.
         statsResult_.reset();
@@ -483,138 +347,19 @@ void DataPage::onStatsFinished(int outcome, const QString& message)
     }
 }
 
-void DataPage::loadSplits()
+void DataPage::showUtterance(const QString& audioPath, const QString& key, const QString& text)
 {
-    const int generation = ++splitsGeneration_;
-    const std::string path = corpusPath_.toStdString();
-    ++runningTasks_;
-    updateBusy();
-    runInBackground<SplitsResult>(
-        this,
-        [path] {
-            SplitsResult result;
-            try {
-                result.splits = data::findSplits(path);
-            } catch (const std::exception& error) {
-                result.error = errorText(error);
-            }
-            return result;
-        },
-        [this, generation](const SplitsResult& result) {
-            --runningTasks_;
-            updateBusy();
-            if (generation != splitsGeneration_)
-                return;
-            if (!result.error.isEmpty()) {
-                reportError(tr("Cannot read corpus"), result.error);
-                return;
-            }
-            splits_ = result.splits;
-            {
-                QSignalBlocker blocker(splitCombo_);
-                splitCombo_->clear();
-                for (const data::CorpusSplit& split : splits_)
-                    splitCombo_->addItem(QString::fromStdString(split.name));
-                // Browse dev or a test set first when there is one: smaller than train.
-                int first = 0;
-                for (const char* preferred : {"dev", "test", "test_clean"}) {
-                    const int index = splitCombo_->findText(preferred);
-                    if (index >= 0) {
-                        first = index;
-                        break;
-                    }
-                }
-                splitCombo_->setCurrentIndex(splits_.empty() ? -1 : first);
-            }
-            emit splitsLoaded(int(splits_.size()));
-            loadManifest(splitCombo_->currentIndex());
-        });
-}
-
-void DataPage::loadManifest(int splitIndex)
-{
-    const int generation = ++manifestGeneration_;
-    utteranceModel_->clear();
-    issuesLabel_->clear();
-    issuesLabel_->setToolTip({});
-    clearUtterance();
-    if (splitIndex < 0 || splitIndex >= int(splits_.size())) {
-        updateUtteranceCount();
-        return;
-    }
-    const data::CorpusSplit split = splits_[size_t(splitIndex)];
-    ++runningTasks_;
-    updateBusy();
-    runInBackground<std::shared_ptr<ManifestResult>>(
-        this,
-        [split] {
-            auto result = std::make_shared<ManifestResult>();
-            try {
-                const std::string aishellSplit = split.format == data::ManifestFormat::Aishell ? split.name : "";
-                result->manifest = data::readManifest(split.path, split.format, aishellSplit);
-                data::UtteranceList& utterances = result->manifest.utterances;
-                const auto missing = size_t(std::count_if(utterances.begin(), utterances.end(),
-                                                          [](const data::Utterance& u) { return u.duration <= 0.0; }));
-                if (missing <= kMaxProbedDurations) {
-                    for (data::Utterance& u : utterances) {
-                        if (u.duration > 0.0)
-                            continue;
-                        try {
-                            u.duration = audio::probeAudio(u.audioPath).duration();
-                        } catch (const std::exception&) {
-                            // unreadable audio: reported when the utterance is opened
-                        }
-                    }
-                }
-            } catch (const std::exception& error) {
-                result->error = errorText(error);
-            }
-            return result;
-        },
-        [this, generation](const std::shared_ptr<ManifestResult>& result) {
-            --runningTasks_;
-            updateBusy();
-            if (generation != manifestGeneration_)
-                return;
-            if (!result->error.isEmpty()) {
-                updateUtteranceCount();
-                reportError(tr("Cannot read manifest"), result->error);
-                return;
-            }
-            const std::vector<data::ManifestIssue>& issues = result->manifest.issues;
-            if (!issues.empty()) {
-                issuesLabel_->setText(tr("%n malformed line(s) skipped", "", int(issues.size())));
-                QStringList lines;
-                for (size_t i = 0; i < issues.size() && i < size_t(kMaxIssuesInTooltip); ++i)
-                    lines << QString::fromStdString(issues[i].toString());
-                if (issues.size() > size_t(kMaxIssuesInTooltip))
-                    lines << tr("… and %n more", "", int(issues.size()) - kMaxIssuesInTooltip);
-                issuesLabel_->setToolTip(lines.join('\n'));
-            }
-            utteranceModel_->setUtterances(std::move(result->manifest.utterances));
-            updateUtteranceCount();
-            emit utterancesLoaded(utteranceModel_->rowCount());
-        });
-}
-
-void DataPage::showUtterance(const QModelIndex& proxyIndex)
-{
-    const QModelIndex source = utteranceProxy_->mapToSource(proxyIndex);
-    if (!source.isValid())
-        return;
-    const data::Utterance& utterance = utteranceModel_->utterance(source.row());
-    if (QString::fromStdString(utterance.key) == shownKey_ && waveform_->hasData())
+    if (key == shownKey_ && waveform_->hasData())
         return;
     player_->stop();
     const int generation = ++decodeGeneration_;
     const int rate = project_ ? project_->config().sampleRate : 16000;
-    const std::string path = utterance.audioPath;
-    const QString key = QString::fromStdString(utterance.key);
+    const std::string path = audioPath.toStdString();
     utteranceKeyLabel_->setText(key);
-    utteranceTextLabel_->setText(QString::fromStdString(utterance.text));
+    utteranceTextLabel_->setText(text);
     shownKey_.clear();
-    shownAudioPath_ = QString::fromStdString(path);
-    ++runningTasks_;
+    shownAudioPath_ = audioPath;
+    ++runningDecodes_;
     updateBusy();
     runInBackground<std::shared_ptr<DecodedUtterance>>(
         this,
@@ -632,12 +377,12 @@ void DataPage::showUtterance(const QModelIndex& proxyIndex)
                 result->sampleRate = audio.sampleRate;
                 result->samples = std::move(audio.samples);
             } catch (const std::exception& error) {
-                result->error = errorText(error);
+                result->error = QString::fromUtf8(error.what());
             }
             return result;
         },
         [this](const std::shared_ptr<DecodedUtterance>& decoded) {
-            --runningTasks_;
+            --runningDecodes_;
             updateBusy();
             onDecoded(decoded);
         });
@@ -707,9 +452,10 @@ void DataPage::togglePlay()
 
 QString DataPage::statsCommand() const
 {
-    if (corpusPath_.isEmpty())
+    const QString corpusPath = currentCorpusPath();
+    if (corpusPath.isEmpty())
         return {};
-    return QString::fromStdString(project::shellJoin({"espalier-cli", "corpus", "stats", corpusPath_.toStdString()}));
+    return QString::fromStdString(project::shellJoin({"espalier-cli", "corpus", "stats", corpusPath.toStdString()}));
 }
 
 QString DataPage::utteranceCommand() const
@@ -728,37 +474,26 @@ QString DataPage::utteranceCommand() const
 
 bool DataPage::isBusy() const
 {
-    return statsJobs_->isRunning() || runningTasks_ > 0;
+    return statsJobs_->isRunning() || picker_->isBusy() || runningDecodes_ > 0;
 }
 
 void DataPage::updateBusy()
 {
     const bool computing = statsJobs_->isRunning();
     statsProgress_->setVisible(computing);
-    statsCommandButton_->setEnabled(!corpusPath_.isEmpty());
+    const bool hasCorpus = !currentCorpusPath().isEmpty();
+    statsCommandButton_->setEnabled(hasCorpus);
     if (computing)
         statsStatusLabel_->setText(tr("Computing statistics…"));
     else if (!statsError_.isEmpty())
         statsStatusLabel_->setText(tr("Statistics unavailable: %1").arg(statsError_));
-    else if (corpusPath_.isEmpty())
+    else if (!hasCorpus)
         statsStatusLabel_->setText(project_ ? tr("Add a corpus to the project to see it here.")
                                             : tr("Open a project to see its corpora."));
     else if (statsModel_->rowCount() > 0)
         statsStatusLabel_->setText(tr("%n split(s)", "", int(statsModel_->stats().splits.size())));
     else
         statsStatusLabel_->clear();
-}
-
-void DataPage::updateUtteranceCount()
-{
-    const int total = utteranceModel_->rowCount();
-    const int shown = utteranceProxy_->rowCount();
-    if (runningTasks_ > 0 && total == 0 && splitCombo_->count() > 0)
-        utteranceCountLabel_->setText(tr("Loading…"));
-    else if (shown == total)
-        utteranceCountLabel_->setText(tr("%n utterance(s)", "", total));
-    else
-        utteranceCountLabel_->setText(tr("%1 of %n utterance(s)", "", total).arg(shown));
 }
 
 void DataPage::reportError(const QString& title, const QString& message, bool oncePerCorpus)

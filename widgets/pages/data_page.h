@@ -1,25 +1,19 @@
 #pragma once
-// The Data page: the project's corpora, their per-split statistics, and an utterance browser that
-// shows the waveform and fbank features of the selected utterance and plays it. Everything that
-// touches the disk runs in the background, and only once the page is shown; the page stays
-// responsive and usable after errors.
-#include "data/corpus.h"
+// The Data page: the project's corpora, their per-split statistics, and an utterance browser (an
+// UtterancePicker) that shows the waveform and fbank features of the selected utterance and plays it.
+// Everything that touches the disk runs in the background, and only once the page is shown; the page
+// stays responsive and usable after errors.
 #include "pages/page.h"
 
 #include <QSet>
 #include <QString>
 
 #include <memory>
-#include <vector>
 
-class QComboBox;
 class QGroupBox;
 class QLabel;
-class QLineEdit;
-class QModelIndex;
 class QProgressBar;
 class QPushButton;
-class QSortFilterProxyModel;
 class QSplitter;
 class QTableView;
 
@@ -29,6 +23,7 @@ class AudioPlayer;
 class JobController;
 class SpectrogramPlot;
 class SplitStatsModel;
+class UtterancePicker;
 class UtteranceTableModel;
 class WaveformPlot;
 
@@ -45,7 +40,7 @@ public:
     // Test and scripting hooks.
     // True while statistics, a manifest or an utterance are being loaded.
     bool isBusy() const;
-    QString currentCorpusPath() const { return corpusPath_; }
+    QString currentCorpusPath() const;
     QString currentUtteranceKey() const { return shownKey_; }
     // The espalier-cli commands equivalent to what is shown (empty when nothing is).
     QString statsCommand() const;
@@ -56,7 +51,7 @@ public:
     // Selects (and shows) the utterance on row of the filtered view.
     void selectUtteranceRow(int row);
     SplitStatsModel* statsModel() const { return statsModel_; }
-    UtteranceTableModel* utteranceModel() const { return utteranceModel_; }
+    UtteranceTableModel* utteranceModel() const;
     WaveformPlot* waveformPlot() const { return waveform_; }
     SpectrogramPlot* spectrogramPlot() const { return spectrogram_; }
     JobController* statsController() const { return statsJobs_; }
@@ -71,32 +66,26 @@ signals:
 
 protected:
     void retranslate() override;
-    void showEvent(QShowEvent* event) override;
 
 private:
     struct StatsResult;
     struct DecodedUtterance;
 
     void buildUi();
-    void loadCorpus(int comboIndex);
-    void startPendingLoad();
+    void onCorpusChanged(const QString& path);
     void fitStatsTable();
     void startStats();
     void onStatsFinished(int outcome, const QString& message);
-    void loadSplits();
-    void loadManifest(int splitIndex);
-    void showUtterance(const QModelIndex& proxyIndex);
+    void showUtterance(const QString& audioPath, const QString& key, const QString& text);
     void onDecoded(const std::shared_ptr<DecodedUtterance>& decoded);
     void togglePlay();
     void updateBusy();
-    void updateUtteranceCount();
     void clearUtterance();
     // Shows an error dialog; corpus-level failures (seen by several loaders) are shown once per corpus.
     void reportError(const QString& title, const QString& message, bool oncePerCorpus = true);
 
     // Widgets.
-    QLabel* corpusLabel_;
-    QComboBox* corpusCombo_;
+    UtterancePicker* picker_;
     QLabel* corpusPathLabel_;
     QGroupBox* statsGroup_;
     QLabel* statsStatusLabel_;
@@ -104,12 +93,6 @@ private:
     QProgressBar* statsProgress_;
     QPushButton* statsCommandButton_;
     QGroupBox* browserGroup_;
-    QLabel* splitLabel_;
-    QComboBox* splitCombo_;
-    QLineEdit* filterEdit_;
-    QTableView* utteranceTable_;
-    QLabel* utteranceCountLabel_;
-    QLabel* issuesLabel_;
     QGroupBox* utteranceGroup_;
     QLabel* utteranceKeyLabel_;
     QLabel* utteranceTextLabel_;
@@ -121,21 +104,14 @@ private:
     QSplitter* splitter_;
 
     SplitStatsModel* statsModel_;
-    UtteranceTableModel* utteranceModel_;
-    QSortFilterProxyModel* utteranceProxy_;
     JobController* statsJobs_;
     AudioPlayer* player_;
 
-    // State. Each background request carries a generation; results of superseded ones are dropped.
-    QString corpusPath_;
-    bool loadPending_ = false;
+    // State. Each decode carries a generation; results of superseded ones are dropped.
     std::shared_ptr<StatsResult> statsResult_;
     QString statsError_;
-    std::vector<data::CorpusSplit> splits_;
-    int splitsGeneration_ = 0;
-    int manifestGeneration_ = 0;
     int decodeGeneration_ = 0;
-    int runningTasks_ = 0;
+    int runningDecodes_ = 0;
     QString shownKey_;
     QString shownAudioPath_;
     QSet<QString> reportedErrors_;  // per corpus: one failure is reported once, not by every loader
