@@ -1,0 +1,468 @@
+#include "model/model_config.h"
+
+#include "audio/cmvn.h"
+#include "io/atomic_file.h"
+#include "model/model_config_yaml.h"
+#include "runtime/error.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+namespace espalier::model {
+
+namespace {
+
+// Bounds that keep a malformed config from asking for absurd allocations.
+constexpr int kMaxInputDim = 1024;
+constexpr int kMaxVocab = 1000000;
+constexpr int kMaxAttentionDim = 8192;
+constexpr int kMaxFfnDim = 65536;
+constexpr int kMaxBlocks = 256;
+constexpr int kMaxKernel = 255;
+
+constexpr const char* kKeys[] = {"espalier_model", "type", "size", "input_dim", "vocab_size", "attention_dim", "heads",
+                                 "ffn_dim", "num_blocks", "cnn_kernel", "dropout", "positional", "macaron",
+                                 "subsampling", "cmvn"};
+
+std::string keyList()
+{
+    std::string out;
+    for (const char* k : kKeys)
+        out += (out.empty() ? "" : ", ") + std::string(k);
+    return out;
+}
+
+class Located {
+public:
+    explicit Located(std::string source) : source_(std::move(source)) {}
+    std::string at(const YAML::Mark& mark) const
+    {
+        return source_ + (mark.line >= 0 ? ":" + std::to_string(mark.line + 1) : std::string());
+    }
+    [[noreturn]] void fail(const YAML::Node& node, const std::string& field, const std::string& problem) const
+    {
+        throw InputError(at(node.Mark()) + ": " + field + ": " + problem);
+    }
+
+private:
+    std::string source_;
+};
+
+std::string describe(const YAML::Node& node)
+{
+    if (node.IsScalar())
+        return "'" + node.Scalar() + "'";
+    return node.IsMap() ? "a map" : node.IsSequence() ? "a list" : "nothing";
+}
+
+int intField(const Located& loc, const YAML::Node& node, const char* field)
+{
+    if (node.IsScalar()) {
+        const std::string& s = node.Scalar();
+        char* end = nullptr;
+        errno = 0;
+        const long v = std::strtol(s.c_str(), &end, 10);
+        if (!s.empty() && end == s.c_str() + s.size() && errno == 0 && v >= std::numeric_limits<int>::min()
+            && v <= std::numeric_limits<int>::max())
+            return int(v);
+    }
+    loc.fail(node, field, "expected a whole number, got " + describe(node));
+}
+
+double numberField(const Located& loc, const YAML::Node& node, const char* field)
+{
+    if (node.IsScalar()) {
+        const std::string& s = node.Scalar();
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        if (!s.empty() && end == s.c_str() + s.size() && std::isfinite(v))
+            return v;
+    }
+    loc.fail(node, field, "expected a number, got " + describe(node));
+}
+
+bool boolField(const Located& loc, const YAML::Node& node, const char* field)
+{
+    bool value = false;
+    if (node.IsScalar() && YAML::convert<bool>::decode(node, value))
+        return value;
+    loc.fail(node, field, "expected true or false, got " + describe(node));
+}
+
+std::string stringField(const Located& loc, const YAML::Node& node, const char* field)
+{
+    if (!node.IsScalar())
+        loc.fail(node, field, "expected a string, got " + describe(node));
+    return node.Scalar();
+}
+
+std::vector<float> floatList(const Located& loc, const YAML::Node& node, const std::string& field)
+{
+    if (!node.IsSequence())
+        loc.fail(node, field, "expected a list of numbers, got " + describe(node));
+    if (node.size() > size_t(kMaxInputDim))
+        loc.fail(node, field, "more than " + std::to_string(kMaxInputDim) + " values");
+    std::vector<float> out;
+    for (size_t i = 0; i < node.size(); ++i)
+        out.push_back(float(numberField(loc, node[i], field.c_str())));
+    return out;
+}
+
+CmvnConfig readCmvn(const Located& loc, const YAML::Node& node, const std::string& baseDir)
+{
+    CmvnConfig cmvn;
+    if (node.IsNull())
+        return cmvn;
+    if (node.IsScalar()) {
+        cmvn.jsonPath = node.Scalar();
+        std::filesystem::path path = cmvn.jsonPath;
+        if (path.is_relative() && !baseDir.empty())
+            path = std::filesystem::path(baseDir) / path;
+        try {
+            const audio::CmvnStats stats = audio::CmvnStats::fromJson(io::readFile(path.string()), path.string());
+            cmvn.mean = stats.mean();
+            cmvn.istd = stats.invStddev();
+        } catch (const Error& e) {
+            loc.fail(node, "cmvn", e.what());
+        }
+        return cmvn;
+    }
+    if (!node.IsMap())
+        loc.fail(node, "cmvn", "expected a WeNet global_cmvn JSON path or {mean: [...], istd: [...]}");
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        const std::string key = it->first.Scalar();
+        if (key != "mean" && key != "istd")
+            loc.fail(it->first, "cmvn." + key, "unknown key (expected mean and istd)");
+    }
+    if (!node["mean"] || !node["istd"])
+        loc.fail(node, "cmvn", "give both mean and istd");
+    cmvn.mean = floatList(loc, node["mean"], "cmvn.mean");
+    cmvn.istd = floatList(loc, node["istd"], "cmvn.istd");
+    return cmvn;
+}
+
+// The shortest text that reads back as exactly v.
+template <typename T>
+std::string shortest(T v)
+{
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+}
+
+std::vector<std::string> shortestList(const std::vector<float>& values)
+{
+    std::vector<std::string> out;
+    for (float v : values)
+        out.push_back(shortest(v));
+    return out;
+}
+
+std::string presetList()
+{
+    std::string out;
+    for (const std::string& n : ModelConfig::presetNames())
+        out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
+} // namespace
+
+const char* modelTypeName(ModelType type) { return type == ModelType::Conformer ? "conformer" : "transformer"; }
+
+std::optional<ModelType> modelTypeFromName(const std::string& name)
+{
+    if (name == "conformer")
+        return ModelType::Conformer;
+    if (name == "transformer")
+        return ModelType::Transformer;
+    return std::nullopt;
+}
+
+const char* positionalName(PositionalEncoding positional)
+{
+    return positional == PositionalEncoding::Relative ? "relative" : "absolute";
+}
+
+std::optional<PositionalEncoding> positionalFromName(const std::string& name)
+{
+    if (name == "relative")
+        return PositionalEncoding::Relative;
+    if (name == "absolute")
+        return PositionalEncoding::Absolute;
+    return std::nullopt;
+}
+
+const char* subsamplingName(Subsampling) { return "conv2d4"; }
+
+const std::vector<Fp32ModuleKind>& fp32ModuleKinds()
+{
+    static const std::vector<Fp32ModuleKind> kinds = {
+        {"front_end", "Global CMVN on the input features", true},
+        {"layer_norm", "Every LayerNorm (block norms, conv-module norm, final norm)", true},
+        {"attention_softmax", "Attention scores (query-key products), masking and softmax", true},
+        {"ctc_log_softmax", "The CTC head's log-softmax (log-probabilities are float32)", true},
+        {"ctc_loss", "The CTC loss (computed by the trainer)", false},
+    };
+    return kinds;
+}
+
+std::vector<std::string> defaultFp32Policy()
+{
+    std::vector<std::string> names;
+    for (const Fp32ModuleKind& k : fp32ModuleKinds())
+        names.push_back(k.name);
+    return names;
+}
+
+std::vector<std::string> ModelConfig::presetNames() { return {"tiny", "small", "base"}; }
+
+ModelConfig ModelConfig::preset(const std::string& size, ModelType type, int vocabSize)
+{
+    ModelConfig c;
+    c.type = type;
+    c.size = size;
+    c.vocabSize = vocabSize;
+    if (size == "tiny") {
+        c.attentionDim = 64, c.heads = 4, c.ffnDim = 256, c.numBlocks = 2, c.cnnKernel = 7;
+    } else if (size == "small") {
+        c.attentionDim = 144, c.heads = 4, c.ffnDim = 576, c.numBlocks = 8, c.cnnKernel = 15;
+    } else if (size == "base") {
+        c.attentionDim = 256, c.heads = 4, c.ffnDim = 2048, c.numBlocks = 12, c.cnnKernel = 15;
+    } else {
+        throw InputError("unknown model size '" + size + "' (expected " + presetList() + ")");
+    }
+    if (type == ModelType::Transformer) {
+        c.positional = PositionalEncoding::Absolute;
+        c.macaron = false;
+    }
+    return c;
+}
+
+std::vector<ConfigProblem> ModelConfig::problems() const
+{
+    std::vector<ConfigProblem> p;
+    auto range = [&p](const char* field, long long v, long long lo, long long hi, const std::string& hint = {}) {
+        if (v < lo || v > hi)
+            p.push_back({field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got "
+                                    + std::to_string(v) + hint});
+        return v >= lo && v <= hi;
+    };
+    range("input_dim", inputDim, kMinFrames, kMaxInputDim, " (conv2d4 subsampling needs at least 7 bins)");
+    if (vocabSize == 0)
+        p.push_back({"vocab_size", "not set; give the number of output units, <blank> included (the tokenizer's size)"});
+    else
+        range("vocab_size", vocabSize, 2, kMaxVocab);
+    const bool dimOk = range("attention_dim", attentionDim, 1, kMaxAttentionDim);
+    const bool headsOk = range("heads", heads, 1, kMaxAttentionDim);
+    if (dimOk && headsOk && attentionDim % heads != 0)
+        p.push_back({"heads", std::to_string(heads) + " heads do not divide attention_dim " + std::to_string(attentionDim)});
+    range("ffn_dim", ffnDim, 1, kMaxFfnDim);
+    range("num_blocks", numBlocks, 1, kMaxBlocks);
+    if (type == ModelType::Conformer && range("cnn_kernel", cnnKernel, 1, kMaxKernel) && cnnKernel % 2 == 0)
+        p.push_back({"cnn_kernel", "must be odd (so the depthwise convolution keeps the length), got "
+                                       + std::to_string(cnnKernel)});
+    if (!(dropout >= 0.0 && dropout < 1.0))
+        p.push_back({"dropout", "must be in [0, 1), got " + std::to_string(dropout)});
+    if (!cmvn.mean.empty() || !cmvn.istd.empty()) {
+        if (cmvn.mean.size() != size_t(inputDim) || cmvn.istd.size() != size_t(inputDim))
+            p.push_back({"cmvn", "has " + std::to_string(cmvn.mean.size()) + " means and " + std::to_string(cmvn.istd.size())
+                                     + " inverse deviations; input_dim is " + std::to_string(inputDim)});
+        for (size_t i = 0; i < cmvn.mean.size(); ++i)
+            if (!std::isfinite(cmvn.mean[i])) {
+                p.push_back({"cmvn", "mean " + std::to_string(i) + " is not finite"});
+                break;
+            }
+        for (size_t i = 0; i < cmvn.istd.size(); ++i)
+            if (!(std::isfinite(cmvn.istd[i]) && cmvn.istd[i] > 0.0f)) {
+                p.push_back({"cmvn", "istd " + std::to_string(i) + " must be positive and finite"});
+                break;
+            }
+    }
+    return p;
+}
+
+void ModelConfig::validate() const
+{
+    const std::vector<ConfigProblem> p = problems();
+    if (!p.empty())
+        throw InputError("model config: " + p.front().field + ": " + p.front().message);
+}
+
+int64_t ModelConfig::parameterCount() const
+{
+    const int64_t d = attentionDim, f = ffnDim, v = vocabSize, k = cnnKernel;
+    const int64_t freq = ((int64_t(inputDim) - 1) / 2 - 1) / 2;
+    const int64_t linear = d * d + d;
+    const int64_t norm = 2 * d;
+    const int64_t ffn = d * f + f + f * d + d;
+    const int64_t subsampling = (9 * d + d) + (9 * d * d + d) + (d * freq * d + d);
+    int64_t attention = 4 * linear;
+    if (positional == PositionalEncoding::Relative)
+        attention += d * d + 2 * d; // linear_pos (no bias), pos_bias_u, pos_bias_v
+    int64_t block = attention + ffn + 2 * norm;
+    if (type == ModelType::Conformer) {
+        const int64_t conv = (d * 2 * d + 2 * d) + (d * k + d) + norm + linear;
+        block += conv + 2 * norm; // norm_conv, norm_final
+        if (macaron)
+            block += ffn + norm;
+    }
+    return subsampling + numBlocks * block + norm + (d * v + v);
+}
+
+int64_t ModelConfig::subsampledLength(int64_t frames)
+{
+    return frames < kMinFrames ? 0 : ((frames - 1) / 2 - 1) / 2;
+}
+
+bool ModelConfig::operator==(const ModelConfig& o) const
+{
+    return type == o.type && size == o.size && inputDim == o.inputDim && vocabSize == o.vocabSize
+           && attentionDim == o.attentionDim && heads == o.heads && ffnDim == o.ffnDim && numBlocks == o.numBlocks
+           && cnnKernel == o.cnnKernel && dropout == o.dropout && positional == o.positional && macaron == o.macaron
+           && subsampling == o.subsampling && cmvn == o.cmvn;
+}
+
+ModelConfig modelConfigFromYaml(const YAML::Node& root, const std::string& sourceName, const std::string& baseDir)
+{
+    const Located loc(sourceName);
+    if (!root.IsMap())
+        throw InputError(loc.at(root.Mark()) + ": expected a model config (a map with type, size, vocab_size, ...), got "
+                         + (root.IsNull() ? std::string("an empty document") : describe(root)));
+    for (auto it = root.begin(); it != root.end(); ++it) {
+        const std::string key = it->first.Scalar();
+        if (std::find_if(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return key == k; }) == std::end(kKeys))
+            loc.fail(it->first, key, "unknown key (expected " + keyList() + ")");
+    }
+    if (const YAML::Node version = root["espalier_model"]) {
+        const int v = intField(loc, version, "espalier_model");
+        if (v > ModelConfig::kFormatVersion)
+            loc.fail(version, "espalier_model", "format version " + std::to_string(v) + " is newer than this Espalier reads ("
+                                                     + std::to_string(ModelConfig::kFormatVersion) + "); upgrade Espalier");
+        if (v < 1)
+            loc.fail(version, "espalier_model", "expected format version " + std::to_string(ModelConfig::kFormatVersion));
+    }
+
+    ModelType type = ModelType::Conformer;
+    if (const YAML::Node n = root["type"]) {
+        const auto t = modelTypeFromName(stringField(loc, n, "type"));
+        if (!t)
+            loc.fail(n, "type", "expected conformer or transformer, got " + describe(n));
+        type = *t;
+    }
+    std::string size = "small";
+    if (const YAML::Node n = root["size"])
+        size = stringField(loc, n, "size");
+    ModelConfig c;
+    try {
+        c = ModelConfig::preset(size, type);
+    } catch (const InputError&) {
+        loc.fail(root["size"], "size", "expected " + presetList() + ", got " + describe(root["size"]));
+    }
+    if (!root["size"])
+        c.size.clear();
+
+    if (const YAML::Node n = root["input_dim"])
+        c.inputDim = intField(loc, n, "input_dim");
+    if (const YAML::Node n = root["vocab_size"])
+        c.vocabSize = intField(loc, n, "vocab_size");
+    if (const YAML::Node n = root["attention_dim"])
+        c.attentionDim = intField(loc, n, "attention_dim");
+    if (const YAML::Node n = root["heads"])
+        c.heads = intField(loc, n, "heads");
+    if (const YAML::Node n = root["ffn_dim"])
+        c.ffnDim = intField(loc, n, "ffn_dim");
+    if (const YAML::Node n = root["num_blocks"])
+        c.numBlocks = intField(loc, n, "num_blocks");
+    if (const YAML::Node n = root["cnn_kernel"])
+        c.cnnKernel = intField(loc, n, "cnn_kernel");
+    if (const YAML::Node n = root["dropout"])
+        c.dropout = numberField(loc, n, "dropout");
+    if (const YAML::Node n = root["positional"]) {
+        const auto p = positionalFromName(stringField(loc, n, "positional"));
+        if (!p)
+            loc.fail(n, "positional", "expected relative or absolute, got " + describe(n));
+        c.positional = *p;
+    }
+    if (const YAML::Node n = root["macaron"])
+        c.macaron = boolField(loc, n, "macaron");
+    if (const YAML::Node n = root["subsampling"]) {
+        if (stringField(loc, n, "subsampling") != "conv2d4")
+            loc.fail(n, "subsampling", "expected conv2d4 (two 3x3 stride-2 convolutions), got " + describe(n));
+    }
+    if (const YAML::Node n = root["cmvn"])
+        c.cmvn = readCmvn(loc, n, baseDir);
+
+    // Problems point at the offending field's line, or at the map when the value came from a preset.
+    for (const ConfigProblem& p : c.problems()) {
+        if (p.field == "vocab_size" && c.vocabSize == 0)
+            continue; // left for the trainer to fill from the tokenizer
+        const YAML::Node n = root[p.field];
+        throw InputError(loc.at(n ? n.Mark() : root.Mark()) + ": " + p.field + ": " + p.message);
+    }
+    return c;
+}
+
+void writeModelConfig(YAML::Emitter& out, const ModelConfig& c)
+{
+    out << YAML::BeginMap;
+    out << YAML::Key << "type" << YAML::Value << modelTypeName(c.type);
+    if (!c.size.empty())
+        out << YAML::Key << "size" << YAML::Value << c.size;
+    out << YAML::Key << "input_dim" << YAML::Value << c.inputDim;
+    out << YAML::Key << "vocab_size" << YAML::Value << c.vocabSize;
+    out << YAML::Key << "attention_dim" << YAML::Value << c.attentionDim;
+    out << YAML::Key << "heads" << YAML::Value << c.heads;
+    out << YAML::Key << "ffn_dim" << YAML::Value << c.ffnDim;
+    out << YAML::Key << "num_blocks" << YAML::Value << c.numBlocks;
+    if (c.type == ModelType::Conformer)
+        out << YAML::Key << "cnn_kernel" << YAML::Value << c.cnnKernel;
+    out << YAML::Key << "dropout" << YAML::Value << shortest(c.dropout);
+    out << YAML::Key << "positional" << YAML::Value << positionalName(c.positional);
+    if (c.type == ModelType::Conformer)
+        out << YAML::Key << "macaron" << YAML::Value << c.macaron;
+    out << YAML::Key << "subsampling" << YAML::Value << subsamplingName(c.subsampling);
+    if (!c.cmvn.jsonPath.empty()) {
+        out << YAML::Key << "cmvn" << YAML::Value << c.cmvn.jsonPath;
+    } else if (c.cmvn.enabled()) {
+        out << YAML::Key << "cmvn" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "mean" << YAML::Value << YAML::Flow << shortestList(c.cmvn.mean);
+        out << YAML::Key << "istd" << YAML::Value << YAML::Flow << shortestList(c.cmvn.istd);
+        out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+}
+
+ModelConfig ModelConfig::fromYaml(const std::string& yaml, const std::string& sourceName, const std::string& baseDir)
+{
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml);
+    } catch (const YAML::Exception& e) {
+        throw InputError(Located(sourceName).at(e.mark) + ": invalid YAML: " + e.msg);
+    }
+    return modelConfigFromYaml(root, sourceName, baseDir);
+}
+
+ModelConfig ModelConfig::load(const std::string& path)
+{
+    return fromYaml(io::readFile(path), path, std::filesystem::path(path).parent_path().string());
+}
+
+std::string ModelConfig::toYaml() const
+{
+    YAML::Emitter body;
+    writeModelConfig(body, *this);
+    return "espalier_model: " + std::to_string(kFormatVersion) + "\n" + body.c_str() + "\n";
+}
+
+void ModelConfig::save(const std::string& path) const
+{
+    io::writeFileAtomic(path, toYaml());
+}
+
+} // namespace espalier::model
