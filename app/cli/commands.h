@@ -15,5 +15,6 @@ void addFeaturesCommands(CLI::App& app, const CliContext& context, Action& actio
 void addCorpusCommands(CLI::App& app, const CliContext& context, Action& action);
 void addProjectCommands(CLI::App& app, const CliContext& context, Action& action);
 void addAugmentCommands(CLI::App& app, const CliContext& context, Action& action);
+void addTrainCommands(CLI::App& app, const CliContext& context, Action& action);
 
 } // namespace espalier::cli

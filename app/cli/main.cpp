@@ -27,6 +27,7 @@ int main(int argc, char** argv)
     cli::addCorpusCommands(app, context, action);
     cli::addProjectCommands(app, context, action);
     cli::addAugmentCommands(app, context, action);
+    cli::addTrainCommands(app, context, action);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,97 @@
+#pragma once
+// Training checkpoints: one file per checkpoint holding everything needed to continue the run
+// exactly (model, optimiser, loss scaler, schedule position, RNG state, data-order position,
+// pruning masks) and to use the model on its own (model config, vocabulary). Written atomically.
+// The run's checkpoints/ folder keeps the last K step checkpoints and the best by dev CER.
+#include "data/tokenizer.h"
+#include "model/asr_model.h"
+#include "runtime/fbank.h"
+#include "train/loss_scaler.h"
+
+#include <torch/optim/optimizer.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace espalier::train {
+
+// Everything in a checkpoint besides tensors and the optimiser.
+struct CheckpointMeta {
+    static constexpr int kFormatVersion = 1;
+
+    long long step = 0;           // optimiser steps done
+    long long epoch = 0;          // epoch the next batch belongs to (0-based)
+    long long batchInEpoch = 0;   // batches of that epoch already consumed (the data-order position)
+    long long utterancesSeen = 0;
+    LossScaler::State scaler;
+    std::optional<double> devCer;       // at this step, when evaluated
+    std::optional<double> bestDevCer;   // best so far in the run
+    long long bestStep = -1;
+    std::string modelConfigYaml;  // ModelConfig::toYaml() of a reference model (CMVN inline); empty for TorchScript
+    std::string torchScriptPath;  // a TorchScript model's file
+    std::string units;            // the tokenizer's units.txt text
+    runtime::FbankOptions fbank;  // the features the model was trained on (dither as in training)
+    std::string trainConfigYaml;  // the run's resolved TrainConfig
+};
+
+// Pruning masks by parameter name (issue 5); empty for now.
+using MaskMap = std::map<std::string, torch::Tensor>;
+
+// Writes a checkpoint atomically (temporary file, then rename). optimizer and masks may be null /
+// empty. rngState is LibTorch's CPU generator state to store (undefined: the current state; the
+// trainer passes the state it snapshotted at the last step boundary). Throws IoError naming the path.
+void saveCheckpoint(const std::string& path, const model::AsrModel& model, const torch::optim::Optimizer* optimizer,
+                    const CheckpointMeta& meta, const MaskMap& masks = {}, const torch::Tensor& rngState = {});
+
+// What loadCheckpoint restored.
+struct LoadedCheckpoint {
+    CheckpointMeta meta;
+    MaskMap masks;
+};
+
+// LibTorch's CPU generator state, as a tensor to hand to saveCheckpoint later.
+torch::Tensor cpuRngState();
+
+// Restores the model's weights (names and shapes must match), the optimiser's state (when given) and
+// LibTorch's CPU generator state. Throws FormatError naming the file for anything that is not an
+// Espalier checkpoint or does not match.
+LoadedCheckpoint loadCheckpoint(const std::string& path, model::AsrModel& model, torch::optim::Optimizer* optimizer);
+
+// Reads only the metadata.
+CheckpointMeta readCheckpointMeta(const std::string& path);
+
+// Builds the checkpoint's model (reference config or TorchScript file) with its weights, in eval
+// mode on the CPU. The vocabulary is in meta().units.
+std::unique_ptr<model::AsrModel> loadModelFromCheckpoint(const std::string& path, CheckpointMeta* meta = nullptr);
+
+// The vocabulary stored in a checkpoint (meta.units). Throws FormatError naming sourceName.
+data::CharTokenizer checkpointTokenizer(const CheckpointMeta& meta, const std::string& sourceName);
+
+// The checkpoints/ folder of a run: step-<8 digits>.pt files, best.pt (a hard link to or copy of the best
+// by dev CER) and best.json ({"step", "dev_cer", "file"}).
+class CheckpointStore {
+public:
+    CheckpointStore(std::string dir, int keepLast);
+
+    const std::string& dir() const { return dir_; }
+    std::string pathForStep(long long step) const;
+    // Step checkpoints present, oldest first.
+    std::vector<std::string> stepCheckpoints() const;
+    // The newest step checkpoint, or "" when there is none.
+    std::string latest() const;
+    std::string bestPath() const;  // dir/best.pt (may not exist)
+
+    // Saves step meta.step; when meta.bestStep == meta.step (this step's dev CER is the best so far) also
+    // makes it best.pt. Then deletes the oldest step checkpoints beyond keepLast. Returns the file written.
+    std::string save(const model::AsrModel& model, const torch::optim::Optimizer* optimizer, const CheckpointMeta& meta,
+                     const MaskMap& masks = {}, const torch::Tensor& rngState = {});
+
+private:
+    std::string dir_;
+    int keepLast_;
+};
+
+} // namespace espalier::train

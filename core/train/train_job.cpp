@@ -1,0 +1,133 @@
+#include "train/train_job.h"
+
+#include "eval/cer_report.h"
+#include "io/atomic_file.h"
+#include "runtime/error.h"
+#include "train/checkpoint.h"
+#include "train/evaluator.h"
+#include "train/trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+namespace espalier::train {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool hasFiles(const std::string& dir)
+{
+    std::error_code ec;
+    return fs::is_directory(dir, ec) && fs::directory_iterator(dir, ec) != fs::directory_iterator();
+}
+
+std::string modelLabel(const TrainConfig& c)
+{
+    if (!c.model.torchScript.empty())
+        return "TorchScript " + fs::path(c.model.torchScript).filename().string();
+    std::string label = c.model.config.type == model::ModelType::Conformer ? "Conformer" : "Transformer";
+    if (!c.model.config.size.empty())
+        label += " " + c.model.config.size;
+    return label;
+}
+
+} // namespace
+
+bool isResumableRun(const std::string& runDir)
+{
+    const RunPaths paths(runDir);
+    std::error_code ec;
+    return fs::is_regular_file(paths.config(), ec) && !CheckpointStore(paths.checkpoints(), 1).latest().empty();
+}
+
+TrainJob::TrainJob(TrainConfig config, std::string runDir, bool resume)
+    : config_(std::move(config)), runDir_(std::move(runDir)), resume_(resume)
+{
+}
+
+std::string TrainJob::title() const
+{
+    return "Train " + modelLabel(config_) + " (" + precisionName(config_.precision) + ")";
+}
+
+std::vector<std::string> TrainJob::cliCommand() const
+{
+    const RunPaths paths(runDir_);
+    std::vector<std::string> argv = {"espalier-cli", "train", "--config", paths.config(), "--out", runDir_};
+    if (resume_)
+        argv.push_back("--resume");
+    return argv;
+}
+
+void TrainJob::run(project::JobContext& context)
+{
+    const RunPaths paths(runDir_);
+    if (resume_) {
+        if (!isResumableRun(runDir_))
+            throw InputError(runDir_ + ": no run to resume here (it needs config.yaml and a checkpoint in checkpoints/)");
+    } else {
+        std::error_code ec;
+        if (fs::exists(paths.metrics(), ec) || hasFiles(paths.checkpoints()))
+            throw InputError(runDir_ + " already holds a training run; resume it (--resume) or choose another output folder");
+    }
+    fs::create_directories(runDir_);
+    config_.save(paths.config());
+
+    context.setStageWeights({0.05, 0.85, 0.10});
+    context.beginStage("Prepare data and model", 0, 3);
+    Trainer trainer(config_, runDir_);
+    trainer.prepare(context, resume_);
+
+    context.beginStage("Train", 1, 3, trainer.totalSteps());
+    const bool complete = trainer.train(context, stopAfterStep_);
+    outcome_.steps = trainer.step();
+    outcome_.bestDevCer = trainer.bestDevCer();
+    outcome_.lastCheckpoint = trainer.latestCheckpoint();
+    if (!trainer.history().empty())
+        outcome_.finalLoss = trainer.history().back().loss;
+    if (!complete || !evaluateTests_ || config_.data.tests.empty())
+        return;
+
+    // Test sets, with the best weights by dev CER (the last ones without a dev set).
+    long long totalUtterances = 0;
+    std::vector<SampleSet> tests;
+    for (const TestSet& t : config_.data.tests) {
+        tests.push_back(loadSamples(t.manifest, config_.features.fbank, &trainer.tokenizer()));
+        totalUtterances += (long long)tests.back().samples.size();
+    }
+    context.beginStage("Evaluate test sets", 2, 3, totalUtterances);
+    const std::string weights = trainer.bestCheckpoint();
+    if (!weights.empty())
+        loadCheckpoint(weights, trainer.model(), nullptr);
+    fs::create_directories(paths.results());
+    nlohmann::json summary = {{"checkpoint", weights}, {"steps", trainer.step()}, {"tests", nlohmann::json::object()}};
+    if (trainer.bestDevCer())
+        summary["best_dev_cer"] = *trainer.bestDevCer();
+    long long done = 0;
+    for (size_t i = 0; i < tests.size(); ++i) {
+        const TestSet& t = config_.data.tests[i];
+        EvalOptions options;
+        options.batch = config_.batch;
+        options.workers = config_.dataWorkers;
+        options.reportProgress = false;
+        const eval::CerAccumulator result =
+            evaluateSamples(trainer.model(), trainer.tokenizer(), tests[i].samples, config_.features.fbank, options, &context);
+        eval::writeCerJson(paths.resultJson(t.name), result);
+        eval::writeHypotheses(paths.hypotheses(t.name), result);
+        const double cer = result.total().errorRate();
+        outcome_.testCer[t.name] = cer;
+        const eval::EditCounts& c = result.total();
+        summary["tests"][t.name] = {{"cer", cer}, {"n", c.n}, {"c", c.c}, {"s", c.s}, {"d", c.d}, {"i", c.i}};
+        context.metric({"test_cer", double(trainer.step()), cer, {{"test", t.name}}});
+        const std::string line = t.name + ": " + eval::formatOverallLine(c);
+        appendRunLog(paths.log(), project::logLevelName(project::LogLevel::Info), line);
+        context.info(line);
+        done += (long long)tests[i].samples.size();
+        context.advance(done);
+    }
+    io::writeFileAtomic(paths.results() + "/summary.json", summary.dump(2) + "\n");
+}
+
+} // namespace espalier::train
