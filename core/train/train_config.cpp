@@ -27,7 +27,7 @@ constexpr double kPi = 3.14159265358979323846;
 // Keys of each map, for "unknown key" errors.
 const std::vector<std::string> kTopKeys = {
     "espalier_train", "name", "data", "model", "augment", "features", "optimizer", "schedule", "batch", "grad_clip",
-    "accumulation", "precision", "loss_scaler", "fp32_policy", "steps", "epochs", "checkpoint_every", "keep_last",
+    "accumulation", "precision", "loss_scaler", "fp32_policy", "steps", "epochs", "max_minutes", "checkpoint_every", "keep_last",
     "eval_every", "eval_max_utterances", "log_every", "seed", "threads", "data_workers", "prefetch", "device"};
 const std::vector<std::string> kDataKeys = {"corpus", "train", "dev", "test", "units"};
 const std::vector<std::string> kFeatureKeys = {"sample_rate", "num_mel_bins", "frame_length_ms", "frame_shift_ms",
@@ -477,6 +477,7 @@ std::vector<model::ConfigProblem> TrainConfig::problems() const
     need(steps >= 0, "steps", "must be >= 0, got " + std::to_string(steps));
     need(epochs >= 0, "epochs", "must be >= 0, got " + std::to_string(epochs));
     need(steps > 0 || epochs > 0, "steps", "give steps (optimiser steps) or epochs");
+    need(maxMinutes >= 0, "max_minutes", "must be >= 0 (0: no time budget), got " + num(maxMinutes));
     need(checkpointEvery >= 1, "checkpoint_every", "must be >= 1, got " + std::to_string(checkpointEvery));
     need(keepLast >= 1, "keep_last", "must be >= 1, got " + std::to_string(keepLast));
     need(evalEvery >= 0, "eval_every", "must be >= 0 (0: only at the end), got " + std::to_string(evalEvery));
@@ -606,6 +607,8 @@ TrainConfig TrainConfig::fromYaml(const std::string& yaml, const std::string& so
         c.steps = r.integer(n, "steps");
     if (const YAML::Node n = root["epochs"])
         c.epochs = r.integer32(n, "epochs");
+    if (const YAML::Node n = root["max_minutes"])
+        c.maxMinutes = r.number(n, "max_minutes");
     if (const YAML::Node n = root["checkpoint_every"])
         c.checkpointEvery = r.integer32(n, "checkpoint_every");
     if (const YAML::Node n = root["keep_last"])
@@ -730,6 +733,7 @@ std::string TrainConfig::toYaml() const
     }
     out << YAML::Key << "steps" << YAML::Value << steps;
     out << YAML::Key << "epochs" << YAML::Value << epochs;
+    out << YAML::Key << "max_minutes" << YAML::Value << shortest(maxMinutes);
     out << YAML::Key << "checkpoint_every" << YAML::Value << checkpointEvery;
     out << YAML::Key << "keep_last" << YAML::Value << keepLast;
     out << YAML::Key << "eval_every" << YAML::Value << evalEvery;

@@ -117,6 +117,7 @@ struct TrainConfig {
     std::optional<std::vector<std::string>> fp32Policy;
     long long steps = 0;        // optimiser steps; 0 = run `epochs` epochs
     int epochs = 0;             // used when steps is 0
+    double maxMinutes = 0;      // time budget of the training stage (per launch); 0 = none. Reaching it ends the run as complete
     int checkpointEvery = 500;  // steps; a checkpoint is also written at the end and on cancel
     int keepLast = 3;           // step checkpoints kept (the best by dev CER is kept besides)
     int evalEvery = 500;        // steps between dev CER evaluations (and at the end); 0 = only at the end

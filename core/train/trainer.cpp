@@ -427,7 +427,17 @@ bool Trainer::train(project::JobContext& context, long long stopAfterStep)
     };
     loader.start(planFor(epoch_), epoch_, size_t(batchInEpoch_));
     const bool byEpochs = config_.steps <= 0;
-    const auto planDone = [&] { return byEpochs ? epoch_ >= config_.epochs : step_ >= config_.steps; };
+    const Clock::time_point trainStart = Clock::now();
+    bool outOfTime = false;
+    const auto planDone = [&] {
+        if (config_.maxMinutes > 0 && !outOfTime && secondsSince(trainStart) >= 60.0 * config_.maxMinutes) {
+            outOfTime = true;
+            log(context, project::LogLevel::Info,
+                "time budget of " + std::to_string(config_.maxMinutes) + " minutes used: training ends at step "
+                    + std::to_string(step_));
+        }
+        return outOfTime || (byEpochs ? epoch_ >= config_.epochs : step_ >= config_.steps);
+    };
 
     std::vector<StepMetrics> interval;
     std::optional<double> lastDevCer;
@@ -482,7 +492,11 @@ bool Trainer::train(project::JobContext& context, long long stopAfterStep)
                         + (bestStep_ == step_ ? " (best)" : ""));
             if (step_ % config_.checkpointEvery == 0)
                 checkpoint(devCer);
-            context.advance(step_);
+            if (config_.maxMinutes > 0)
+                context.setStageFraction(std::max(double(step_) / double(std::max(1LL, totalSteps_)),
+                                                  secondsSince(trainStart) / (60.0 * config_.maxMinutes)));
+            else
+                context.advance(step_);
         }
     } catch (const CancelledError&) {
         loader.stop();

@@ -68,6 +68,7 @@ loss_scaler:
   max_scale: 65536
 fp32_policy: [layer_norm, ctc_loss]
 steps: 1234
+max_minutes: 19.5
 checkpoint_every: 100
 keep_last: 2
 eval_every: 50
@@ -99,6 +100,7 @@ prefetch: 6
         QCOMPARE(c.scaler.growthFactor, 2.0);
         QCOMPARE(*c.fp32Policy, (std::vector<std::string>{"layer_norm", "ctc_loss"}));
         QCOMPARE(c.steps, 1234LL);
+        QCOMPARE(c.maxMinutes, 19.5);
         QCOMPARE(c.seed, std::uint64_t(42));
         QCOMPARE(c.prefetch, 6);
 
@@ -203,6 +205,7 @@ prefetch: 6
         QTest::newRow("policy") << head + "fp32_policy: [attention]\nsteps: 1\n" << "4: fp32_policy: unknown part 'attention'";
         QTest::newRow("no steps") << head << "1: steps: give steps (optimiser steps) or epochs";
         QTest::newRow("negative steps") << head + "steps: -5\n" << "4: steps: must be >= 0";
+        QTest::newRow("time budget") << head + "steps: 5\nmax_minutes: -1\n" << "5: max_minutes: must be >= 0";
         QTest::newRow("keep last") << head + "steps: 5\nkeep_last: 0\n" << "5: keep_last: must be >= 1";
         QTest::newRow("seed") << head + "steps: 5\nseed: -1\n" << "5: seed: expected a non-negative whole number";
         QTest::newRow("device") << head + "steps: 5\ndevice: tpu\n" << "5: device: expected cpu or cuda";

@@ -242,6 +242,23 @@ private slots:
         QCOMPARE(devLines, 2);  // steps 5 and 10
     }
 
+    void timeBudgetEndsTheRun()
+    {
+        train::TrainConfig config = traintest::tinyConfig(train_, train_);
+        config.steps = 1000000;
+        config.maxMinutes = 0.02;  // 1.2 s
+        config.evalMaxUtterances = 2;
+        const std::string run = dir_.path().toStdString() + "/budget";
+        project::CancellationToken token;
+        project::JobContext context(nullptr, token);
+        train::Trainer trainer(config, run);
+        trainer.prepare(context, false);
+        QVERIFY(trainer.train(context));  // complete: the budget is part of the plan
+        QVERIFY(trainer.step() > 0 && trainer.step() < 1000000);
+        QVERIFY(trainer.bestDevCer().has_value());
+        QCOMPARE(train::readCheckpointMeta(trainer.latestCheckpoint()).step, trainer.step());
+    }
+
     void batchesDoNotDependOnThreadTiming()
     {
         const train::SampleSet set = train::loadSamples(train_, runtime::FbankOptions{});
