@@ -435,14 +435,6 @@
         <translation>&lt;p&gt;敏感度实验室：边计算边显示“层 × 稀疏度”的字错误率与延迟热力图，并自动给出逐层稀疏度目标。&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>Train</source>
-        <translation>训练</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;The training lab: Conformer and Transformer CTC models, mixed precision (bf16, fp16 with loss scaling), pruning and distillation runs with live loss, learning rate, loss scale, throughput and dev CER plots; pause, cancel and resume.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;训练实验室：Conformer 与 Transformer CTC 模型，混合精度（bf16、带损失缩放的 fp16），剪枝与蒸馏训练，实时显示损失、学习率、损失缩放因子、吞吐量和验证集字错误率曲线；可暂停、取消和恢复。&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Results</source>
         <translation>结果</translation>
     </message>
@@ -529,6 +521,100 @@
     <message>
         <source>No project open</source>
         <translation>未打开项目</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::MetricPlot</name>
+    <message>
+        <source>Step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>No data yet</source>
+        <translation>暂无数据</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::NewRunForm</name>
+    <message>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>Corpus</source>
+        <translation>语料库</translation>
+    </message>
+    <message>
+        <source>Model size</source>
+        <translation>模型规模</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Augmentation</source>
+        <translation>数据增强</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Time budget</source>
+        <translation>时间预算</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Run name</source>
+        <translation>运行名称</translation>
+    </message>
+    <message>
+        <source>as in the template</source>
+        <translation>与模板相同</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>fp32</source>
+        <translation>fp32</translation>
+    </message>
+    <message>
+        <source>bf16 autocast</source>
+        <translation>bf16 自动混合精度</translation>
+    </message>
+    <message>
+        <source>fp16 + loss scaling (CUDA)</source>
+        <translation>fp16 + 损失缩放（CUDA）</translation>
+    </message>
+    <message>
+        <source>fp16 + loss scaling (needs CUDA)</source>
+        <translation>fp16 + 损失缩放（需要 CUDA）</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Training ends after this many minutes (the run is then complete and its test sets are evaluated); 0 = no time budget.</source>
+        <translation>训练在这么多分钟后结束（运行随即完成，并评估各测试集）；0 表示不限时间。</translation>
+    </message>
+    <message>
+        <source>A shipped training config (resources/configs): optimiser, schedule, batching and features come from it.</source>
+        <translation>随软件提供的训练配置（resources/configs）：优化器、学习率计划、批处理和特征设置均取自该配置。</translation>
+    </message>
+    <message>
+        <source>the template&apos;s name</source>
+        <translation>模板的名称</translation>
     </message>
 </context>
 <context>
@@ -760,6 +846,53 @@
     </message>
 </context>
 <context>
+    <name>espalier::widgets::RunTableModel</name>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>not started</source>
+        <translation>未开始</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Best dev CER</source>
+        <translation>最佳验证集字错误率</translation>
+    </message>
+    <message>
+        <source>CER %1</source>
+        <translation>字错误率 %1</translation>
+    </message>
+</context>
+<context>
     <name>espalier::widgets::SpectrogramPlot</name>
     <message>
         <source>Time (s)</source>
@@ -831,6 +964,121 @@
     <message>
         <source>Mean duration</source>
         <translation>平均时长</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::TrainPage</name>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>New run</source>
+        <translation>新建运行</translation>
+    </message>
+    <message>
+        <source>Start training</source>
+        <translation>开始训练</translation>
+    </message>
+    <message>
+        <source>Runs of this project</source>
+        <translation>本项目的运行</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Write a checkpoint and stop; Resume continues the same run.</source>
+        <translation>写入检查点后停止；“继续”会接着运行同一次训练。</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Show command</source>
+        <translation>显示命令</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>CER per test set (best checkpoint)</source>
+        <translation>各测试集字错误率（最佳检查点）</translation>
+    </message>
+    <message>
+        <source>Test set</source>
+        <translation>测试集</translation>
+    </message>
+    <message>
+        <source>CER</source>
+        <translation>字错误率</translation>
+    </message>
+    <message>
+        <source>Substitutions</source>
+        <translation>替换</translation>
+    </message>
+    <message>
+        <source>Deletions</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Insertions</source>
+        <translation>插入</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Loss scale</source>
+        <translation>损失缩放系数</translation>
+    </message>
+    <message>
+        <source>Dev CER (%)</source>
+        <translation>验证集字错误率（%）</translation>
+    </message>
+    <message>
+        <source>The run could not be created</source>
+        <translation>无法创建运行</translation>
+    </message>
+    <message>
+        <source>The run could not be started</source>
+        <translation>无法启动运行</translation>
+    </message>
+    <message>
+        <source>Training failed</source>
+        <translation>训练失败</translation>
+    </message>
+    <message>
+        <source>(S + D + I) / N</source>
+        <translation>(S + D + I) / N</translation>
+    </message>
+    <message>
+        <source>Reference characters</source>
+        <translation>参考文本字符数</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>CTC loss per utterance, mean over the logged steps</source>
+        <translation>每条语句的 CTC 损失，按记录间隔内的步数取平均</translation>
+    </message>
+    <message>
+        <source>The fp16 loss scale (1 in fp32 and bf16)</source>
+        <translation>fp16 的损失缩放系数（fp32 和 bf16 下为 1）</translation>
+    </message>
+    <message>
+        <source>Utt / s</source>
+        <translation>语句 / 秒</translation>
+    </message>
+    <message>
+        <source>Training throughput in utterances per second</source>
+        <translation>训练吞吐量（每秒语句数）</translation>
     </message>
 </context>
 <context>

@@ -7,6 +7,7 @@
 #include "pages/data_page.h"
 #include "pages/placeholder_page.h"
 #include "pages/project_page.h"
+#include "pages/train_page.h"
 #include "project/project.h"
 
 #include <QAction>
@@ -87,11 +88,7 @@ void MainWindow::buildPages()
         return tr("<p>The sensitivity lab: a layer × sparsity heatmap of CER and latency, streamed as it is "
                   "computed, and automatic per-layer sparsity targets.</p>");
     });
-    placeholder(QStyle::SP_MediaPlay, [] { return tr("Train"); }, [] {
-        return tr("<p>The training lab: Conformer and Transformer CTC models, mixed precision (bf16, fp16 with "
-                  "loss scaling), pruning and distillation runs with live loss, learning rate, loss scale, "
-                  "throughput and dev CER plots; pause, cancel and resume.</p>");
-    });
+    pages_.push_back(new TrainPage(this));
     placeholder(QStyle::SP_FileDialogListView, [] { return tr("Results"); }, [] {
         return tr("<p>Every run of the project side by side: CER per test set, model size, sparsity and latency, "
                   "with the configuration that produced them.</p>");

@@ -3,7 +3,10 @@
 
 #include "eval/cer_report.h"
 #include "runtime/error.h"
+#include "project/project.h"
 #include "train/eval_job.h"
+#include "train/run_record.h"
+#include "train/shipped_configs.h"
 #include "train/train_job.h"
 
 #include <filesystem>
@@ -25,6 +28,62 @@ struct EvalArgs {
     bool perUtterance = false;
 };
 
+std::string shippedNames()
+{
+    std::string names;
+    for (const train::ShippedConfig& c : train::shippedConfigs())
+        names += (names.empty() ? "" : ", ") + c.name;
+    return names;
+}
+
+bool isShippedConfig(const std::string& name)
+{
+    for (const train::ShippedConfig& c : train::shippedConfigs())
+        if (c.name == name)
+            return true;
+    return false;
+}
+
+// The runs folder of a project folder, or the folder itself.
+std::string runsFolder(const std::string& path)
+{
+    return project::Project::isProject(path) ? project::Project::open(path).runsDir() : path;
+}
+
+int runsCommand(const CliContext& context, const std::string& path)
+{
+    if (!std::filesystem::is_directory(path))
+        throw InputError(path + ": not a folder (give a project folder or a runs folder)");
+    const std::vector<train::RunRecord> runs = train::listRuns(runsFolder(path));
+    if (context.json) {
+        for (const train::RunRecord& r : runs) {
+            nlohmann::json tests = nlohmann::json::object();
+            for (const auto& [name, t] : r.tests)
+                tests[name] = {{"cer", t.cer}, {"n", t.n}, {"s", t.s}, {"d", t.d}, {"i", t.i}};
+            context.printJson({{"id", r.id}, {"dir", r.dir}, {"name", r.name}, {"model", r.model},
+                               {"precision", r.precision}, {"steps", r.stepsDone}, {"planned_steps", r.plannedSteps},
+                               {"state", train::runStateName(r.state)},
+                               {"best_dev_cer", r.bestDevCer ? nlohmann::json(*r.bestDevCer) : nlohmann::json()},
+                               {"tests", tests}, {"problem", r.problem}});
+        }
+        return kExitOk;
+    }
+    if (runs.empty())
+        std::printf("no runs in %s\n", runsFolder(path).c_str());
+    for (const train::RunRecord& r : runs) {
+        std::printf("%-32s %-22s %-5s %7lld steps  %-8s", r.id.c_str(), r.model.c_str(), r.precision.c_str(),
+                    r.stepsDone, train::runStateName(r.state));
+        if (r.bestDevCer)
+            std::printf("  dev %6.2f %%", 100.0 * *r.bestDevCer);
+        for (const auto& [name, t] : r.tests)
+            std::printf("  %s %6.2f %%", name.c_str(), 100.0 * t.cer);
+        if (!r.problem.empty())
+            std::printf("  (%s)", r.problem.c_str());
+        std::printf("\n");
+    }
+    return kExitOk;
+}
+
 int trainCommand(const CliContext& context, const TrainArgs& args)
 {
     const train::RunPaths paths(args.out);
@@ -34,9 +93,14 @@ int trainCommand(const CliContext& context, const TrainArgs& args)
             throw InputError("give --config CFG.yaml (or --resume to continue the run in " + args.out + ")");
         configPath = paths.config();
     }
-    if (!std::filesystem::is_regular_file(configPath))
-        throw InputError("training config not found: " + configPath);
-    train::TrainConfig config = train::TrainConfig::load(configPath, args.corpus);
+    train::TrainConfig config;
+    if (std::filesystem::is_regular_file(configPath))
+        config = train::TrainConfig::load(configPath, args.corpus);
+    else if (isShippedConfig(configPath))
+        config = args.corpus.empty() ? throw InputError("the shipped config '" + configPath + "' needs --corpus DIR")
+                                     : train::shippedConfig(configPath, args.corpus);
+    else
+        throw InputError("training config not found: " + configPath + " (shipped configs: " + shippedNames() + ")");
     if (args.steps > 0) {
         config.steps = args.steps;
         config.validate();
@@ -95,7 +159,8 @@ void addTrainCommands(CLI::App& app, const CliContext& context, Action& action)
         "train", "Train a CTC model into a run folder: checkpoints, metrics.jsonl, test-set CER (Ctrl-C leaves a "
                  "resumable checkpoint and exits 130)");
     trainCmd->add_option("--config", trainArgs->config,
-                         "Training config YAML (docs/formats/train-config.md); with --resume, defaults to RUN/config.yaml");
+                         "Training config YAML (docs/formats/train-config.md), or a shipped config's name (" + shippedNames()
+                             + "; needs --corpus); with --resume, defaults to RUN/config.yaml");
     trainCmd->add_option("--out", trainArgs->out, "Run folder (docs/formats/run.md)")->required();
     trainCmd->add_flag("--resume", trainArgs->resume, "Continue the run in --out from its newest checkpoint");
     trainCmd->add_option("--corpus", trainArgs->corpus,
@@ -104,6 +169,14 @@ void addTrainCommands(CLI::App& app, const CliContext& context, Action& action)
         ->check(CLI::PositiveNumber);
     trainCmd->callback([&context, &action, trainArgs] {
         action = [&context, trainArgs] { return trainCommand(context, *trainArgs); };
+    });
+
+    auto runsPath = std::make_shared<std::string>();
+    CLI::App* runsCmd = app.add_subcommand(
+        "runs", "List the training runs of a project (or a runs folder): model, precision, steps, state, CER");
+    runsCmd->add_option("PATH", *runsPath, "Project folder or runs folder")->required();
+    runsCmd->callback([&context, &action, runsPath] {
+        action = [&context, runsPath] { return runsCommand(context, *runsPath); };
     });
 
     auto evalArgs = std::make_shared<EvalArgs>();

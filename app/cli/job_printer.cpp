@@ -79,7 +79,8 @@ void TerminalJobPrinter::onProgress(const project::JobProgress& p)
 
 void TerminalJobPrinter::onLog(project::LogLevel level, const std::string& line)
 {
-    if (level == project::LogLevel::Debug)
+    // A job's failure arrives as its last Error line; the command prints it once, as "espalier-cli: ...".
+    if (level == project::LogLevel::Debug || level == project::LogLevel::Error)
         return;
     std::lock_guard lock(mutex_);
     clearBar();

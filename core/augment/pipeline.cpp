@@ -3,6 +3,7 @@
 #include "audio/resample.h"
 #include "augment/op_registry.h"
 #include "io/atomic_file.h"
+#include "io/yaml_reader.h"
 #include "runtime/error.h"
 
 #include <yaml-cpp/yaml.h>
@@ -139,23 +140,7 @@ std::string yamlValue(const ParamValue& value)
     return out + "]";
 }
 
-// Builds "file:line: what: problem" messages from YAML marks.
-class Located {
-public:
-    explicit Located(const std::string& source) : source_(source) {}
-    std::string at(const YAML::Node& node) const { return at(node.Mark()); }
-    std::string at(const YAML::Mark& mark) const
-    {
-        return source_ + (mark.line >= 0 ? ":" + std::to_string(mark.line + 1) : std::string());
-    }
-    [[noreturn]] void fail(const YAML::Node& node, const std::string& field, const std::string& problem) const
-    {
-        throw InputError(at(node) + ": " + (field.empty() ? std::string() : field + ": ") + problem);
-    }
-
-private:
-    std::string source_;
-};
+using Located = io::YamlReader;  // "file:line: field: problem" messages
 
 std::string scalarText(const YAML::Node& node) { return node.Scalar(); }
 

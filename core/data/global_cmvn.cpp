@@ -12,14 +12,13 @@ audio::CmvnStats computeGlobalCmvn(const std::string& manifestPath, const runtim
     const UtteranceList utterances = loadManifest(manifestPath);
     runtime::Fbank fbank(options);
     audio::CmvnStats stats;
-    context.beginStage("features", 0, 1, static_cast<long long>(utterances.size()));
     long long done = 0;
     for (const Utterance& utt : utterances) {
         context.throwIfCancelled();
         const audio::Audio wav = audio::readAudio(utt.audioPath, options.sampleRate);
         const runtime::FeatureMatrix feats = fbank.compute(wav.samples);
         stats.accumulate(feats.data.data(), feats.frames, feats.bins);
-        context.advance(++done);
+        context.setStageFraction(double(++done) / double(utterances.size()));
     }
     context.info("accumulated " + std::to_string(stats.frames) + " frames from "
                  + std::to_string(utterances.size()) + " utterances");
@@ -33,6 +32,7 @@ std::vector<std::string> GlobalCmvnJob::cliCommand() const
 
 void GlobalCmvnJob::run(project::JobContext& context)
 {
+    context.beginStage("features", 0, 1);
     const audio::CmvnStats stats = computeGlobalCmvn(manifest_, fbank_, context);
     io::writeFileAtomic(out_, stats.toJson());
 }

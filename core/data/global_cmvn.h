@@ -9,7 +9,8 @@
 namespace espalier::data {
 
 // Decodes each utterance (resampled to the fbank's rate), computes fbank and accumulates the
-// statistics. Unreadable utterances fail the job with the file named.
+// statistics. Reports progress as the fraction of the caller's current stage. Unreadable utterances
+// fail the job with the file named.
 audio::CmvnStats computeGlobalCmvn(const std::string& manifestPath, const runtime::FbankOptions& fbank,
                                    project::JobContext& context);
 

@@ -2,6 +2,7 @@
 
 #include "audio/cmvn.h"
 #include "io/atomic_file.h"
+#include "io/yaml_reader.h"
 #include "model/model_config_yaml.h"
 #include "runtime/error.h"
 
@@ -36,71 +37,9 @@ std::string keyList()
     return out;
 }
 
-class Located {
-public:
-    explicit Located(std::string source) : source_(std::move(source)) {}
-    std::string at(const YAML::Mark& mark) const
-    {
-        return source_ + (mark.line >= 0 ? ":" + std::to_string(mark.line + 1) : std::string());
-    }
-    [[noreturn]] void fail(const YAML::Node& node, const std::string& field, const std::string& problem) const
-    {
-        throw InputError(at(node.Mark()) + ": " + field + ": " + problem);
-    }
+constexpr auto describe = &io::YamlReader::describe;
 
-private:
-    std::string source_;
-};
-
-std::string describe(const YAML::Node& node)
-{
-    if (node.IsScalar())
-        return "'" + node.Scalar() + "'";
-    return node.IsMap() ? "a map" : node.IsSequence() ? "a list" : "nothing";
-}
-
-int intField(const Located& loc, const YAML::Node& node, const char* field)
-{
-    if (node.IsScalar()) {
-        const std::string& s = node.Scalar();
-        char* end = nullptr;
-        errno = 0;
-        const long v = std::strtol(s.c_str(), &end, 10);
-        if (!s.empty() && end == s.c_str() + s.size() && errno == 0 && v >= std::numeric_limits<int>::min()
-            && v <= std::numeric_limits<int>::max())
-            return int(v);
-    }
-    loc.fail(node, field, "expected a whole number, got " + describe(node));
-}
-
-double numberField(const Located& loc, const YAML::Node& node, const char* field)
-{
-    if (node.IsScalar()) {
-        const std::string& s = node.Scalar();
-        char* end = nullptr;
-        const double v = std::strtod(s.c_str(), &end);
-        if (!s.empty() && end == s.c_str() + s.size() && std::isfinite(v))
-            return v;
-    }
-    loc.fail(node, field, "expected a number, got " + describe(node));
-}
-
-bool boolField(const Located& loc, const YAML::Node& node, const char* field)
-{
-    bool value = false;
-    if (node.IsScalar() && YAML::convert<bool>::decode(node, value))
-        return value;
-    loc.fail(node, field, "expected true or false, got " + describe(node));
-}
-
-std::string stringField(const Located& loc, const YAML::Node& node, const char* field)
-{
-    if (!node.IsScalar())
-        loc.fail(node, field, "expected a string, got " + describe(node));
-    return node.Scalar();
-}
-
-std::vector<float> floatList(const Located& loc, const YAML::Node& node, const std::string& field)
+std::vector<float> floatList(const io::YamlReader& loc, const YAML::Node& node, const std::string& field)
 {
     if (!node.IsSequence())
         loc.fail(node, field, "expected a list of numbers, got " + describe(node));
@@ -108,11 +47,11 @@ std::vector<float> floatList(const Located& loc, const YAML::Node& node, const s
         loc.fail(node, field, "more than " + std::to_string(kMaxInputDim) + " values");
     std::vector<float> out;
     for (size_t i = 0; i < node.size(); ++i)
-        out.push_back(float(numberField(loc, node[i], field.c_str())));
+        out.push_back(float(loc.number(node[i], field.c_str())));
     return out;
 }
 
-CmvnConfig readCmvn(const Located& loc, const YAML::Node& node, const std::string& baseDir)
+CmvnConfig readCmvn(const io::YamlReader& loc, const YAML::Node& node, const std::string& baseDir)
 {
     CmvnConfig cmvn;
     if (node.IsNull())
@@ -329,7 +268,7 @@ bool ModelConfig::operator==(const ModelConfig& o) const
 
 ModelConfig modelConfigFromYaml(const YAML::Node& root, const std::string& sourceName, const std::string& baseDir)
 {
-    const Located loc(sourceName);
+    const io::YamlReader loc(sourceName);
     if (!root.IsMap())
         throw InputError(loc.at(root.Mark()) + ": expected a model config (a map with type, size, vocab_size, ...), got "
                          + (root.IsNull() ? std::string("an empty document") : describe(root)));
@@ -339,7 +278,7 @@ ModelConfig modelConfigFromYaml(const YAML::Node& root, const std::string& sourc
             loc.fail(it->first, key, "unknown key (expected " + keyList() + ")");
     }
     if (const YAML::Node version = root["espalier_model"]) {
-        const int v = intField(loc, version, "espalier_model");
+        const int v = loc.integer32(version, "espalier_model");
         if (v > ModelConfig::kFormatVersion)
             loc.fail(version, "espalier_model", "format version " + std::to_string(v) + " is newer than this Espalier reads ("
                                                      + std::to_string(ModelConfig::kFormatVersion) + "); upgrade Espalier");
@@ -349,14 +288,14 @@ ModelConfig modelConfigFromYaml(const YAML::Node& root, const std::string& sourc
 
     ModelType type = ModelType::Conformer;
     if (const YAML::Node n = root["type"]) {
-        const auto t = modelTypeFromName(stringField(loc, n, "type"));
+        const auto t = modelTypeFromName(loc.string(n, "type"));
         if (!t)
             loc.fail(n, "type", "expected conformer or transformer, got " + describe(n));
         type = *t;
     }
     std::string size = "small";
     if (const YAML::Node n = root["size"])
-        size = stringField(loc, n, "size");
+        size = loc.string(n, "size");
     ModelConfig c;
     try {
         c = ModelConfig::preset(size, type);
@@ -367,31 +306,31 @@ ModelConfig modelConfigFromYaml(const YAML::Node& root, const std::string& sourc
         c.size.clear();
 
     if (const YAML::Node n = root["input_dim"])
-        c.inputDim = intField(loc, n, "input_dim");
+        c.inputDim = loc.integer32(n, "input_dim");
     if (const YAML::Node n = root["vocab_size"])
-        c.vocabSize = intField(loc, n, "vocab_size");
+        c.vocabSize = loc.integer32(n, "vocab_size");
     if (const YAML::Node n = root["attention_dim"])
-        c.attentionDim = intField(loc, n, "attention_dim");
+        c.attentionDim = loc.integer32(n, "attention_dim");
     if (const YAML::Node n = root["heads"])
-        c.heads = intField(loc, n, "heads");
+        c.heads = loc.integer32(n, "heads");
     if (const YAML::Node n = root["ffn_dim"])
-        c.ffnDim = intField(loc, n, "ffn_dim");
+        c.ffnDim = loc.integer32(n, "ffn_dim");
     if (const YAML::Node n = root["num_blocks"])
-        c.numBlocks = intField(loc, n, "num_blocks");
+        c.numBlocks = loc.integer32(n, "num_blocks");
     if (const YAML::Node n = root["cnn_kernel"])
-        c.cnnKernel = intField(loc, n, "cnn_kernel");
+        c.cnnKernel = loc.integer32(n, "cnn_kernel");
     if (const YAML::Node n = root["dropout"])
-        c.dropout = numberField(loc, n, "dropout");
+        c.dropout = loc.number(n, "dropout");
     if (const YAML::Node n = root["positional"]) {
-        const auto p = positionalFromName(stringField(loc, n, "positional"));
+        const auto p = positionalFromName(loc.string(n, "positional"));
         if (!p)
             loc.fail(n, "positional", "expected relative or absolute, got " + describe(n));
         c.positional = *p;
     }
     if (const YAML::Node n = root["macaron"])
-        c.macaron = boolField(loc, n, "macaron");
+        c.macaron = loc.boolean(n, "macaron");
     if (const YAML::Node n = root["subsampling"]) {
-        if (stringField(loc, n, "subsampling") != "conv2d4")
+        if (loc.string(n, "subsampling") != "conv2d4")
             loc.fail(n, "subsampling", "expected conv2d4 (two 3x3 stride-2 convolutions), got " + describe(n));
     }
     if (const YAML::Node n = root["cmvn"])
@@ -443,7 +382,7 @@ ModelConfig ModelConfig::fromYaml(const std::string& yaml, const std::string& so
     try {
         root = YAML::Load(yaml);
     } catch (const YAML::Exception& e) {
-        throw InputError(Located(sourceName).at(e.mark) + ": invalid YAML: " + e.msg);
+        throw InputError(io::YamlReader(sourceName).at(e.mark) + ": invalid YAML: " + e.msg);
     }
     return modelConfigFromYaml(root, sourceName, baseDir);
 }

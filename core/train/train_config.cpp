@@ -3,6 +3,7 @@
 #include "augment/pipeline.h"
 #include "data/corpus.h"
 #include "io/atomic_file.h"
+#include "io/yaml_reader.h"
 #include "model/model_config_yaml.h"
 #include "runtime/error.h"
 
@@ -38,80 +39,14 @@ const std::vector<std::string> kBatchKeys = {"max_frames", "max_utterances", "so
 const std::vector<std::string> kScalerKeys = {"init_scale", "growth_factor", "backoff_factor", "growth_interval",
                                               "max_scale", "min_scale"};
 
-std::string join(const std::vector<std::string>& items)
-{
-    std::string out;
-    for (const auto& s : items)
-        out += (out.empty() ? "" : ", ") + s;
-    return out;
-}
+constexpr auto join = &io::joinNames;
+constexpr auto describe = &io::YamlReader::describe;
 
-std::string describe(const YAML::Node& node)
-{
-    if (node.IsScalar())
-        return "'" + node.Scalar() + "'";
-    return node.IsMap() ? "a map" : node.IsSequence() ? "a list" : "nothing";
-}
-
-class Reader {
+// The shared field reading, plus paths relative to the config's folder.
+class Reader : public io::YamlReader {
 public:
-    Reader(std::string source, std::string baseDir) : source_(std::move(source)), baseDir_(std::move(baseDir)) {}
+    Reader(std::string source, std::string baseDir) : YamlReader(std::move(source)), baseDir_(std::move(baseDir)) {}
 
-    std::string at(const YAML::Mark& mark) const
-    {
-        return source_ + (mark.line >= 0 ? ":" + std::to_string(mark.line + 1) : std::string());
-    }
-    [[noreturn]] void fail(const YAML::Node& node, const std::string& field, const std::string& problem) const
-    {
-        throw InputError(at(node.Mark()) + ": " + field + ": " + problem);
-    }
-
-    void checkKeys(const YAML::Node& map, const std::string& prefix, const std::vector<std::string>& keys) const
-    {
-        if (!map.IsMap())
-            fail(map, prefix, "expected a map with " + join(keys) + ", got " + describe(map));
-        for (auto it = map.begin(); it != map.end(); ++it) {
-            const std::string key = it->first.Scalar();
-            if (std::find(keys.begin(), keys.end(), key) == keys.end())
-                fail(it->first, prefix.empty() ? key : prefix + "." + key, "unknown key (expected " + join(keys) + ")");
-        }
-    }
-
-    long long integer(const YAML::Node& node, const std::string& field) const
-    {
-        if (node.IsScalar()) {
-            const std::string& s = node.Scalar();
-            long long v = 0;
-            const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-            if (!s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size())
-                return v;
-        }
-        fail(node, field, "expected a whole number, got " + describe(node));
-    }
-    int integer32(const YAML::Node& node, const std::string& field) const
-    {
-        const long long v = integer(node, field);
-        if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max())
-            fail(node, field, "number out of range: " + node.Scalar());
-        return int(v);
-    }
-    double number(const YAML::Node& node, const std::string& field) const
-    {
-        if (node.IsScalar()) {
-            const std::string& s = node.Scalar();
-            char* end = nullptr;
-            const double v = std::strtod(s.c_str(), &end);
-            if (!s.empty() && end == s.c_str() + s.size() && std::isfinite(v))
-                return v;
-        }
-        fail(node, field, "expected a number, got " + describe(node));
-    }
-    std::string string(const YAML::Node& node, const std::string& field) const
-    {
-        if (!node.IsScalar())
-            fail(node, field, "expected a string, got " + describe(node));
-        return node.Scalar();
-    }
     // A path that must exist; relative paths are resolved against the config's folder.
     std::string existingPath(const YAML::Node& node, const std::string& field, const char* what) const
     {
@@ -131,11 +66,10 @@ public:
             p = fs::path(baseDir_) / p;
         return p.lexically_normal().string();
     }
-    const std::string& source() const { return source_; }
+    const std::string& source() const { return sourceName(); }
     const std::string& baseDir() const { return baseDir_; }
 
 private:
-    std::string source_;
     std::string baseDir_;
 };
 
@@ -527,7 +461,7 @@ void TrainConfig::resolveCorpus()
 }
 
 TrainConfig TrainConfig::fromYaml(const std::string& yaml, const std::string& sourceName, const std::string& baseDir,
-                                  const std::string& corpusOverride)
+                                  const std::string& corpusOverride, bool readDataSection)
 {
     const Reader r(sourceName, baseDir);
     YAML::Node root;
@@ -554,7 +488,9 @@ TrainConfig TrainConfig::fromYaml(const std::string& yaml, const std::string& so
     TrainConfig c;
     if (const YAML::Node n = root["name"])
         c.name = r.string(n, "name");
-    if (const YAML::Node n = root["data"]) {
+    if (!readDataSection) {
+        // a template: the caller supplies the data later
+    } else if (const YAML::Node n = root["data"]) {
         if (corpusOverride.empty()) {
             readData(r, n, c.data);
         } else {
@@ -642,8 +578,12 @@ TrainConfig TrainConfig::fromYaml(const std::string& yaml, const std::string& so
 
     // Rules across fields point at the field's line (or its section's when it came from a default).
     for (const model::ConfigProblem& p : c.problems()) {
+        if (!readDataSection && p.field.rfind("data", 0) == 0)
+            continue;
         r.fail(nodeFor(root, p.field), p.field, p.message);
     }
+    if (!readDataSection)
+        return c;
     try {
         c.resolveCorpus();
     } catch (const InputError& e) {

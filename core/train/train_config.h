@@ -134,8 +134,9 @@ struct TrainConfig {
     // that fp16 / cuda have a CUDA device.
     // A non-empty corpusOverride replaces the data section's corpus, train, dev and test entries (the
     // CLI's --corpus: shipped configs name a placeholder corpus).
+    // readDataSection false reads a template: the data section is ignored and left empty.
     static TrainConfig fromYaml(const std::string& yaml, const std::string& sourceName, const std::string& baseDir = {},
-                                const std::string& corpusOverride = {});
+                                const std::string& corpusOverride = {}, bool readDataSection = true);
     static TrainConfig load(const std::string& path, const std::string& corpusOverride = {});
     // Every field, paths as stored (resolved when loaded from a file).
     std::string toYaml() const;

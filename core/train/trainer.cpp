@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 
 namespace espalier::train {
 
@@ -433,7 +434,7 @@ bool Trainer::train(project::JobContext& context, long long stopAfterStep)
         if (config_.maxMinutes > 0 && !outOfTime && secondsSince(trainStart) >= 60.0 * config_.maxMinutes) {
             outOfTime = true;
             log(context, project::LogLevel::Info,
-                "time budget of " + std::to_string(config_.maxMinutes) + " minutes used: training ends at step "
+                "time budget of " + (std::ostringstream() << config_.maxMinutes).str() + " minutes used: training ends at step "
                     + std::to_string(step_));
         }
         return outOfTime || (byEpochs ? epoch_ >= config_.epochs : step_ >= config_.steps);

@@ -1,0 +1,123 @@
+// espalier-cli train / eval / runs as a user runs them, on a small synthesised demo corpus with the
+// shipped tiny config: a run folder with results, a refused second run, a resumed run extended, the
+// checkpoint scored by eval, the runs listed, bad configs rejected with file:line and printed once.
+#include "cli_runner.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+using clitest::cli;
+using clitest::Run;
+
+QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// The last "step" of a metrics.jsonl.
+int lastStep(const QString& metrics)
+{
+    int step = -1;
+    for (const QByteArray& line : readAll(metrics).split('\n'))
+        if (!line.isEmpty())
+            step = QJsonDocument::fromJson(line).object()["step"].toInt();
+    return step;
+}
+} // namespace
+
+class TestCliTrain : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+    QString corpus_;
+    QString run_;
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(tmp_.isValid());
+        qputenv("OMP_NUM_THREADS", "1");
+        corpus_ = tmp_.filePath("demo");
+        const Run r = cli({"-q", "corpus", "synth", "--out", corpus_, "--utterances", "60", "--seed", "3"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        run_ = tmp_.filePath("run");
+    }
+
+    void trainWithAShippedConfig()
+    {
+        const Run r = cli({"--json", "--threads", "1", "train", "--config", "tiny", "--corpus", corpus_, "--out", run_,
+                           "--steps", "6"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+        const QJsonObject result = QJsonDocument::fromJson(r.out.trimmed().split('\n').last().toUtf8()).object();
+        QCOMPARE(result["steps"].toInt(), 6);
+        QVERIFY(result["test_cer"].toObject().contains("test_clean"));
+        for (const char* file : {"config.yaml", "units.txt", "global_cmvn.json", "metrics.jsonl", "log",
+                                 "results/summary.json", "results/test_clean.json", "results/test_clean.hyp"})
+            QVERIFY2(QFile::exists(run_ + "/" + file), file);
+        QCOMPARE(lastStep(run_ + "/metrics.jsonl"), 6);
+    }
+
+    void aSecondRunInTheSameFolderIsRefused()
+    {
+        const Run r = cli({"train", "--config", "tiny", "--corpus", corpus_, "--out", run_, "--steps", "6"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("already holds a training run"));
+        QCOMPARE(r.err.count("already holds"), 1);  // printed once
+    }
+
+    void resumeExtendsTheRun()
+    {
+        const Run r = cli({"-q", "--threads", "1", "train", "--out", run_, "--resume", "--steps", "9"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(lastStep(run_ + "/metrics.jsonl"), 9);
+        QVERIFY(r.out.contains("9 steps"));
+    }
+
+    void evalScoresTheRun()
+    {
+        const Run r = cli({"--json", "eval", "--model", run_, "--data", corpus_ + "/test_clean"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.trimmed().split('\n').last().toUtf8()).object();
+        QVERIFY2(o.contains("cer") || o.contains("overall"), qPrintable(r.out.right(400)));
+        const Run text = cli({"eval", "--model", run_, "--data", corpus_ + "/test_clean", "--beam", "4"});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains("Overall -> "));
+        QVERIFY(text.out.contains("N="));
+    }
+
+    void runsListsTheRun()
+    {
+        const Run r = cli({"--json", "runs", tmp_.path()});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out.trimmed().split('\n').first().toUtf8()).object();
+        QCOMPARE(o["id"].toString(), QString("run"));
+        QCOMPARE(o["state"].toString(), QString("finished"));
+        QCOMPARE(o["steps"].toInt(), 9);
+        QVERIFY(o["tests"].toObject().contains("test_clean"));
+        QCOMPARE(cli({"runs", tmp_.filePath("missing")}).exitCode, 2);
+    }
+
+    void badConfigsExit2WithTheLine()
+    {
+        const QString bad = tmp_.filePath("bad.yaml");
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("espalier_train: 1\ndata:\n  corpus: " + corpus_.toUtf8() + "\nsteps: -3\n");
+        f.close();
+        const Run r = cli({"train", "--config", bad, "--out", tmp_.filePath("bad-run")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(bad + ":4:") && r.err.contains("steps"), qPrintable(r.err));
+        QCOMPARE(r.err.count("steps"), 1);
+        QVERIFY(!QFile::exists(tmp_.filePath("bad-run") + "/metrics.jsonl"));
+        const Run unknown = cli({"train", "--config", "enormous", "--corpus", corpus_, "--out", tmp_.filePath("x")});
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY(unknown.err.contains("shipped configs: "));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliTrain)
+#include "test_cli_train.moc"

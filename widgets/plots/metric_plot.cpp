@@ -1,0 +1,159 @@
+#include "plots/metric_plot.h"
+
+#include <qcustomplot.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace espalier::widgets {
+
+struct MetricPlot::Items {
+    QCPGraph* line = nullptr;
+    QCPTextElement* latest = nullptr;  // in the side column
+};
+
+MetricPlot::MetricPlot(QWidget* parent) : PlotWidget(parent), items_(new Items)
+{
+    QCustomPlot* plot = customPlot();
+    items_->line = plot->addGraph();
+    items_->line->setPen(QPen(QColor(31, 119, 180), 1.5));
+    items_->line->setAdaptiveSampling(true);
+    items_->latest = new QCPTextElement(plot, QString(), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
+    items_->latest->setTextColor(QColor(31, 119, 180));
+    // A text element caps its row's height at the text's; an empty element under it takes the rest.
+    auto* side = new QCPLayoutGrid;
+    side->addElement(0, 0, items_->latest);
+    side->addElement(1, 0, new QCPLayoutElement(plot));
+    side->setRowStretchFactor(0, 0.001);
+    side->setRowStretchFactor(1, 1.0);
+    setSideElement(side);
+    retranslate();
+    setHasData(false);
+}
+
+MetricPlot::~MetricPlot()
+{
+    delete items_;
+}
+
+void MetricPlot::retranslate()
+{
+    setAxisLabels(tr("Step"), valueLabel_);
+    setPlaceholderText(tr("No data yet"));
+}
+
+void MetricPlot::setValueLabel(const QString& label)
+{
+    valueLabel_ = label;
+    retranslate();
+}
+
+void MetricPlot::setValueFormat(ValueFormat format)
+{
+    format_ = format;
+    refresh(false);
+}
+
+void MetricPlot::setLogScale(bool on)
+{
+    logScale_ = on;
+    QCPAxis* y = customPlot()->yAxis;
+    y->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    if (on)
+        y->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    else
+        y->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    refresh(false);
+}
+
+void MetricPlot::setPoints(const QVector<double>& steps, const QVector<double>& values)
+{
+    steps_ = steps;
+    values_ = values;
+    values_.resize(steps_.size());
+    refresh(true);
+}
+
+void MetricPlot::addPoint(double step, double value)
+{
+    // Follow the newest point only when the whole run is in view (the user has not zoomed in).
+    const bool following = steps_.isEmpty() || xUpper() >= steps_.back() - 1e-9;
+    steps_.push_back(step);
+    values_.push_back(value);
+    refresh(following);
+}
+
+void MetricPlot::clear()
+{
+    steps_.clear();
+    values_.clear();
+    items_->line->data()->clear();
+    items_->latest->setText(QString());
+    PlotWidget::clear();
+}
+
+QString MetricPlot::formatValue(double value) const
+{
+    if (format_ == ValueFormat::Percent)
+        return QString::number(100.0 * value, 'f', 2) + " %";
+    const double magnitude = std::abs(value);
+    if (magnitude != 0.0 && (magnitude < 1e-2 || magnitude >= 1e5))
+        return QString::number(value, 'g', 3);
+    return QString::number(value, 'f', magnitude < 10.0 ? 3 : 1);
+}
+
+void MetricPlot::refresh(bool followNewest)
+{
+    QCustomPlot* plot = customPlot();
+    items_->line->setData(steps_, format_ == ValueFormat::Percent ? [this] {
+        QVector<double> percent = values_;
+        for (double& v : percent)
+            v *= 100.0;
+        return percent;
+    }() : values_, true);
+    if (steps_.isEmpty()) {
+        PlotWidget::clear();
+        return;
+    }
+    items_->latest->setText(formatValue(values_.back()));
+    const double first = std::min(0.0, steps_.front());
+    const double last = std::max(steps_.back(), first + 1.0);
+    setXBounds(first, last);
+    if (followNewest || !hasData())
+        setXRange(first, last);
+    setHasData(true);
+    fitValueAxis(xLower(), xUpper());
+    plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MetricPlot::onXRangeChanged(double lower, double upper)
+{
+    fitValueAxis(lower, upper);
+}
+
+// The y range of the points in [lower, upper], with a margin; positive values only on a log axis.
+void MetricPlot::fitValueAxis(double lower, double upper)
+{
+    const double factor = format_ == ValueFormat::Percent ? 100.0 : 1.0;
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -lo;
+    for (int i = 0; i < steps_.size(); ++i) {
+        const double v = values_[i] * factor;
+        if (steps_[i] < lower || steps_[i] > upper || !std::isfinite(v) || (logScale_ && v <= 0.0))
+            continue;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+    }
+    if (!std::isfinite(lo))
+        return;
+    QCPAxis* y = customPlot()->yAxis;
+    if (logScale_) {
+        y->setRange(lo / 2.0, hi * 2.0);
+    } else {
+        const double margin = hi > lo ? 0.06 * (hi - lo) : std::max(1e-9, 0.1 * std::abs(hi));
+        y->setRange(format_ == ValueFormat::Percent || lo >= 0.0 ? std::max(0.0, lo - margin) : lo - margin, hi + margin);
+    }
+}
+
+} // namespace espalier::widgets

@@ -1,0 +1,52 @@
+#pragma once
+// One training metric against the optimiser step (loss, learning rate, loss scale, throughput, dev
+// CER): a line that grows as points arrive, the latest value printed beside the plot, and the view
+// following the newest step unless the user has zoomed into the past.
+#include "plots/plot_widget.h"
+
+#include <QVector>
+
+namespace espalier::widgets {
+
+class MetricPlot : public PlotWidget {
+    Q_OBJECT
+public:
+    enum class ValueFormat { Plain, Percent };  // Percent: values are fractions, shown as %
+
+    explicit MetricPlot(QWidget* parent = nullptr);
+    ~MetricPlot() override;
+
+    // The y label; the x label is "Step".
+    void setValueLabel(const QString& label);
+    void setValueFormat(ValueFormat format);
+    void setLogScale(bool on);  // for values spanning decades (the fp16 loss scale)
+    bool logScale() const { return logScale_; }
+
+    void setPoints(const QVector<double>& steps, const QVector<double>& values);
+    void addPoint(double step, double value);
+    void clear() override;
+
+    int pointCount() const { return steps_.size(); }
+    const QVector<double>& steps() const { return steps_; }
+    double lastValue() const { return values_.isEmpty() ? 0.0 : values_.back(); }
+    double lastStep() const { return steps_.isEmpty() ? 0.0 : steps_.back(); }
+
+protected:
+    void onXRangeChanged(double lower, double upper) override;
+    void retranslate() override;
+
+private:
+    void refresh(bool followNewest);
+    void fitValueAxis(double lower, double upper);
+    QString formatValue(double value) const;
+
+    QVector<double> steps_;
+    QVector<double> values_;
+    QString valueLabel_;
+    ValueFormat format_ = ValueFormat::Plain;
+    bool logScale_ = false;
+    struct Items;
+    Items* items_;  // owned by the QCustomPlot
+};
+
+} // namespace espalier::widgets
