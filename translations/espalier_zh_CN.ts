@@ -616,6 +616,22 @@
         <source>the template&apos;s name</source>
         <translation>模板的名称</translation>
     </message>
+    <message>
+        <source>Pruning recipe</source>
+        <translation>剪枝配方</translation>
+    </message>
+    <message>
+        <source>Recipes (*.yaml *.yml);;All files (*)</source>
+        <translation>配方 (*.yaml *.yml);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>none: dense training</source>
+        <translation>无：稠密训练</translation>
+    </message>
+    <message>
+        <source>A pruning recipe (docs/formats/recipe.md) followed during training</source>
+        <translation>训练过程中遵循的剪枝配方（docs/formats/recipe.md）</translation>
+    </message>
 </context>
 <context>
     <name>espalier::widgets::OpParamForm</name>
@@ -1079,6 +1095,18 @@
     <message>
         <source>Training throughput in utterances per second</source>
         <translation>训练吞吐量（每秒语句数）</translation>
+    </message>
+    <message>
+        <source>Sparsity (%)</source>
+        <translation>稀疏度（%）</translation>
+    </message>
+    <message>
+        <source>Zeros the pruning masks impose (solid) and the recipe&apos;s target (dashed)</source>
+        <translation>剪枝掩码实际置零的比例（实线）与配方目标（虚线）</translation>
+    </message>
+    <message>
+        <source>No pruning in this run</source>
+        <translation>此次运行未剪枝</translation>
     </message>
 </context>
 <context>

@@ -16,5 +16,6 @@ void addCorpusCommands(CLI::App& app, const CliContext& context, Action& action)
 void addProjectCommands(CLI::App& app, const CliContext& context, Action& action);
 void addAugmentCommands(CLI::App& app, const CliContext& context, Action& action);
 void addTrainCommands(CLI::App& app, const CliContext& context, Action& action);
+void addModelCommands(CLI::App& app, const CliContext& context, Action& action);
 
 } // namespace espalier::cli

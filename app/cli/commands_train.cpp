@@ -4,6 +4,7 @@
 #include "eval/cer_report.h"
 #include "runtime/error.h"
 #include "project/project.h"
+#include "prune/recipe.h"
 #include "train/eval_job.h"
 #include "train/run_record.h"
 #include "train/shipped_configs.h"
@@ -17,7 +18,7 @@ namespace espalier::cli {
 namespace {
 
 struct TrainArgs {
-    std::string config, out, corpus;
+    std::string config, out, corpus, recipe;
     bool resume = false;
     long long steps = 0;
 };
@@ -101,10 +102,15 @@ int trainCommand(const CliContext& context, const TrainArgs& args)
                                      : train::shippedConfig(configPath, args.corpus);
     else
         throw InputError("training config not found: " + configPath + " (shipped configs: " + shippedNames() + ")");
-    if (args.steps > 0) {
+    if (args.steps > 0)
         config.steps = args.steps;
-        config.validate();
+    if (!args.recipe.empty()) {
+        if (!std::filesystem::is_regular_file(args.recipe))
+            throw InputError("recipe not found: " + args.recipe);
+        config.recipe = std::filesystem::absolute(args.recipe).lexically_normal().string();
+        prune::Recipe::load(config.recipe);  // its problems now, not after the data is read
     }
+    config.validate();
     if (context.threads > 0)
         config.threads = context.threads;
 
@@ -165,6 +171,8 @@ void addTrainCommands(CLI::App& app, const CliContext& context, Action& action)
     trainCmd->add_flag("--resume", trainArgs->resume, "Continue the run in --out from its newest checkpoint");
     trainCmd->add_option("--corpus", trainArgs->corpus,
                          "Corpus folder replacing the config's data splits (train, dev, test_*)");
+    trainCmd->add_option("--recipe", trainArgs->recipe,
+                         "Pruning recipe followed during training (docs/formats/recipe.md); stored in the run's config");
     trainCmd->add_option("--steps", trainArgs->steps, "Optimiser steps, replacing the config's steps/epochs")
         ->check(CLI::PositiveNumber);
     trainCmd->callback([&context, &action, trainArgs] {

@@ -28,6 +28,7 @@ int main(int argc, char** argv)
     cli::addProjectCommands(app, context, action);
     cli::addAugmentCommands(app, context, action);
     cli::addTrainCommands(app, context, action);
+    cli::addModelCommands(app, context, action);
 
     try {
         app.parse(argc, argv);

@@ -5,6 +5,7 @@
 // The run's checkpoints/ folder keeps the last K step checkpoints and the best by dev CER.
 #include "data/tokenizer.h"
 #include "model/asr_model.h"
+#include "prune/masks.h"
 #include "runtime/fbank.h"
 #include "train/loss_scaler.h"
 
@@ -37,8 +38,8 @@ struct CheckpointMeta {
     std::string trainConfigYaml;  // the run's resolved TrainConfig
 };
 
-// Pruning masks by parameter name (issue 5); empty for now.
-using MaskMap = std::map<std::string, torch::Tensor>;
+// Pruning masks by parameter name (prune/masks.h); empty for a dense run.
+using MaskMap = prune::MaskMap;
 
 // Writes a checkpoint atomically (temporary file, then rename). optimizer and masks may be null /
 // empty. rngState is LibTorch's CPU generator state to store (undefined: the current state; the

@@ -129,7 +129,8 @@ std::map<std::string, std::vector<CurvePoint>> readMetricSeries(const std::strin
 {
     static const std::pair<const char*, const char*> kKeys[] = {
         {"loss", "loss"},          {"lr", "lr"},                     {"scale", "loss_scale"},
-        {"utt_per_s", "utterances_per_s"}, {"frames_per_s", "frames_per_s"}, {"dev_cer", "dev_cer"}};
+        {"utt_per_s", "utterances_per_s"}, {"frames_per_s", "frames_per_s"}, {"dev_cer", "dev_cer"},
+        {"sparsity", "sparsity"}, {"target_sparsity", "target_sparsity"}};
     std::map<std::string, std::vector<CurvePoint>> series;
     for (const std::string& line : MetricsLog::readLines(metricsPath)) {
         nlohmann::json j;

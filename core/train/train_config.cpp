@@ -28,7 +28,7 @@ constexpr double kPi = 3.14159265358979323846;
 // Keys of each map, for "unknown key" errors.
 const std::vector<std::string> kTopKeys = {
     "espalier_train", "name", "data", "model", "augment", "features", "optimizer", "schedule", "batch", "grad_clip",
-    "accumulation", "precision", "loss_scaler", "fp32_policy", "steps", "epochs", "max_minutes", "checkpoint_every", "keep_last",
+    "accumulation", "precision", "loss_scaler", "fp32_policy", "recipe", "steps", "epochs", "max_minutes", "checkpoint_every", "keep_last",
     "eval_every", "eval_max_utterances", "log_every", "seed", "threads", "data_workers", "prefetch", "device"};
 const std::vector<std::string> kDataKeys = {"corpus", "train", "dev", "test", "units"};
 const std::vector<std::string> kFeatureKeys = {"sample_rate", "num_mel_bins", "frame_length_ms", "frame_shift_ms",
@@ -543,6 +543,8 @@ TrainConfig TrainConfig::fromYaml(const std::string& yaml, const std::string& so
         c.steps = r.integer(n, "steps");
     if (const YAML::Node n = root["epochs"])
         c.epochs = r.integer32(n, "epochs");
+    if (const YAML::Node n = root["recipe"])
+        c.recipe = r.string(n, "recipe").empty() ? std::string() : r.existingPath(n, "recipe", "a pruning recipe");
     if (const YAML::Node n = root["max_minutes"])
         c.maxMinutes = r.number(n, "max_minutes");
     if (const YAML::Node n = root["checkpoint_every"])
@@ -671,6 +673,8 @@ std::string TrainConfig::toYaml() const
             out << n;
         out << YAML::EndSeq;
     }
+    if (!recipe.empty())
+        out << YAML::Key << "recipe" << YAML::Value << recipe;
     out << YAML::Key << "steps" << YAML::Value << steps;
     out << YAML::Key << "epochs" << YAML::Value << epochs;
     out << YAML::Key << "max_minutes" << YAML::Value << shortest(maxMinutes);

@@ -115,6 +115,7 @@ struct TrainConfig {
     LossScalerOptions scaler;   // used with fp16 only
     // Parts kept in float32 under autocast (model::fp32ModuleKinds names); nullopt = the model's default.
     std::optional<std::vector<std::string>> fp32Policy;
+    std::string recipe;         // a pruning recipe (docs/formats/recipe.md) followed during training; "" = dense
     long long steps = 0;        // optimiser steps; 0 = run `epochs` epochs
     int epochs = 0;             // used when steps is 0
     double maxMinutes = 0;      // time budget of the training stage (per launch); 0 = none. Reaching it ends the run as complete

@@ -186,12 +186,31 @@ void Trainer::prepare(project::JobContext& context, bool resume)
     totalSteps_ = config_.steps > 0 ? config_.steps
                                     : (config_.epochs * perEpoch + config_.accumulation - 1) / config_.accumulation;
     metrics_ = std::make_unique<MetricsLog>((fs::path(runDir_) / "metrics.jsonl").string(), resume ? step_ : -1);
+    if (!config_.recipe.empty()) {
+        const double stepsPerEpoch = double(perEpoch) / double(config_.accumulation);
+        pruning_ = std::make_unique<prune::GradualPruning>(prune::Recipe::load(config_.recipe), model_->parameterInfos(),
+                                                           stepsPerEpoch);
+        log(context, project::LogLevel::Info,
+            "pruning " + std::to_string(pruning_->prunedParameterCount()) + " weight tensors with " + config_.recipe
+                + "; target sparsity at the last step " + std::to_string(pruning_->targetSparsityAt(totalSteps_)));
+    }
 
     log(context, project::LogLevel::Info,
         model_->description() + "; " + std::to_string(usable) + " training utterances in " + std::to_string(perEpoch)
             + " batches per epoch; " + std::to_string(tokenizer_.size()) + " units; " + precisionName(config_.precision)
             + " on " + deviceName(config_.device) + " with " + std::to_string(torch::get_num_threads()) + " threads; "
             + std::to_string(totalSteps_) + " steps");
+}
+
+// The fraction of zeros the masks impose over the tensors they cover.
+double Trainer::maskedSparsity(const MaskMap& masks)
+{
+    double zeros = 0.0, total = 0.0;
+    for (const auto& [name, mask] : masks) {
+        total += double(mask.numel());
+        zeros += double(mask.numel()) - mask.sum().item<double>();
+    }
+    return total > 0 ? zeros / total : 0.0;
 }
 
 audio::CmvnStats Trainer::trainCmvn(project::JobContext& context) const
@@ -283,6 +302,8 @@ StepMetrics Trainer::optimizerStep()
         const std::vector<torch::Tensor> params = model_->parameters();
         bool finite = scaler_.unscaleGradients(params);
         m.gradNorm = std::numeric_limits<double>::quiet_NaN();
+        if (finite && !masks_.empty())  // pruned weights get no gradient, so AdamW's moments stay quiet
+            prune::applyMasksToGradients(prune::namedTensors(model_->namedParameters()), masks_);
         if (finite) {
             const double maxNorm = config_.gradClip > 0 ? config_.gradClip : std::numeric_limits<double>::infinity();
             m.gradNorm = torch::nn::utils::clip_grad_norm_(params, maxNorm);
@@ -303,9 +324,13 @@ StepMetrics Trainer::optimizerStep()
     pendingLoss_ = 0.0;
     pendingBatches_ = 0;
     pendingUtterances_ = pendingFrames_ = 0;
+    if (pruning_ && pruning_->isUpdate(step_))
+        masks_ = pruning_->masksAt(*model_, step_);
     StepHookContext hookContext{*model_, step_, m.skipped, masks_};
     for (const StepHook& hook : hooks_)
         hook(hookContext);
+    if (!masks_.empty())  // after every step: momentum and weight decay must not revive a pruned weight
+        prune::applyMasksToWeights(prune::namedTensors(model_->namedParameters()), masks_);
     rngAtStep_ = cpuRngState();
     return m;
 }
@@ -394,6 +419,14 @@ void Trainer::writeMetrics(project::JobContext& context, const std::vector<StepM
         context.metric({"loss_scale", x, last.scale, {}});
         context.metric({"utterances_per_s", x, line["utt_per_s"].get<double>(), {}});
         context.metric({"frames_per_s", x, line["frames_per_s"].get<double>(), {}});
+        if (!masks_.empty()) {
+            line["sparsity"] = maskedSparsity(masks_);
+            context.metric({"sparsity", x, line["sparsity"].get<double>(), {}});
+        }
+        if (pruning_) {
+            line["target_sparsity"] = pruning_->targetSparsityAt(step_);
+            context.metric({"target_sparsity", x, line["target_sparsity"].get<double>(), {}});
+        }
         if (step_ == 1 || step_ % (10LL * config_.logEvery) == 0) {
             char text[160];
             std::snprintf(text, sizeof text, "step %lld/%lld: loss %.3f, lr %.3g, %.1f utt/s", step_, totalSteps_, loss,

@@ -8,6 +8,7 @@
 #include "model/asr_model.h"
 #include "project/job.h"
 #include "train/batch_loader.h"
+#include "prune/gradual_pruning.h"
 #include "train/checkpoint.h"
 #include "train/loss_scaler.h"
 #include "train/metrics_log.h"
@@ -101,6 +102,7 @@ private:
     augment::Pipeline trainingPipeline() const;
     std::vector<int> trainFrames() const;
     audio::CmvnStats trainCmvn(project::JobContext& context) const;
+    static double maskedSparsity(const MaskMap& masks);
 
     TrainConfig config_;
     std::string runDir_;
@@ -114,6 +116,7 @@ private:
     LossScaler scaler_;
     CheckpointStore store_;
     std::unique_ptr<MetricsLog> metrics_;
+    std::unique_ptr<prune::GradualPruning> pruning_;  // when the config names a recipe
     std::vector<StepHook> hooks_;
     MaskMap masks_;
     std::vector<StepMetrics> history_;

@@ -48,6 +48,11 @@ private slots:
         QTest::newRow("corpus synth") << QStringList{"corpus", "synth", "--help"};
         QTest::newRow("corpus stats") << QStringList{"corpus", "stats", "--help"};
         QTest::newRow("corpus convert") << QStringList{"corpus", "convert", "--help"};
+        QTest::newRow("train") << QStringList{"train", "--help"};
+        QTest::newRow("eval") << QStringList{"eval", "--help"};
+        QTest::newRow("runs") << QStringList{"runs", "--help"};
+        QTest::newRow("model stats") << QStringList{"model", "stats", "--help"};
+        QTest::newRow("recipe check") << QStringList{"recipe", "check", "--help"};
         QTest::newRow("project create") << QStringList{"project", "create", "--help"};
         QTest::newRow("project info") << QStringList{"project", "info", "--help"};
     }

@@ -4,10 +4,13 @@
 #include "cli_runner.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
 
 namespace {
 using clitest::cli;
@@ -99,6 +102,44 @@ private slots:
         QCOMPARE(o["steps"].toInt(), 9);
         QVERIFY(o["tests"].toObject().contains("test_clean"));
         QCOMPARE(cli({"runs", tmp_.filePath("missing")}).exitCode, 2);
+    }
+
+    void pruneWhileTraining()
+    {
+        const QString recipe = tmp_.filePath("agp.yaml");
+        QFile f(recipe);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("espalier_recipe: 1\nstages:\n  - type: unstructured\n"
+                "    schedule: {shape: agp_cubic, final_sparsity: 0.5, begin: 1, end: 4, frequency: 1}\n");
+        f.close();
+        const Run check = cli({"recipe", "check", recipe});
+        QCOMPARE(check.exitCode, 0);
+        QVERIFY2(check.out.contains("4→50.0%"), qPrintable(check.out));
+
+        const QString run = tmp_.filePath("pruned");
+        const Run r = cli({"-q", "--threads", "1", "train", "--config", "tiny", "--corpus", corpus_, "--recipe", recipe,
+                           "--out", run, "--steps", "5"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(readAll(run + "/config.yaml").contains("recipe: " + recipe.toUtf8()));
+        const Run stats = cli({"--json", "model", "stats", run});
+        QCOMPARE(stats.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(stats.out.toUtf8()).object();
+        const double sparsity = o["prunable"].toObject()["sparsity"].toDouble();
+        QVERIFY2(std::abs(sparsity - 0.5) < 0.01, qPrintable(stats.out.left(300)));
+        QVERIFY(o["parameters"].toArray().first().toObject()["masked"].toBool());
+        const Run text = cli({"model", "stats", run});
+        QVERIFY(text.out.contains("(masked)"));
+
+        QFile bad(tmp_.filePath("bad-recipe.yaml"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("espalier_recipe: 1\nstages:\n  - type: unstructured\n    schedule: {final_sparsity: 1.5, end: 3}\n");
+        bad.close();
+        const Run badCheck = cli({"recipe", "check", bad.fileName()});
+        QCOMPARE(badCheck.exitCode, 2);
+        QVERIFY2(badCheck.err.contains(":4: stages[0].schedule.final_sparsity"), qPrintable(badCheck.err));
+        QCOMPARE(cli({"train", "--config", "tiny", "--corpus", corpus_, "--recipe", bad.fileName(), "--out",
+                      tmp_.filePath("never")}).exitCode, 2);
+        QVERIFY(!QFile::exists(tmp_.filePath("never") + "/metrics.jsonl"));
     }
 
     void badConfigsExit2WithTheLine()

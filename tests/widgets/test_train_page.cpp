@@ -107,6 +107,7 @@ private slots:
         QVERIFY(page.plot("loss")->pointCount() >= 2);  // the tiny template logs every 10 steps and at the end
         QVERIFY(page.plot("lr")->pointCount() >= 2);
         QVERIFY(page.plot("dev_cer")->pointCount() >= 1);
+        QCOMPARE(page.plot("sparsity")->pointCount(), 0);  // a dense run
         QVERIFY(page.runModel()->testSets().contains("test_tone"));
         QVERIFY(!page.runCommand().contains("--resume"));
 

@@ -33,7 +33,9 @@ namespace espalier::widgets {
 namespace {
 
 // The plotted series, in grid order (TrainJob's metric names).
-const char* const kSeries[] = {"loss", "lr", "loss_scale", "utterances_per_s", "dev_cer"};
+const char* const kSeries[] = {"loss", "lr", "dev_cer", "utterances_per_s", "loss_scale", "sparsity"};
+// Drawn as the dashed reference line of another series' plot.
+const char* const kTargetSparsity = "target_sparsity";
 
 } // namespace
 
@@ -98,7 +100,8 @@ TrainPage::TrainPage(QWidget* parent) : Page(parent)
     plots_["loss"]->setLogScale(true);  // the first steps are orders of magnitude above the rest
     plots_["loss_scale"]->setLogScale(true);
     plots_["dev_cer"]->setValueFormat(MetricPlot::ValueFormat::Percent);
-    testsBox_ = new QGroupBox(curves);
+    plots_["sparsity"]->setValueFormat(MetricPlot::ValueFormat::Percent);
+    testsBox_ = new QGroupBox(this);
     testTable_ = new QTableWidget(0, 6, testsBox_);
     testTable_->setObjectName("testTable");
     testTable_->verticalHeader()->hide();
@@ -108,7 +111,6 @@ TrainPage::TrainPage(QWidget* parent) : Page(parent)
     auto* testsLayout = new QVBoxLayout(testsBox_);
     testsLayout->setContentsMargins(4, 4, 4, 4);
     testsLayout->addWidget(testTable_);
-    grid->addWidget(testsBox_, cell / 2, cell % 2);
 
     // Top: the form beside the curves; below: every run of the project, full width.
     auto* top = new QSplitter(Qt::Horizontal, this);
@@ -116,9 +118,15 @@ TrainPage::TrainPage(QWidget* parent) : Page(parent)
     top->addWidget(curves);
     top->setStretchFactor(0, 0);
     top->setStretchFactor(1, 1);
+    auto* bottom = new QSplitter(Qt::Horizontal, this);
+    bottom->addWidget(runsBox_);
+    bottom->addWidget(testsBox_);
+    bottom->setStretchFactor(0, 3);
+    bottom->setStretchFactor(1, 1);
+    bottom->setSizes({640, 440});
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(top);
-    splitter->addWidget(runsBox_);
+    splitter->addWidget(bottom);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({520, 220});
@@ -189,6 +197,9 @@ void TrainPage::retranslate()
     plots_["utterances_per_s"]->setValueLabel(tr("Utt / s"));
     plots_["utterances_per_s"]->setToolTip(tr("Training throughput in utterances per second"));
     plots_["dev_cer"]->setValueLabel(tr("Dev CER (%)"));
+    plots_["sparsity"]->setValueLabel(tr("Sparsity (%)"));
+    plots_["sparsity"]->setToolTip(tr("Zeros the pruning masks impose (solid) and the recipe's target (dashed)"));
+    plots_["sparsity"]->setEmptyText(tr("No pruning in this run"));
     runModel_->retranslate();
 }
 
@@ -256,6 +267,14 @@ void TrainPage::loadCurves(const QString& dir)
         }
         it.value()->setPoints(steps, values);
     }
+    QVector<double> steps, values;
+    if (const auto found = series.find(kTargetSparsity); found != series.end()) {
+        for (const train::CurvePoint& p : found->second) {
+            steps << p.step;
+            values << p.value;
+        }
+    }
+    plots_["sparsity"]->setReferencePoints(steps, values);
 }
 
 void TrainPage::showTests(const QString& dir)
@@ -365,14 +384,20 @@ void TrainPage::onMetric(const QString& series, double step, double value)
 {
     if (shownRun_ != activeRun_)
         return;
-    MetricPlot* plot = plots_.value(series);
-    if (!plot)
-        return;
     if (curvesStale_) {
         // The resumed job has dropped its metrics lines after the checkpoint by now: redraw from the file.
         curvesStale_ = false;
         loadCurves(shownRun_);
     }
+    if (series == kTargetSparsity) {
+        MetricPlot* sparsity = plots_["sparsity"];
+        if (sparsity->referenceSteps().isEmpty() || step > sparsity->referenceSteps().back())
+            sparsity->addReferencePoint(step, value);
+        return;
+    }
+    MetricPlot* plot = plots_.value(series);
+    if (!plot)
+        return;
     if (plot->pointCount() > 0 && step <= plot->lastStep())
         return;  // drawn from the file already
     plot->addPoint(step, value);

@@ -10,12 +10,15 @@ namespace espalier::widgets {
 
 struct MetricPlot::Items {
     QCPGraph* line = nullptr;
+    QCPGraph* reference = nullptr;
     QCPTextElement* latest = nullptr;  // in the side column
 };
 
 MetricPlot::MetricPlot(QWidget* parent) : PlotWidget(parent), items_(new Items)
 {
     QCustomPlot* plot = customPlot();
+    items_->reference = plot->addGraph();
+    items_->reference->setPen(QPen(QColor(120, 120, 120), 1.2, Qt::DashLine));
     items_->line = plot->addGraph();
     items_->line->setPen(QPen(QColor(31, 119, 180), 1.5));
     items_->line->setAdaptiveSampling(true);
@@ -40,7 +43,13 @@ MetricPlot::~MetricPlot()
 void MetricPlot::retranslate()
 {
     setAxisLabels(tr("Step"), valueLabel_);
-    setPlaceholderText(tr("No data yet"));
+    setPlaceholderText(emptyText_.isEmpty() ? tr("No data yet") : emptyText_);
+}
+
+void MetricPlot::setEmptyText(const QString& text)
+{
+    emptyText_ = text;
+    retranslate();
 }
 
 void MetricPlot::setValueLabel(const QString& label)
@@ -84,11 +93,29 @@ void MetricPlot::addPoint(double step, double value)
     refresh(following);
 }
 
+void MetricPlot::setReferencePoints(const QVector<double>& steps, const QVector<double>& values)
+{
+    referenceSteps_ = steps;
+    referenceValues_ = values;
+    referenceValues_.resize(referenceSteps_.size());
+    refresh(false);
+}
+
+void MetricPlot::addReferencePoint(double step, double value)
+{
+    referenceSteps_.push_back(step);
+    referenceValues_.push_back(value);
+    refresh(false);
+}
+
 void MetricPlot::clear()
 {
     steps_.clear();
     values_.clear();
+    referenceSteps_.clear();
+    referenceValues_.clear();
     items_->line->data()->clear();
+    items_->reference->data()->clear();
     items_->latest->setText(QString());
     PlotWidget::clear();
 }
@@ -106,12 +133,14 @@ QString MetricPlot::formatValue(double value) const
 void MetricPlot::refresh(bool followNewest)
 {
     QCustomPlot* plot = customPlot();
-    items_->line->setData(steps_, format_ == ValueFormat::Percent ? [this] {
-        QVector<double> percent = values_;
-        for (double& v : percent)
-            v *= 100.0;
-        return percent;
-    }() : values_, true);
+    const double factor = format_ == ValueFormat::Percent ? 100.0 : 1.0;
+    auto scaled = [factor](QVector<double> values) {
+        for (double& v : values)
+            v *= factor;
+        return values;
+    };
+    items_->line->setData(steps_, scaled(values_), true);
+    items_->reference->setData(referenceSteps_, scaled(referenceValues_), true);
     if (steps_.isEmpty()) {
         PlotWidget::clear();
         return;
@@ -138,13 +167,17 @@ void MetricPlot::fitValueAxis(double lower, double upper)
     const double factor = format_ == ValueFormat::Percent ? 100.0 : 1.0;
     double lo = std::numeric_limits<double>::infinity();
     double hi = -lo;
-    for (int i = 0; i < steps_.size(); ++i) {
-        const double v = values_[i] * factor;
-        if (steps_[i] < lower || steps_[i] > upper || !std::isfinite(v) || (logScale_ && v <= 0.0))
-            continue;
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-    }
+    auto include = [&](const QVector<double>& steps, const QVector<double>& values) {
+        for (int i = 0; i < steps.size(); ++i) {
+            const double v = values[i] * factor;
+            if (steps[i] < lower || steps[i] > upper || !std::isfinite(v) || (logScale_ && v <= 0.0))
+                continue;
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    };
+    include(steps_, values_);
+    include(referenceSteps_, referenceValues_);
     if (!std::isfinite(lo))
         return;
     QCPAxis* y = customPlot()->yAxis;

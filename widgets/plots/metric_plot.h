@@ -19,15 +19,21 @@ public:
     // The y label; the x label is "Step".
     void setValueLabel(const QString& label);
     void setValueFormat(ValueFormat format);
-    void setLogScale(bool on);  // for values spanning decades (the fp16 loss scale)
+    void setLogScale(bool on);
+    // What the plot says while it has no points (default "No data yet").
+    void setEmptyText(const QString& text);  // for values spanning decades (the fp16 loss scale)
     bool logScale() const { return logScale_; }
 
     void setPoints(const QVector<double>& steps, const QVector<double>& values);
     void addPoint(double step, double value);
+    // A second, dashed grey line to compare against (the schedule's target sparsity).
+    void setReferencePoints(const QVector<double>& steps, const QVector<double>& values);
+    void addReferencePoint(double step, double value);
     void clear() override;
 
     int pointCount() const { return steps_.size(); }
     const QVector<double>& steps() const { return steps_; }
+    const QVector<double>& referenceSteps() const { return referenceSteps_; }
     double lastValue() const { return values_.isEmpty() ? 0.0 : values_.back(); }
     double lastStep() const { return steps_.isEmpty() ? 0.0 : steps_.back(); }
 
@@ -42,7 +48,10 @@ private:
 
     QVector<double> steps_;
     QVector<double> values_;
+    QVector<double> referenceSteps_;
+    QVector<double> referenceValues_;
     QString valueLabel_;
+    QString emptyText_;
     ValueFormat format_ = ValueFormat::Plain;
     bool logScale_ = false;
     struct Items;

@@ -1,17 +1,22 @@
 #include "training/new_run_form.h"
 
 #include "augment/pipeline.h"
+#include "prune/recipe.h"
 #include "runtime/error.h"
 #include "train/shipped_configs.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QStandardItemModel>
+#include <QToolButton>
 
 namespace espalier::widgets {
 
@@ -73,11 +78,27 @@ NewRunForm::NewRunForm(QWidget* parent) : QWidget(parent)
     seed_->setRange(0, 1'000'000'000);
     name_ = new QLineEdit(this);
     name_->setObjectName("runNameEdit");
+    recipe_ = new QLineEdit(this);
+    recipe_->setObjectName("recipeEdit");
+    recipe_->setClearButtonEnabled(true);
+    auto* browse = new QToolButton(this);
+    browse->setText(QStringLiteral("…"));
+    auto* recipeRow = new QWidget(this);
+    auto* recipeLayout = new QHBoxLayout(recipeRow);
+    recipeLayout->setContentsMargins(0, 0, 0, 0);
+    recipeLayout->addWidget(recipe_, 1);
+    recipeLayout->addWidget(browse);
+    connect(browse, &QToolButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Pruning recipe"), recipe_->text(),
+                                                          tr("Recipes (*.yaml *.yml);;All files (*)"));
+        if (!path.isEmpty())
+            recipe_->setText(path);
+    });
 
     layout_ = new QFormLayout(this);
     layout_->setContentsMargins(0, 0, 0, 0);
     for (QWidget* field : std::initializer_list<QWidget*>{template_, corpus_, modelSize_, modelType_, augmentation_,
-                                                          precision_, steps_, maxMinutes_, seed_, name_}) {
+                                                          precision_, steps_, maxMinutes_, seed_, name_, recipeRow}) {
         labels_.push_back(new QLabel(this));
         layout_->addRow(labels_.back(), field);
     }
@@ -96,7 +117,7 @@ void NewRunForm::retranslate()
 {
     const QStringList labels = {tr("Template"),  tr("Corpus"),    tr("Model size"), tr("Model"),
                                 tr("Augmentation"), tr("Precision"), tr("Steps"),      tr("Time budget"),
-                                tr("Seed"),      tr("Run name")};
+                                tr("Seed"),      tr("Run name"),  tr("Pruning recipe")};
     for (size_t i = 0; i < labels_.size(); ++i)
         labels_[i]->setText(labels[int(i)]);
     modelSize_->setItemText(0, tr("as in the template"));
@@ -112,6 +133,8 @@ void NewRunForm::retranslate()
     template_->setToolTip(tr("A shipped training config (resources/configs): optimiser, schedule, batching and "
                              "features come from it."));
     name_->setPlaceholderText(tr("the template's name"));
+    recipe_->setPlaceholderText(tr("none: dense training"));
+    recipe_->setToolTip(tr("A pruning recipe (docs/formats/recipe.md) followed during training"));
 }
 
 void NewRunForm::changeEvent(QEvent* event)
@@ -169,6 +192,13 @@ train::TrainConfig NewRunForm::config() const
     c.maxMinutes = maxMinutes_->value();
     c.seed = std::uint64_t(seed_->value());
     c.name = runName().toStdString();
+    c.recipe.clear();
+    if (const QString recipe = recipe_->text().trimmed(); !recipe.isEmpty()) {
+        if (!QFileInfo(recipe).isFile())
+            throw InputError("Pruning recipe: no such file: " + recipe.toStdString());
+        prune::Recipe::load(recipe.toStdString());  // its first problem, with file:line, before launching
+        c.recipe = QFileInfo(recipe).absoluteFilePath().toStdString();
+    }
     c.validate();
     return c;
 }
@@ -193,5 +223,6 @@ bool NewRunForm::selectAugmentation(const QString& preset) { return selectData(a
 void NewRunForm::setSteps(long long steps) { steps_->setValue(int(std::min<long long>(steps, steps_->maximum()))); }
 void NewRunForm::setMaxMinutes(double minutes) { maxMinutes_->setValue(minutes); }
 void NewRunForm::setSeed(int seed) { seed_->setValue(seed); }
+void NewRunForm::setRecipe(const QString& path) { recipe_->setText(path); }
 
 } // namespace espalier::widgets

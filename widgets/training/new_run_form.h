@@ -39,6 +39,7 @@ public:
     void setSteps(long long steps);
     void setMaxMinutes(double minutes);
     void setSeed(int seed);
+    void setRecipe(const QString& path);  // a pruning recipe; "" = dense training
 
 signals:
     void changed();
@@ -60,6 +61,7 @@ private:
     QDoubleSpinBox* maxMinutes_;
     QSpinBox* seed_;
     QLineEdit* name_;
+    QLineEdit* recipe_;
     QString templateName_;  // the template's own name, the default run name
     QFormLayout* layout_;
     std::vector<QLabel*> labels_;

@@ -1,0 +1,115 @@
+// espalier-cli model stats: a checkpoint's tensors with shapes, parameters, nonzeros and sparsity;
+// espalier-cli recipe check: read a pruning recipe and print its schedule's update points.
+#include "commands.h"
+
+#include "model/parameter_info.h"
+#include "prune/recipe.h"
+#include "train/model_stats.h"
+
+#include <memory>
+#include <sstream>
+
+namespace espalier::cli {
+
+namespace {
+
+std::string shapeText(const std::vector<int64_t>& shape)
+{
+    std::string out;
+    for (size_t i = 0; i < shape.size(); ++i)
+        out += (i ? "x" : "") + std::to_string(shape[i]);
+    return out;
+}
+
+double sparsityOf(int64_t total, int64_t nonzeros) { return total > 0 ? 1.0 - double(nonzeros) / double(total) : 0.0; }
+
+int modelStatsCommand(const CliContext& context, const std::string& model, bool all)
+{
+    const train::ModelStats stats = train::checkpointModelStats(model);
+    if (context.json) {
+        nlohmann::json params = nlohmann::json::array();
+        for (const train::ParameterStats& p : stats.parameters) {
+            if (!all && !p.info.prunable)
+                continue;
+            params.push_back({{"name", p.info.name}, {"layer", p.info.layer}, {"block", p.info.block},
+                              {"role", model::roleName(p.info.role)}, {"shape", p.info.shape},
+                              {"parameters", p.info.numel()}, {"nonzeros", p.nonzeros}, {"sparsity", p.sparsity()},
+                              {"prunable", p.info.prunable}, {"masked", p.masked}});
+        }
+        context.printJson({{"checkpoint", stats.checkpoint}, {"model", stats.description}, {"parameters", params},
+                           {"total", {{"parameters", stats.totalParameters}, {"nonzeros", stats.totalNonzeros},
+                                      {"sparsity", sparsityOf(stats.totalParameters, stats.totalNonzeros)}}},
+                           {"prunable", {{"parameters", stats.prunableParameters}, {"nonzeros", stats.prunableNonzeros},
+                                         {"sparsity", sparsityOf(stats.prunableParameters, stats.prunableNonzeros)}}}});
+        return kExitOk;
+    }
+    std::printf("%s\n%s\n\n", stats.checkpoint.c_str(), stats.description.c_str());
+    std::printf("%-52s %-18s %-12s %10s %10s %9s\n", "parameter", "role", "shape", "params", "nonzeros", "sparsity");
+    for (const train::ParameterStats& p : stats.parameters) {
+        if (!all && !p.info.prunable)
+            continue;
+        std::printf("%-52s %-18s %-12s %10lld %10lld %8.2f%%%s\n", p.info.name.c_str(), model::roleName(p.info.role),
+                    shapeText(p.info.shape).c_str(), (long long)p.info.numel(), (long long)p.nonzeros,
+                    100.0 * p.sparsity(), p.masked ? " (masked)" : "");
+    }
+    std::printf("\nprunable weights: %lld parameters, %lld nonzero, %.2f %% sparse\n", (long long)stats.prunableParameters,
+                (long long)stats.prunableNonzeros, 100.0 * sparsityOf(stats.prunableParameters, stats.prunableNonzeros));
+    std::printf("all parameters:   %lld parameters, %lld nonzero, %.2f %% sparse\n", (long long)stats.totalParameters,
+                (long long)stats.totalNonzeros, 100.0 * sparsityOf(stats.totalParameters, stats.totalNonzeros));
+    return kExitOk;
+}
+
+int recipeCheckCommand(const CliContext& context, const std::string& path)
+{
+    const prune::Recipe recipe = prune::Recipe::load(path);
+    nlohmann::json stages = nlohmann::json::array();
+    for (const prune::UnstructuredStage& stage : recipe.unstructured) {
+        nlohmann::json curve = nlohmann::json::array();
+        for (const double t : stage.schedule.updateTimes())
+            curve.push_back({{"at", t}, {"sparsity", stage.schedule.sparsityAt(t)}});
+        stages.push_back({{"type", "unstructured"}, {"shape", prune::scheduleShapeName(stage.schedule.shape)},
+                          {"unit", stage.schedule.unit == prune::ScheduleUnit::Epochs ? "epochs" : "steps"},
+                          {"updates", curve}});
+    }
+    if (context.json) {
+        context.printJson({{"recipe", path}, {"name", recipe.name}, {"stages", stages}});
+        return kExitOk;
+    }
+    std::printf("%s: %zu stage(s)\n", path.c_str(), stages.size());
+    for (const auto& stage : stages) {
+        std::printf("  unstructured, %s over %s:", stage["shape"].get<std::string>().c_str(),
+                    stage["unit"].get<std::string>().c_str());
+        for (const auto& u : stage["updates"])
+            std::printf(" %g→%.1f%%", u["at"].get<double>(), 100.0 * u["sparsity"].get<double>());
+        std::printf("\n");
+    }
+    return kExitOk;
+}
+
+} // namespace
+
+void addModelCommands(CLI::App& app, const CliContext& context, Action& action)
+{
+    CLI::App* modelCmd = app.add_subcommand("model", "Inspect trained models");
+    modelCmd->require_subcommand(1);
+    auto model = std::make_shared<std::string>();
+    auto all = std::make_shared<bool>(false);
+    CLI::App* stats = modelCmd->add_subcommand(
+        "stats", "Per-tensor shape, parameters, nonzeros and achieved sparsity of a checkpoint");
+    stats->add_option("MODEL", *model, "Checkpoint (.pt) or run folder (its best checkpoint)")->required();
+    stats->add_flag("--all", *all, "Every parameter, not only the prunable weights");
+    stats->callback([&context, &action, model, all] {
+        action = [&context, model, all] { return modelStatsCommand(context, *model, *all); };
+    });
+
+    CLI::App* recipeCmd = app.add_subcommand("recipe", "Pruning recipes (docs/formats/recipe.md)");
+    recipeCmd->require_subcommand(1);
+    auto recipe = std::make_shared<std::string>();
+    CLI::App* check = recipeCmd->add_subcommand("check", "Read a recipe, report its first problem or its sparsity updates");
+    check->add_option("RECIPE", *recipe, "Recipe YAML")->required();
+    check->callback([&context, &action, recipe] {
+        action = [&context, recipe] { return recipeCheckCommand(context, *recipe); };
+    });
+}
+
+} // namespace espalier::cli
