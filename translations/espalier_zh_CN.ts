@@ -907,6 +907,14 @@
         <source>CER %1</source>
         <translation>字错误率 %1</translation>
     </message>
+    <message>
+        <source>dense</source>
+        <translation>稠密</translation>
+    </message>
+    <message>
+        <source>Sparsity</source>
+        <translation>稀疏度</translation>
+    </message>
 </context>
 <context>
     <name>espalier::widgets::SpectrogramPlot</name>

@@ -63,6 +63,7 @@ int runsCommand(const CliContext& context, const std::string& path)
                 tests[name] = {{"cer", t.cer}, {"n", t.n}, {"s", t.s}, {"d", t.d}, {"i", t.i}};
             context.printJson({{"id", r.id}, {"dir", r.dir}, {"name", r.name}, {"model", r.model},
                                {"precision", r.precision}, {"steps", r.stepsDone}, {"planned_steps", r.plannedSteps},
+                               {"sparsity", r.sparsity ? nlohmann::json(*r.sparsity) : nlohmann::json()},
                                {"state", train::runStateName(r.state)},
                                {"best_dev_cer", r.bestDevCer ? nlohmann::json(*r.bestDevCer) : nlohmann::json()},
                                {"tests", tests}, {"problem", r.problem}});
@@ -74,6 +75,8 @@ int runsCommand(const CliContext& context, const std::string& path)
     for (const train::RunRecord& r : runs) {
         std::printf("%-32s %-22s %-5s %7lld steps  %-8s", r.id.c_str(), r.model.c_str(), r.precision.c_str(),
                     r.stepsDone, train::runStateName(r.state));
+        if (r.sparsity)
+            std::printf("  %4.1f %% sparse", 100.0 * *r.sparsity);
         if (r.bestDevCer)
             std::printf("  dev %6.2f %%", 100.0 * *r.bestDevCer);
         for (const auto& [name, t] : r.tests)

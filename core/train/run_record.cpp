@@ -88,6 +88,8 @@ RunRecord readRunRecord(const std::string& runDir)
             const nlohmann::json j = nlohmann::json::parse(line);
             if (j.contains("step") && j["step"].is_number())
                 record.stepsDone = std::max(record.stepsDone, j["step"].get<long long>());
+            if (j.contains("sparsity") && j["sparsity"].is_number())
+                record.sparsity = j["sparsity"].get<double>();
         } catch (const std::exception&) {
         }
     }

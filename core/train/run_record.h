@@ -31,6 +31,7 @@ struct RunRecord {
     long long plannedSteps = 0;   // config steps (0 when the run is planned in epochs)
     double maxMinutes = 0;
     long long stepsDone = 0;      // the last step in metrics.jsonl
+    std::optional<double> sparsity;  // the last achieved sparsity logged (runs with a pruning recipe)
     std::optional<double> bestDevCer;
     std::map<std::string, TestResult> tests;
     RunState state = RunState::Empty;

@@ -76,7 +76,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
         return run.problem.empty() ? QString::fromStdString(run.dir) : QString::fromStdString(run.problem);
     if (role == Qt::ForegroundRole && !run.problem.empty())
         return QBrush(QColor(180, 40, 40));
-    if (role == Qt::TextAlignmentRole && index.column() >= Steps && index.column() != State)
+    if (role == Qt::TextAlignmentRole && index.column() >= Sparsity && index.column() != State)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
@@ -84,6 +84,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
     case Run: return QString::fromStdString(run.id);
     case Model: return QString::fromStdString(run.model);
     case Precision: return QString::fromStdString(run.precision);
+    case Sparsity: return run.sparsity ? QString::number(100.0 * *run.sparsity, 'f', 1) + " %" : tr("dense");
     case Steps:
         return run.plannedSteps > 0 ? QStringLiteral("%1 / %2").arg(run.stepsDone).arg(run.plannedSteps)
                                     : QString::number(run.stepsDone);
@@ -105,6 +106,7 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
     case Run: return tr("Run");
     case Model: return tr("Model");
     case Precision: return tr("Precision");
+    case Sparsity: return tr("Sparsity");
     case Steps: return tr("Steps");
     case State: return tr("State");
     case DevCer: return tr("Best dev CER");

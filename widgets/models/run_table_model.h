@@ -13,7 +13,7 @@ namespace espalier::widgets {
 class RunTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Run, Model, Precision, Steps, State, DevCer, FixedColumnCount };
+    enum Column { Run, Model, Precision, Sparsity, Steps, State, DevCer, FixedColumnCount };
     Q_ENUM(Column)
     static constexpr int RunDirRole = Qt::UserRole;  // QString: the run folder
 

@@ -38,7 +38,7 @@ private slots:
         writeText(a + "/config.yaml", kConfig);
         writeText(b + "/config.yaml", kConfig);
         writeText(b + "/metrics.jsonl", "{\"step\":10,\"loss\":50.5,\"lr\":0.001,\"scale\":1.0,\"utt_per_s\":20}\n"
-                                        "{\"step\":20,\"loss\":40.0,\"lr\":0.002,\"scale\":1.0,\"utt_per_s\":22}\n"
+                                        "{\"step\":20,\"loss\":40.0,\"lr\":0.002,\"scale\":1.0,\"utt_per_s\":22,\"sparsity\":0.25}\n"
                                         "{\"step\":20,\"dev_cer\":0.5}\nnot json\n");
         writeText(b + "/checkpoints/step-00000020.pt", "x");
         writeText(b + "/checkpoints/best.json", "{\"step\":20,\"dev_cer\":0.5,\"file\":\"step-00000020.pt\"}");
@@ -63,6 +63,8 @@ private slots:
         QCOMPARE(stopped.stepsDone, 20LL);
         QVERIFY(stopped.bestDevCer && *stopped.bestDevCer == 0.5);
         QVERIFY(stopped.problem.empty());
+        QVERIFY(stopped.sparsity && *stopped.sparsity == 0.25);
+        QVERIFY(!list[0].sparsity);
 
         const train::RunRecord& finished = list[0];
         QCOMPARE(finished.state, train::RunState::Finished);
