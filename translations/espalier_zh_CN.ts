@@ -419,14 +419,6 @@
 <context>
     <name>espalier::widgets::MainWindow</name>
     <message>
-        <source>Schedule</source>
-        <translation>剪枝计划</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;The pruning schedule editor: linear, AGP cubic, exponential and custom sparsity curves over steps or epochs, per-layer targets with pattern rules, and SparseML / Distiller recipe import and export.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;剪枝计划编辑器：按步数或轮次设计线性、AGP 三次、指数和自定义稀疏度曲线，用模式规则设置逐层目标，并导入导出 SparseML / Distiller 配方。&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Sensitivity</source>
         <translation>敏感度</translation>
     </message>
@@ -914,6 +906,165 @@
     <message>
         <source>Sparsity</source>
         <translation>稀疏度</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::SchedulePage</name>
+    <message>
+        <source>Load recipe</source>
+        <translation>加载配方</translation>
+    </message>
+    <message>
+        <source>Recipes (*.yaml *.yml);;All files (*)</source>
+        <translation>配方 (*.yaml *.yml);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Save recipe</source>
+        <translation>保存配方</translation>
+    </message>
+    <message>
+        <source>Recipes (*.yaml *.yml)</source>
+        <translation>配方 (*.yaml *.yml)</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>剪枝计划</translation>
+    </message>
+    <message>
+        <source>Pruning schedule</source>
+        <translation>剪枝计划</translation>
+    </message>
+    <message>
+        <source>Gradual magnitude pruning</source>
+        <translation>渐进式幅值剪枝</translation>
+    </message>
+    <message>
+        <source>Curve</source>
+        <translation>曲线</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>Counted in</source>
+        <translation>计数单位</translation>
+    </message>
+    <message>
+        <source>Initial sparsity</source>
+        <translation>初始稀疏度</translation>
+    </message>
+    <message>
+        <source>Final sparsity</source>
+        <translation>最终稀疏度</translation>
+    </message>
+    <message>
+        <source>Begin</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>Update every</source>
+        <translation>更新间隔</translation>
+    </message>
+    <message>
+        <source>Prune</source>
+        <translation>剪枝对象</translation>
+    </message>
+    <message>
+        <source>Never prune</source>
+        <translation>不剪枝</translation>
+    </message>
+    <message>
+        <source>Own final sparsity for:</source>
+        <translation>单独设定最终稀疏度：</translation>
+    </message>
+    <message>
+        <source>global (one threshold)</source>
+        <translation>全局（统一阈值）</translation>
+    </message>
+    <message>
+        <source>per tensor</source>
+        <translation>逐张量</translation>
+    </message>
+    <message>
+        <source>optimiser steps</source>
+        <translation>优化步数</translation>
+    </message>
+    <message>
+        <source>epochs</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Parameter patterns separated by spaces: __ALL_PRUNABLE__, a glob such as encoder.blocks.*.feed_forward.*, or re:&lt;regular expression&gt;</source>
+        <translation>以空格分隔的参数模式：__ALL_PRUNABLE__、通配符（如 encoder.blocks.*.feed_forward.*）或 re:&lt;正则表达式&gt;</translation>
+    </message>
+    <message>
+        <source>nothing excluded</source>
+        <translation>不排除任何参数</translation>
+    </message>
+    <message>
+        <source>Pattern</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Load…</source>
+        <translation>加载……</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>保存……</translation>
+    </message>
+    <message>
+        <source>Train with this recipe</source>
+        <translation>用此配方训练</translation>
+    </message>
+    <message>
+        <source>Saves the recipe and sets it as the Train page&apos;s pruning recipe</source>
+        <translation>保存配方，并将其设为“训练”页的剪枝配方</translation>
+    </message>
+    <message>
+        <source>Show command</source>
+        <translation>显示命令</translation>
+    </message>
+    <message>
+        <source>Target sparsity (%)</source>
+        <translation>目标稀疏度（%）</translation>
+    </message>
+    <message>
+        <source>Solid: the sparsity the masks follow, updated every &apos;Update every&apos;; dashed: the curve</source>
+        <translation>实线：掩码实际遵循的稀疏度，按“更新间隔”更新；虚线：曲线本身</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Cannot load the recipe</source>
+        <translation>无法加载配方</translation>
+    </message>
+    <message>
+        <source>Cannot save the recipe</source>
+        <translation>无法保存配方</translation>
+    </message>
+    <message>
+        <source># Save the recipe first (Save…) as the file named below.</source>
+        <translation># 请先用“保存……”将配方保存为下面命令中的文件。</translation>
     </message>
 </context>
 <context>

@@ -7,7 +7,9 @@
 #include "pages/data_page.h"
 #include "pages/placeholder_page.h"
 #include "pages/project_page.h"
+#include "pages/schedule_page.h"
 #include "pages/train_page.h"
+#include "training/new_run_form.h"
 #include "project/project.h"
 
 #include <QAction>
@@ -79,16 +81,18 @@ void MainWindow::buildPages()
     auto placeholder = [this](QStyle::StandardPixmap icon, std::function<QString()> title, std::function<QString()> text) {
         pages_.push_back(new PlaceholderPage(style()->standardIcon(icon), std::move(title), std::move(text), this));
     };
-    placeholder(QStyle::SP_FileDialogDetailedView, [] { return tr("Schedule"); }, [] {
-        return tr("<p>The pruning schedule editor: linear, AGP cubic, exponential and custom sparsity curves over "
-                  "steps or epochs, per-layer targets with pattern rules, and SparseML / Distiller recipe "
-                  "import and export.</p>");
-    });
+    auto* schedulePage = new SchedulePage(this);
+    pages_.push_back(schedulePage);
     placeholder(QStyle::SP_FileDialogContentsView, [] { return tr("Sensitivity"); }, [] {
         return tr("<p>The sensitivity lab: a layer × sparsity heatmap of CER and latency, streamed as it is "
                   "computed, and automatic per-layer sparsity targets.</p>");
     });
-    pages_.push_back(new TrainPage(this));
+    auto* trainPage = new TrainPage(this);
+    pages_.push_back(trainPage);
+    connect(schedulePage, &SchedulePage::trainWithRecipe, this, [this, trainPage](const QString& path) {
+        trainPage->form()->setRecipe(path);
+        showPage(TrainPageId);
+    });
     placeholder(QStyle::SP_FileDialogListView, [] { return tr("Results"); }, [] {
         return tr("<p>Every run of the project side by side: CER per test set, model size, sparsity and latency, "
                   "with the configuration that produced them.</p>");

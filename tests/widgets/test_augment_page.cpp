@@ -32,6 +32,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "widget_test_util.h"
 #include <QTimer>
 #include <QToolButton>
 #include <QUrl>
@@ -41,6 +43,8 @@
 #include <set>
 
 using namespace espalier;
+using widgettest::DialogCloser;
+using widgettest::saveScreenshot;
 using widgets::AppliedOpsModel;
 using widgets::AugmentPage;
 using widgets::AugmentText;
@@ -98,47 +102,7 @@ int countMasks(const augment::AppliedOp& record, augment::MaskAxis axis)
                              [axis](const augment::MaskRegion& m) { return m.axis == axis; }));
 }
 
-void saveScreenshot(QWidget* widget, const char* name)
-{
-    const QString dir = qEnvironmentVariable("ESPALIER_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    QTest::qWait(100);  // let the queued replots run
-    QVERIFY(widget->grab().save(QDir(dir).filePath(name)));
-}
 
-// Closes every modal dialog the page opens and remembers error texts and commands.
-class DialogCloser : public QObject {
-public:
-    explicit DialogCloser(QObject* parent = nullptr) : QObject(parent)
-    {
-        timer_.setInterval(20);
-        QObject::connect(&timer_, &QTimer::timeout, this, [this] { poll(); });
-        timer_.start();
-    }
-    QStringList errors;
-    QStringList commands;
-    int others = 0;
-
-private:
-    void poll()
-    {
-        QWidget* modal = QApplication::activeModalWidget();
-        if (!modal)
-            return;
-        if (auto* box = qobject_cast<QMessageBox*>(modal); box && box->objectName() == "errorDialog") {
-            errors << box->text() + "\n" + box->informativeText() + "\n" + box->detailedText();
-            box->accept();
-        } else if (auto* text = modal->findChild<QPlainTextEdit*>("commandText")) {
-            commands << text->toPlainText();
-            modal->close();
-        } else {
-            ++others;
-            modal->close();
-        }
-    }
-    QTimer timer_;
-};
 } // namespace
 
 class TestAugmentPage : public QObject {

@@ -22,12 +22,16 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "widget_test_util.h"
 #include <QTimer>
 
 #include <cmath>
 #include <random>
 
 using namespace espalier;
+using widgettest::DialogCloser;
+using widgettest::saveScreenshot;
 using widgets::DataPage;
 using widgets::SplitStatsModel;
 using widgets::UtteranceTableModel;
@@ -86,44 +90,6 @@ void writeSplit(const QString& corpus, const QString& split, const std::vector<L
     }
 }
 
-// With ESPALIER_SCREENSHOT_DIR set, saves what the page looks like there (for docs and review).
-void saveScreenshot(QWidget* widget, const char* name)
-{
-    const QString dir = qEnvironmentVariable("ESPALIER_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    QTest::qWait(100);  // let the queued replots run
-    QVERIFY(widget->grab().save(QDir(dir).filePath(name)));
-}
-
-// Closes every error or command dialog the page opens (they use exec()) and remembers their text.
-class DialogCloser : public QObject {
-public:
-    explicit DialogCloser(QObject* parent = nullptr) : QObject(parent)
-    {
-        timer_.setInterval(20);
-        QObject::connect(&timer_, &QTimer::timeout, this, [this] { poll(); });
-        timer_.start();
-    }
-    QStringList errors;
-    QStringList commands;
-
-private:
-    void poll()
-    {
-        QWidget* modal = QApplication::activeModalWidget();
-        if (!modal)
-            return;
-        if (auto* box = qobject_cast<QMessageBox*>(modal); box && box->objectName() == "errorDialog") {
-            errors << box->text();
-            box->accept();
-        } else if (auto* text = modal->findChild<QPlainTextEdit*>("commandText")) {
-            commands << text->toPlainText();
-            modal->close();
-        }
-    }
-    QTimer timer_;
-};
 } // namespace
 
 class TestDataPage : public QObject {
