@@ -1,10 +1,12 @@
 // espalier-cli model stats: a checkpoint's tensors with shapes, parameters, nonzeros and sparsity;
-// espalier-cli recipe check: read a pruning recipe and print its schedule's update points.
+// espalier-cli prune: one-shot pruning of a checkpoint; espalier-cli recipe check: read a pruning recipe
+// and print its schedule's update points.
 #include "commands.h"
 
 #include "model/parameter_info.h"
 #include "prune/recipe.h"
 #include "train/model_stats.h"
+#include "train/one_shot_prune.h"
 
 #include <memory>
 #include <sstream>
@@ -86,6 +88,21 @@ int recipeCheckCommand(const CliContext& context, const std::string& path)
     return kExitOk;
 }
 
+int pruneCommand(const CliContext& context, const std::string& model, const std::string& recipe, const std::string& out)
+{
+    const train::OneShotResult r = train::pruneCheckpoint(model, recipe, out);
+    const double sparsity = sparsityOf(r.prunableParameters, r.prunableNonzeros);
+    if (context.json) {
+        context.printJson({{"input", r.input}, {"out", out}, {"masked_tensors", r.prunedTensors},
+                           {"prunable_parameters", r.prunableParameters}, {"prunable_nonzeros", r.prunableNonzeros},
+                           {"sparsity", sparsity}});
+        return kExitOk;
+    }
+    std::printf("%s -> %s: %d tensors masked, prunable weights %.2f %% sparse (%lld of %lld nonzero)\n", r.input.c_str(),
+                out.c_str(), r.prunedTensors, 100.0 * sparsity, r.prunableNonzeros, r.prunableParameters);
+    return kExitOk;
+}
+
 } // namespace
 
 void addModelCommands(CLI::App& app, const CliContext& context, Action& action)
@@ -100,6 +117,20 @@ void addModelCommands(CLI::App& app, const CliContext& context, Action& action)
     stats->add_flag("--all", *all, "Every parameter, not only the prunable weights");
     stats->callback([&context, &action, model, all] {
         action = [&context, model, all] { return modelStatsCommand(context, *model, *all); };
+    });
+
+    auto pruneModel = std::make_shared<std::string>();
+    auto pruneRecipe = std::make_shared<std::string>();
+    auto pruneOut = std::make_shared<std::string>();
+    CLI::App* prune = app.add_subcommand(
+        "prune", "Apply a recipe's stages at their final sparsity to a checkpoint (one shot, no training)");
+    prune->add_option("--model", *pruneModel, "Checkpoint (.pt) or run folder (its best checkpoint)")->required();
+    prune->add_option("--recipe", *pruneRecipe, "Pruning recipe (docs/formats/recipe.md)")->required();
+    prune->add_option("--out", *pruneOut, "The pruned checkpoint to write")->required();
+    prune->callback([&context, &action, pruneModel, pruneRecipe, pruneOut] {
+        action = [&context, pruneModel, pruneRecipe, pruneOut] {
+            return pruneCommand(context, *pruneModel, *pruneRecipe, *pruneOut);
+        };
     });
 
     CLI::App* recipeCmd = app.add_subcommand("recipe", "Pruning recipes (docs/formats/recipe.md)");

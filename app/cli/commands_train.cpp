@@ -108,8 +108,6 @@ int trainCommand(const CliContext& context, const TrainArgs& args)
     if (args.steps > 0)
         config.steps = args.steps;
     if (!args.recipe.empty()) {
-        if (!std::filesystem::is_regular_file(args.recipe))
-            throw InputError("recipe not found: " + args.recipe);
         config.recipe = std::filesystem::absolute(args.recipe).lexically_normal().string();
         prune::Recipe::load(config.recipe);  // its problems now, not after the data is read
     }

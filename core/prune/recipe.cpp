@@ -6,6 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <regex>
 
 namespace espalier::prune {
@@ -239,6 +240,9 @@ Recipe Recipe::fromYaml(const std::string& yaml, const std::string& sourceName)
 
 Recipe Recipe::load(const std::string& path)
 {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw InputError("recipe not found: " + path);
     return fromYaml(io::readFile(path), path);
 }
 

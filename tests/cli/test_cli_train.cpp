@@ -142,6 +142,21 @@ private slots:
         QVERIFY(!QFile::exists(tmp_.filePath("never") + "/metrics.jsonl"));
     }
 
+    void oneShotPruneOfATrainedRun()
+    {
+        const QString out = tmp_.filePath("oneshot.pt");
+        const Run r = cli({"--json", "prune", "--model", run_, "--recipe", tmp_.filePath("agp.yaml"), "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QVERIFY2(std::abs(o["sparsity"].toDouble() - 0.5) < 0.01, qPrintable(r.out));
+        QVERIFY(o["masked_tensors"].toInt() > 4);
+        const Run stats = cli({"--json", "model", "stats", out});
+        QVERIFY(std::abs(QJsonDocument::fromJson(stats.out.toUtf8()).object()["prunable"].toObject()["sparsity"].toDouble()
+                         - 0.5) < 0.01);
+        QCOMPARE(cli({"-q", "eval", "--model", out, "--data", corpus_ + "/test_clean"}).exitCode, 0);
+        QCOMPARE(cli({"prune", "--model", run_, "--recipe", tmp_.filePath("missing.yaml"), "--out", out}).exitCode, 2);
+    }
+
     void badConfigsExit2WithTheLine()
     {
         const QString bad = tmp_.filePath("bad.yaml");

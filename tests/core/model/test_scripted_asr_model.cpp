@@ -1,5 +1,6 @@
 #include "model/asr_model.h"
 #include "model/scripted_asr_model.h"
+#include "prune/gradual_pruning.h"
 #include "runtime/error.h"
 
 #include <torch/script.h>
@@ -190,6 +191,47 @@ private slots:
         QVERIFY2(last < 0.7 * first, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
         model->train(false);
         QVERIFY(!model->isTraining());
+    }
+
+    void prunesThroughTheAdapter()
+    {
+        // A user's TorchScript model is pruned like a reference model: its registry says what is prunable.
+        QTemporaryDir dir;
+        auto model = loadTorchScriptModel(saveScript(dir, "plain"));
+        const prune::Recipe recipe = prune::Recipe::fromYaml(
+            "espalier_recipe: 1\nstages:\n  - type: unstructured\n"
+            "    schedule: {shape: constant, final_sparsity: 0.5, begin: 0, end: 0, frequency: 1}\n"
+            "    exclude: [\"re:.*embed.*\"]\n",
+            "recipe.yaml");
+        const prune::GradualPruning pruning(recipe, model->parameterInfos(), 1.0);
+        QVERIFY(pruning.isUpdate(0));
+        const prune::MaskMap masks = pruning.masksAt(*model, 0);
+        QVERIFY(masks.count("encoder.layers_1.self_attn.linear_q.weight") == 1);
+        QVERIFY(masks.count("encoder.embed.weight") == 0);
+        QVERIFY(masks.count("encoder.layers_0.feed_forward.w_1.bias") == 0);
+        const auto parameters = prune::namedTensors(model->namedParameters());
+        prune::applyMasksToWeights(parameters, masks);
+
+        model->train(true);
+        torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(1e-2));
+        const torch::Tensor features = torch::randn({2, 30, kBins});
+        const torch::Tensor targets = torch::randint(1, kVocab, {2, 4}, torch::kLong);
+        for (int step = 0; step < 3; ++step) {
+            adam.zero_grad();
+            const AsrOutput out = model->forward(features, lengthsOf({30, 24}));
+            torch::ctc_loss(out.logProbs.transpose(0, 1), targets, out.lengths, lengthsOf({4, 4}), 0).backward();
+            prune::applyMasksToGradients(parameters, masks);
+            adam.step();
+            prune::applyMasksToWeights(parameters, masks);
+        }
+        int64_t total = 0, zeros = 0;
+        for (const prune::TensorSparsity& t : prune::measureSparsity(parameters)) {
+            if (!masks.count(t.name))
+                continue;
+            total += t.numel;
+            zeros += t.numel - t.nonzeros;
+        }
+        QCOMPARE(zeros, prune::prunedCount(0.5, total));
     }
 
     void weightsRoundTripAndClone()
