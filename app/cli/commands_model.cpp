@@ -1,10 +1,12 @@
 // espalier-cli model stats: a checkpoint's tensors with shapes, parameters, nonzeros and sparsity;
-// espalier-cli prune: one-shot pruning of a checkpoint; espalier-cli recipe check: read a pruning recipe
-// and print its schedule's update points.
+// espalier-cli prune: one-shot pruning of a checkpoint; espalier-cli recipe check / convert: read a
+// pruning recipe (Espalier, SparseML or Distiller) and print its updates, or write it in another format.
 #include "commands.h"
 
+#include "io/atomic_file.h"
 #include "model/parameter_info.h"
-#include "prune/recipe.h"
+#include "runtime/error.h"
+#include "prune/recipe_formats.h"
 #include "train/model_stats.h"
 #include "train/one_shot_prune.h"
 
@@ -63,7 +65,7 @@ int modelStatsCommand(const CliContext& context, const std::string& model, bool 
 
 int recipeCheckCommand(const CliContext& context, const std::string& path)
 {
-    const prune::Recipe recipe = prune::Recipe::load(path);
+    const prune::Recipe recipe = prune::loadAnyRecipe(path);
     nlohmann::json stages = nlohmann::json::array();
     for (const prune::UnstructuredStage& stage : recipe.unstructured) {
         nlohmann::json curve = nlohmann::json::array();
@@ -100,6 +102,17 @@ int pruneCommand(const CliContext& context, const std::string& model, const std:
     }
     std::printf("%s -> %s: %d tensors masked, prunable weights %.2f %% sparse (%lld of %lld nonzero)\n", r.input.c_str(),
                 out.c_str(), r.prunedTensors, 100.0 * sparsity, r.prunableNonzeros, r.prunableParameters);
+    return kExitOk;
+}
+
+int recipeConvertCommand(const std::string& in, const std::string& to, const std::string& out)
+{
+    const auto format = prune::recipeFormatFromName(to);
+    if (!format)
+        throw InputError("--to: expected espalier, sparseml or distiller, got '" + to + "'");
+    const prune::Recipe recipe = prune::loadAnyRecipe(in);
+    io::writeFileAtomic(out, prune::writeRecipe(recipe, *format));
+    std::printf("%s -> %s (%s, %zu stage(s))\n", in.c_str(), out.c_str(), to.c_str(), recipe.unstructured.size());
     return kExitOk;
 }
 
@@ -140,6 +153,17 @@ void addModelCommands(CLI::App& app, const CliContext& context, Action& action)
     check->add_option("RECIPE", *recipe, "Recipe YAML")->required();
     check->callback([&context, &action, recipe] {
         action = [&context, recipe] { return recipeCheckCommand(context, *recipe); };
+    });
+    auto convertIn = std::make_shared<std::string>();
+    auto convertTo = std::make_shared<std::string>();
+    auto convertOut = std::make_shared<std::string>();
+    CLI::App* convert = recipeCmd->add_subcommand(
+        "convert", "Convert between Espalier recipes, SparseML recipes and Distiller schedules (input detected)");
+    convert->add_option("IN", *convertIn, "Recipe to read (Espalier, SparseML or Distiller YAML)")->required();
+    convert->add_option("--to", *convertTo, "espalier, sparseml or distiller")->required();
+    convert->add_option("--out", *convertOut, "File to write")->required();
+    convert->callback([&action, convertIn, convertTo, convertOut] {
+        action = [convertIn, convertTo, convertOut] { return recipeConvertCommand(*convertIn, *convertTo, *convertOut); };
     });
 }
 

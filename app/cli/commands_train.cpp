@@ -4,7 +4,7 @@
 #include "eval/cer_report.h"
 #include "runtime/error.h"
 #include "project/project.h"
-#include "prune/recipe.h"
+#include "prune/recipe_formats.h"
 #include "train/eval_job.h"
 #include "train/run_record.h"
 #include "train/shipped_configs.h"
@@ -109,7 +109,7 @@ int trainCommand(const CliContext& context, const TrainArgs& args)
         config.steps = args.steps;
     if (!args.recipe.empty()) {
         config.recipe = std::filesystem::absolute(args.recipe).lexically_normal().string();
-        prune::Recipe::load(config.recipe);  // its problems now, not after the data is read
+        prune::loadAnyRecipe(config.recipe);  // its problems now, not after the data is read
     }
     config.validate();
     if (context.threads > 0)

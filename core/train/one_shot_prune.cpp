@@ -1,6 +1,7 @@
 #include "train/one_shot_prune.h"
 
 #include "prune/gradual_pruning.h"
+#include "prune/recipe_formats.h"
 #include "train/checkpoint.h"
 #include "train/eval_job.h"
 
@@ -13,7 +14,7 @@ OneShotResult pruneCheckpoint(const std::string& modelOrRun, const std::string& 
 {
     OneShotResult result;
     result.input = resolveCheckpoint(modelOrRun);
-    prune::Recipe recipe = prune::Recipe::load(recipePath);
+    prune::Recipe recipe = prune::loadAnyRecipe(recipePath);
     const std::unique_ptr<model::AsrModel> model = loadModelFromCheckpoint(result.input);
     const LoadedCheckpoint loaded = loadCheckpoint(result.input, *model, nullptr);
     // Every stage at its end: the final sparsity (epoch schedules need no conversion for that).

@@ -188,7 +188,7 @@ void Trainer::prepare(project::JobContext& context, bool resume)
     metrics_ = std::make_unique<MetricsLog>((fs::path(runDir_) / "metrics.jsonl").string(), resume ? step_ : -1);
     if (!config_.recipe.empty()) {
         const double stepsPerEpoch = double(perEpoch) / double(config_.accumulation);
-        pruning_ = std::make_unique<prune::GradualPruning>(prune::Recipe::load(config_.recipe), model_->parameterInfos(),
+        pruning_ = std::make_unique<prune::GradualPruning>(prune::loadAnyRecipe(config_.recipe), model_->parameterInfos(),
                                                            stepsPerEpoch);
         log(context, project::LogLevel::Info,
             "pruning " + std::to_string(pruning_->prunedParameterCount()) + " weight tensors with " + config_.recipe

@@ -9,6 +9,7 @@
 #include "project/job.h"
 #include "train/batch_loader.h"
 #include "prune/gradual_pruning.h"
+#include "prune/recipe_formats.h"
 #include "train/checkpoint.h"
 #include "train/loss_scaler.h"
 #include "train/metrics_log.h"

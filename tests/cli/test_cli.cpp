@@ -54,6 +54,7 @@ private slots:
         QTest::newRow("model stats") << QStringList{"model", "stats", "--help"};
         QTest::newRow("recipe check") << QStringList{"recipe", "check", "--help"};
         QTest::newRow("prune") << QStringList{"prune", "--help"};
+        QTest::newRow("recipe convert") << QStringList{"recipe", "convert", "--help"};
         QTest::newRow("project create") << QStringList{"project", "create", "--help"};
         QTest::newRow("project info") << QStringList{"project", "info", "--help"};
     }

@@ -157,6 +157,32 @@ private slots:
         QCOMPARE(cli({"prune", "--model", run_, "--recipe", tmp_.filePath("missing.yaml"), "--out", out}).exitCode, 2);
     }
 
+    void recipesConvert()
+    {
+        const QString sparseml = tmp_.filePath("sparseml.yaml");
+        QFile f(sparseml);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("num_epochs: 10\nmodifiers:\n  - !GMPruningModifier\n      params: __ALL_PRUNABLE__\n"
+                "      init_sparsity: 0.0\n      final_sparsity: 0.6\n      start_epoch: 1\n"
+                "      end_epoch: eval(num_epochs - 2)\n      update_frequency: 1\n      inter_func: cubic\n"
+                "      global_sparsity: true\n");
+        f.close();
+        const Run check = cli({"recipe", "check", sparseml});
+        QCOMPARE(check.exitCode, 0);
+        QVERIFY2(check.out.contains("over epochs") && check.out.contains("8→60.0%"), qPrintable(check.out));
+        const QString ours = tmp_.filePath("converted.yaml");
+        QCOMPARE(cli({"recipe", "convert", sparseml, "--to", "espalier", "--out", ours}).exitCode, 0);
+        QVERIFY(readAll(ours).startsWith("espalier_recipe: 1"));
+        const QString back = tmp_.filePath("back.yaml");
+        QCOMPARE(cli({"recipe", "convert", ours, "--to", "sparseml", "--out", back}).exitCode, 0);
+        QVERIFY(readAll(back).contains("!GMPruningModifier"));
+        // A step-counted schedule has no SparseML form; a wrong format name is bad input.
+        const Run steps = cli({"recipe", "convert", tmp_.filePath("agp.yaml"), "--to", "sparseml", "--out", back});
+        QCOMPARE(steps.exitCode, 2);
+        QVERIFY(steps.err.contains("epochs"));
+        QCOMPARE(cli({"recipe", "convert", ours, "--to", "tflite", "--out", back}).exitCode, 2);
+    }
+
     void badConfigsExit2WithTheLine()
     {
         const QString bad = tmp_.filePath("bad.yaml");

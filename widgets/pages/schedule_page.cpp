@@ -5,7 +5,7 @@
 #include "plots/metric_plot.h"
 #include "project/job.h"
 #include "project/project.h"
-#include "prune/recipe.h"
+#include "prune/recipe_formats.h"
 #include "runtime/error.h"
 
 #include <QComboBox>
@@ -354,7 +354,7 @@ void SchedulePage::refresh()
 bool SchedulePage::loadRecipe(const QString& path)
 {
     try {
-        setRecipe(prune::Recipe::load(path.toStdString()));
+        setRecipe(prune::loadAnyRecipe(path.toStdString()));
         path_ = path;
         return true;
     } catch (const std::exception& e) {

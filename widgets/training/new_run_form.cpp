@@ -1,7 +1,7 @@
 #include "training/new_run_form.h"
 
 #include "augment/pipeline.h"
-#include "prune/recipe.h"
+#include "prune/recipe_formats.h"
 #include "runtime/error.h"
 #include "train/shipped_configs.h"
 
@@ -196,7 +196,7 @@ train::TrainConfig NewRunForm::config() const
     if (const QString recipe = recipe_->text().trimmed(); !recipe.isEmpty()) {
         if (!QFileInfo(recipe).isFile())
             throw InputError("Pruning recipe: no such file: " + recipe.toStdString());
-        prune::Recipe::load(recipe.toStdString());  // its first problem, with file:line, before launching
+        prune::loadAnyRecipe(recipe.toStdString());  // its first problem, with file:line, before launching
         c.recipe = QFileInfo(recipe).absoluteFilePath().toStdString();
     }
     c.validate();

@@ -1,0 +1,150 @@
+// SparseML recipes and Distiller schedules read into Espalier recipes and written back: variables
+// and eval(...) as arithmetic only, Distiller's epoch span, unsupported modifiers refused by name and
+// line, round trips through each format.
+#include "prune/recipe_formats.h"
+#include "runtime/error.h"
+
+#include <QTest>
+
+using namespace espalier;
+using prune::RecipeFormat;
+
+namespace {
+
+const char* kSparseML = R"(version: 1.1.0
+num_epochs: 30.0
+init_sparsity: 0.05
+final: 0.85
+modifiers:
+    - !EpochRangeModifier
+        start_epoch: 0.0
+        end_epoch: eval(num_epochs)
+    - !GMPruningModifier
+        params: __ALL_PRUNABLE__
+        init_sparsity: eval(init_sparsity)
+        final_sparsity: eval(final)
+        start_epoch: 2.0
+        end_epoch: eval(num_epochs - 4)
+        update_frequency: 0.5
+        inter_func: cubic
+        mask_type: unstructured
+        leave_enabled: True
+        global_sparsity: True
+)";
+
+const char* kDistiller = R"(version: 1
+pruners:
+  conv_pruner:
+    class: AutomatedGradualPruner
+    initial_sparsity: 0.05
+    final_sparsity: 0.70
+    weights: [module.conv1.weight, module.conv2.weight]
+lr_schedulers:
+  exp:
+    class: ExponentialLR
+    gamma: 0.95
+policies:
+  - pruner:
+      instance_name: conv_pruner
+    starting_epoch: 0
+    ending_epoch: 10
+    frequency: 2
+  - lr_scheduler:
+      instance_name: exp
+    starting_epoch: 0
+    ending_epoch: 30
+    frequency: 1
+)";
+
+void expectError(const std::string& yaml, const QString& expected)
+{
+    try {
+        prune::readAnyRecipe(yaml, "r.yaml");
+        QFAIL("accepted");
+    } catch (const InputError& e) {
+        QVERIFY2(QString(e.what()).contains(expected), e.what());
+    }
+}
+
+} // namespace
+
+class TestRecipeFormats : public QObject {
+    Q_OBJECT
+private slots:
+    void arithmeticOnly()
+    {
+        const std::map<std::string, double> vars = {{"num_epochs", 30.0}, {"x", 2.0}};
+        QCOMPARE(prune::evaluateArithmetic("num_epochs - 4", vars), 26.0);
+        QCOMPARE(prune::evaluateArithmetic("(num_epochs + x) * 0.5 / -2", vars), -8.0);
+        QVERIFY_THROWS_EXCEPTION(InputError, prune::evaluateArithmetic("__import__('os')", vars));
+        QVERIFY_THROWS_EXCEPTION(InputError, prune::evaluateArithmetic("y + 1", vars));
+        QVERIFY_THROWS_EXCEPTION(InputError, prune::evaluateArithmetic("1 / (x - 2)", vars));
+        QVERIFY_THROWS_EXCEPTION(InputError, prune::evaluateArithmetic("2 ** 3", vars));
+    }
+
+    void readsSparseML()
+    {
+        QCOMPARE(prune::detectRecipeFormat(kSparseML, "r.yaml"), RecipeFormat::SparseML);
+        const prune::Recipe r = prune::readAnyRecipe(kSparseML, "sparse.yaml");
+        QCOMPARE(int(r.unstructured.size()), 1);
+        const prune::UnstructuredStage& s = r.unstructured[0];
+        QCOMPARE(s.schedule.shape, prune::ScheduleShape::AgpCubic);
+        QCOMPARE(s.schedule.unit, prune::ScheduleUnit::Epochs);
+        QCOMPARE(s.schedule.initial, 0.05);
+        QCOMPARE(s.schedule.final, 0.85);
+        QCOMPARE(s.schedule.end, 26.0);
+        QCOMPARE(s.schedule.frequency, 0.5);
+        QCOMPARE(s.scope, prune::MaskScope::Global);
+        QCOMPARE(s.params, std::vector<std::string>{"__ALL_PRUNABLE__"});
+        // Written back as SparseML and read again: the same stage.
+        const prune::Recipe again = prune::readAnyRecipe(prune::writeSparseMLRecipe(r), "again.yaml");
+        QCOMPARE(again.unstructured[0].schedule.end, 26.0);
+        QCOMPARE(prune::Recipe(again).toYaml().substr(again.toYaml().find("stages")),
+                 r.toYaml().substr(r.toYaml().find("stages")));
+    }
+
+    void readsDistillerWithItsSpan()
+    {
+        QCOMPARE(prune::detectRecipeFormat(kDistiller, "d.yaml"), RecipeFormat::Distiller);
+        const prune::Recipe r = prune::readAnyRecipe(kDistiller, "d.yaml");
+        QCOMPARE(int(r.unstructured.size()), 1);
+        const prune::UnstructuredStage& s = r.unstructured[0];
+        QCOMPARE(s.scope, prune::MaskScope::Layer);
+        QCOMPARE(s.schedule.begin, 0.0);
+        QCOMPARE(s.schedule.end, 8.0);  // ((10 - 0 - 1) // 2) * 2: Distiller's last update
+        QCOMPARE(s.schedule.sparsityAt(8), 0.7);
+        QCOMPARE(s.params, (std::vector<std::string>{"module.conv1.weight", "module.conv2.weight"}));
+        const prune::Recipe again = prune::readAnyRecipe(prune::writeDistillerSchedule(r), "again.yaml");
+        QCOMPARE(again.unstructured[0].schedule.end, 8.0);
+        QCOMPARE(again.unstructured[0].schedule.final, 0.7);
+    }
+
+    void whatAFormatCannotSayIsRefused()
+    {
+        prune::Recipe steps = prune::readAnyRecipe(kSparseML, "s.yaml");
+        steps.unstructured[0].schedule.unit = prune::ScheduleUnit::Steps;
+        QVERIFY_THROWS_EXCEPTION(InputError, prune::writeSparseMLRecipe(steps));
+        prune::Recipe exp = prune::readAnyRecipe(kSparseML, "s.yaml");
+        exp.unstructured[0].schedule.shape = prune::ScheduleShape::Exponential;
+        QVERIFY_THROWS_EXCEPTION(InputError, prune::writeSparseMLRecipe(exp));
+        // Global scope and patterns have no Distiller form.
+        QVERIFY_THROWS_EXCEPTION(InputError, prune::writeDistillerSchedule(prune::readAnyRecipe(kSparseML, "s.yaml")));
+    }
+
+    void unsupportedModifiersAreNamed()
+    {
+        expectError("modifiers:\n  - !StructuredPruningModifier\n      param_groups: []\n",
+                    "r.yaml:2: modifiers[0]: modifier !StructuredPruningModifier is not supported");
+        expectError("modifiers:\n  - !GMPruningModifier\n      final_sparsity: eval(os.system)\n      end_epoch: 3\n",
+                    "r.yaml:3: modifiers[0].final_sparsity: eval(os.system)");
+        expectError("modifiers:\n  - !GMPruningModifier\n      final_sparsity: 0.5\n      inter_func: quadratic\n",
+                    "modifiers[0].inter_func: expected linear, cubic or inverse_cubic");
+        expectError("pruners:\n  p:\n    class: L1RankedStructureParameterPruner\npolicies:\n  - pruner:\n      "
+                    "instance_name: p\n    starting_epoch: 0\n    ending_epoch: 4\n    frequency: 1\n",
+                    "pruners.p.class: pruner class L1RankedStructureParameterPruner is not supported");
+        expectError("hello: world\n", "not a pruning recipe");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRecipeFormats)
+#include "test_recipe_formats.moc"
