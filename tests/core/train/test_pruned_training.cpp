@@ -25,14 +25,6 @@ const char* kRecipe = "espalier_recipe: 1\n"
                       "    overrides:\n"
                       "      - {params: \"re:.*ctc.*\", final_sparsity: 0.3}\n";
 
-std::vector<double> losses(const train::Trainer& trainer)
-{
-    std::vector<double> out;
-    for (const auto& m : trainer.history())
-        out.push_back(m.loss);
-    return out;
-}
-
 } // namespace
 
 class TestPrunedTraining : public QObject {
@@ -119,7 +111,7 @@ private slots:
         train::Trainer second(config, base + "-split");
         second.prepare(context, true);
         QVERIFY(second.train(context));
-        const std::vector<double> a = losses(straight), b = losses(second);
+        const std::vector<double> a = traintest::losses(straight), b = traintest::losses(second);
         QCOMPARE(b.size(), size_t(5));
         for (size_t i = 0; i < b.size(); ++i)
             QVERIFY2(a[5 + i] == b[i], qPrintable(QString("step %1: %2 vs %3").arg(6 + i).arg(a[5 + i], 0, 'g', 17)

@@ -49,14 +49,6 @@ public:
     std::vector<std::string> lines;
 };
 
-std::vector<double> losses(const train::Trainer& trainer)
-{
-    std::vector<double> out;
-    for (const auto& m : trainer.history())
-        out.push_back(m.loss);
-    return out;
-}
-
 } // namespace
 
 class TestTrainer : public QObject {
@@ -92,7 +84,7 @@ private slots:
             QVERIFY(std::abs(mean[i] - expected.mean()[i]) < 1e-4f);
         const double cerBefore = *trainer.evaluateDev(context);
         QVERIFY(trainer.train(context));
-        const std::vector<double> l = losses(trainer);
+        const std::vector<double> l = traintest::losses(trainer);
         QCOMPARE(l.size(), size_t(120));
         const double first = l.front();
         const double last = (l[117] + l[118] + l[119]) / 3.0;
@@ -151,8 +143,8 @@ private slots:
         QCOMPARE(second.step(), 4LL);
         QVERIFY(second.train(context));
 
-        const std::vector<double> a = losses(straight);
-        const std::vector<double> b = losses(second);
+        const std::vector<double> a = traintest::losses(straight);
+        const std::vector<double> b = traintest::losses(second);
         QCOMPARE(a.size(), size_t(8));
         QCOMPARE(b.size(), size_t(4));
         for (size_t i = 0; i < 4; ++i)

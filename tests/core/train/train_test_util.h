@@ -6,6 +6,7 @@
 #include "data/manifest.h"
 #include "runtime/random.h"
 #include "train/train_config.h"
+#include "train/trainer.h"
 
 #include <cmath>
 #include <filesystem>
@@ -83,6 +84,15 @@ inline espalier::train::TrainConfig tinyConfig(const std::string& train, const s
     c.dataWorkers = 2;
     c.prefetch = 3;
     return c;
+}
+
+// The loss of every step a trainer took (its history).
+inline std::vector<double> losses(const espalier::train::Trainer& trainer)
+{
+    std::vector<double> out;
+    for (const auto& m : trainer.history())
+        out.push_back(m.loss);
+    return out;
 }
 
 // The JSON-object lines of a file.
