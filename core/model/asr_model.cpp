@@ -14,14 +14,6 @@ namespace espalier::model {
 
 namespace {
 
-std::string shapeText(c10::IntArrayRef shape)
-{
-    std::string out = "[";
-    for (size_t i = 0; i < shape.size(); ++i)
-        out += (i ? ", " : "") + std::to_string(shape[i]);
-    return out + "]";
-}
-
 // "a, b, c and 4 more".
 std::string listNames(const std::vector<std::string>& names)
 {
@@ -76,8 +68,8 @@ void AsrModel::loadStateDict(const NamedTensors& state, const std::string& sourc
         if (!other)
             missing.push_back(item.key());
         else if (other->sizes() != item.value().sizes())
-            misshaped.push_back(item.key() + " is " + shapeText(other->sizes()) + " in the file, "
-                                + shapeText(item.value().sizes()) + " in the model");
+            misshaped.push_back(item.key() + " is " + c10::str(other->sizes()) + " in the file, "
+                                + c10::str(item.value().sizes()) + " in the model");
     }
     for (const auto& item : state)
         if (!own.contains(item.key()))

@@ -9,14 +9,6 @@ namespace espalier::model {
 
 namespace {
 
-std::string shapeText(c10::IntArrayRef shape)
-{
-    std::string out = "[";
-    for (size_t i = 0; i < shape.size(); ++i)
-        out += (i ? ", " : "") + std::to_string(shape[i]);
-    return out + "]";
-}
-
 std::string countText(int64_t n)
 {
     char buf[32];
@@ -39,12 +31,12 @@ AsrOutput CtcModel::forward(const torch::Tensor& features, const torch::Tensor& 
     if (!features.defined() || features.dim() != 3 || features.size(2) != config_.inputDim
         || !torch::isFloatingType(features.scalar_type()))
         throw InputError("model input: features must be a float tensor [batch, frames, " + std::to_string(config_.inputDim)
-                         + "], got " + (features.defined() ? shapeText(features.sizes()) : std::string("nothing")));
+                         + "], got " + (features.defined() ? c10::str(features.sizes()) : std::string("nothing")));
     const int64_t batch = features.size(0), frames = features.size(1);
     if (!lengths.defined() || lengths.dim() != 1 || lengths.size(0) != batch
         || torch::isFloatingType(lengths.scalar_type()))
         throw InputError("model input: lengths must be an integer tensor [" + std::to_string(batch) + "], got "
-                         + (lengths.defined() ? shapeText(lengths.sizes()) : std::string("nothing")));
+                         + (lengths.defined() ? c10::str(lengths.sizes()) : std::string("nothing")));
     if (frames < ModelConfig::kMinFrames)
         throw InputError("model input: " + std::to_string(frames) + " frames is too short; conv2d4 subsampling needs at least "
                          + std::to_string(ModelConfig::kMinFrames));

@@ -12,14 +12,6 @@ const char* kSignature = "Espalier needs forward(features: Tensor [B, T, F], len
                          "Tuple[Tensor, Tensor] (log-probabilities [B, T', V], output lengths [B]), "
                          "optionally with a List[Tensor] of block outputs as a third element";
 
-std::string shapeText(c10::IntArrayRef shape)
-{
-    std::string out = "[";
-    for (size_t i = 0; i < shape.size(); ++i)
-        out += (i ? ", " : "") + std::to_string(shape[i]);
-    return out + "]";
-}
-
 bool isTensorType(const c10::TypePtr& type)
 {
     return type->kind() == c10::TypeKind::TensorType;
@@ -95,10 +87,10 @@ AsrOutput ScriptedAsrModel::forward(const torch::Tensor& features, const torch::
 {
     if (!features.defined() || features.dim() != 3)
         throw InputError(source_ + ": features must be [batch, frames, bins], got "
-                         + (features.defined() ? shapeText(features.sizes()) : std::string("nothing")));
+                         + (features.defined() ? c10::str(features.sizes()) : std::string("nothing")));
     if (!lengths.defined() || lengths.dim() != 1 || lengths.size(0) != features.size(0))
         throw InputError(source_ + ": lengths must be [" + std::to_string(features.size(0)) + "], got "
-                         + (lengths.defined() ? shapeText(lengths.sizes()) : std::string("nothing")));
+                         + (lengths.defined() ? c10::str(lengths.sizes()) : std::string("nothing")));
     const torch::Device dev = device();
     const c10::IValue result = withTorchContext<InputError>(source_ + ": forward failed", [&] {
         return module_.forward({features.to(dev), lengths.to(dev, torch::kLong)});
@@ -115,10 +107,10 @@ AsrOutput ScriptedAsrModel::forward(const torch::Tensor& features, const torch::
     out.lengths = elements[1].toTensor();
     const int64_t batch = features.size(0);
     if (out.logProbs.dim() != 3 || out.logProbs.size(0) != batch)
-        throw InputError(bad + "log-probabilities of shape " + shapeText(out.logProbs.sizes()) + "; expected [" +
+        throw InputError(bad + "log-probabilities of shape " + c10::str(out.logProbs.sizes()) + "; expected [" +
                          std::to_string(batch) + ", frames, vocabulary]");
     if (out.lengths.dim() != 1 || out.lengths.size(0) != batch)
-        throw InputError(bad + "lengths of shape " + shapeText(out.lengths.sizes()) + "; expected [" + std::to_string(batch) + "]");
+        throw InputError(bad + "lengths of shape " + c10::str(out.lengths.sizes()) + "; expected [" + std::to_string(batch) + "]");
     out.lengths = out.lengths.to(torch::kLong);
     if (options.blockOutputs && blockOutputs_ && elements.size() > 2)
         out.blockOutputs = elements[2].toTensorVector();

@@ -28,13 +28,13 @@ OneShotResult pruneCheckpoint(const std::string& modelOrRun, const std::string& 
     const auto parameters = prune::namedTensors(model->namedParameters());
     prune::applyMasksToWeights(parameters, masks);
     result.prunedTensors = int(masks.size());
-    for (const model::ParameterInfo& info : model->parameterInfos()) {
-        if (!info.prunable)
-            continue;
-        result.prunableParameters += info.numel();
-        for (const prune::TensorSparsity& t : prune::measureSparsity({{info.name, model->namedParameters()[info.name]}}))
-            result.prunableNonzeros += t.nonzeros;
-    }
+    std::vector<prune::NamedTensor> prunable;
+    for (const model::ParameterInfo& info : model->parameterInfos())
+        if (info.prunable)
+            prunable.emplace_back(info.name, model->namedParameters()[info.name]);
+    const prune::TensorSparsity total = prune::totalSparsity(prune::measureSparsity(prunable));
+    result.prunableParameters = total.numel;
+    result.prunableNonzeros = total.nonzeros;
     CheckpointMeta meta = loaded.meta;
     meta.devCer.reset();  // the pruned model has not been evaluated
     saveCheckpoint(out, *model, nullptr, meta, masks);
