@@ -67,22 +67,47 @@ int recipeCheckCommand(const CliContext& context, const std::string& path)
 {
     const prune::Recipe recipe = prune::loadAnyRecipe(path);
     nlohmann::json stages = nlohmann::json::array();
-    for (const prune::UnstructuredStage& stage : recipe.unstructured) {
+    auto scheduled = [&stages](const char* type, const prune::SparsitySchedule& schedule, nlohmann::json extra,
+                               const std::vector<double>& times) {
         nlohmann::json curve = nlohmann::json::array();
-        for (const double t : stage.schedule.updateTimes())
-            curve.push_back({{"at", t}, {"sparsity", stage.schedule.sparsityAt(t)}});
-        stages.push_back({{"type", "unstructured"}, {"shape", prune::scheduleShapeName(stage.schedule.shape)},
-                          {"unit", stage.schedule.unit == prune::ScheduleUnit::Epochs ? "epochs" : "steps"},
-                          {"updates", curve}});
+        for (const double t : times)
+            curve.push_back({{"at", t}, {"sparsity", schedule.sparsityAt(t)}});
+        extra.update({{"type", type}, {"shape", prune::scheduleShapeName(schedule.shape)},
+                      {"unit", schedule.unit == prune::ScheduleUnit::Epochs ? "epochs" : "steps"}, {"updates", curve}});
+        stages.push_back(extra);
+    };
+    for (const prune::UnstructuredStage& stage : recipe.unstructured)
+        scheduled("unstructured", stage.schedule, nlohmann::json::object(), stage.schedule.updateTimes());
+    for (const prune::StructuredStage& stage : recipe.structured) {
+        std::vector<std::string> kinds;
+        for (prune::ChannelKind k : stage.channels)
+            kinds.push_back(prune::channelKindName(k));
+        scheduled("structured", stage.schedule, {{"channels", kinds}, {"rescore_every", stage.rescoreEvery}},
+                  stage.schedule.updateTimes());
     }
+    for (const prune::DynamicStage& stage : recipe.dynamic)
+        scheduled("dynamic", stage.schedule,
+                  {{"drop_fraction", stage.dropFraction}, {"mask_lr", stage.maskLr}, {"decay", stage.decay}},
+                  stage.updateTimes());
+    for (const prune::LayerStage& stage : recipe.layer)
+        stages.push_back({{"type", "layer"}, {"drop", stage.drop}, {"blocks", stage.blocks}});
     if (context.json) {
         context.printJson({{"recipe", path}, {"name", recipe.name}, {"stages", stages}});
         return kExitOk;
     }
     std::printf("%s: %zu stage(s)\n", path.c_str(), stages.size());
     for (const auto& stage : stages) {
-        std::printf("  unstructured, %s over %s:", stage["shape"].get<std::string>().c_str(),
-                    stage["unit"].get<std::string>().c_str());
+        const std::string type = stage["type"].get<std::string>();
+        if (type == "layer") {
+            if (stage["blocks"].empty())
+                std::printf("  layer: drop the %d least sensitive block(s)\n", stage["drop"].get<int>());
+            else
+                std::printf("  layer: drop blocks %s\n", stage["blocks"].dump().c_str());
+            continue;
+        }
+        std::printf("  %s%s, %s over %s:", type.c_str(),
+                    type == "structured" ? (" " + stage["channels"].dump()).c_str() : "",
+                    stage["shape"].get<std::string>().c_str(), stage["unit"].get<std::string>().c_str());
         for (const auto& u : stage["updates"])
             std::printf(" %g→%.1f%%", u["at"].get<double>(), 100.0 * u["sparsity"].get<double>());
         std::printf("\n");
@@ -90,18 +115,40 @@ int recipeCheckCommand(const CliContext& context, const std::string& path)
     return kExitOk;
 }
 
-int pruneCommand(const CliContext& context, const std::string& model, const std::string& recipe, const std::string& out)
+int pruneCommand(const CliContext& context, const std::string& model, const std::string& recipe, const std::string& out,
+                 const train::OneShotOptions& options)
 {
-    const train::OneShotResult r = train::pruneCheckpoint(model, recipe, out);
+    const train::OneShotResult r = train::pruneCheckpoint(model, recipe, out, options);
     const double sparsity = sparsityOf(r.prunableParameters, r.prunableNonzeros);
     if (context.json) {
+        nlohmann::json sensitivity = nlohmann::json::array();
+        for (const auto& s : r.sensitivity)
+            sensitivity.push_back({{"block", s.block}, {"loss", s.loss}, {"sensitivity", s.sensitivity}});
         context.printJson({{"input", r.input}, {"out", out}, {"masked_tensors", r.prunedTensors},
                            {"prunable_parameters", r.prunableParameters}, {"prunable_nonzeros", r.prunableNonzeros},
-                           {"sparsity", sparsity}});
+                           {"sparsity", sparsity}, {"parameters_before", r.parametersBefore},
+                           {"parameters_after", r.parametersAfter}, {"channels_removed", r.channelsRemoved},
+                           {"dropped_blocks", r.droppedBlocks}, {"block_sensitivity", sensitivity},
+                           {"calibration", r.calibration}});
         return kExitOk;
     }
-    std::printf("%s -> %s: %d tensors masked, prunable weights %.2f %% sparse (%lld of %lld nonzero)\n", r.input.c_str(),
-                out.c_str(), r.prunedTensors, 100.0 * sparsity, r.prunableNonzeros, r.prunableParameters);
+    if (!r.sensitivity.empty()) {
+        std::printf("block sensitivity (relative rise of the CTC loss with the block dropped, %s):\n", r.calibration.c_str());
+        for (const auto& s : r.sensitivity)
+            std::printf("  block %2d  loss %.4f  %+.3f\n", s.block, s.loss, s.sensitivity);
+    }
+    for (const auto& [kind, fraction] : r.channelsRemoved)
+        std::printf("%s channels removed: %.1f %%\n", kind.c_str(), 100.0 * fraction);
+    if (!r.droppedBlocks.empty()) {
+        std::string blocks;
+        for (int b : r.droppedBlocks)
+            blocks += (blocks.empty() ? "" : ", ") + std::to_string(b);
+        std::printf("blocks dropped: %s\n", blocks.c_str());
+    }
+    std::printf("%s -> %s: %lld -> %lld parameters; %d tensors masked, prunable weights %.2f %% sparse (%lld of %lld "
+                "nonzero)\n",
+                r.input.c_str(), out.c_str(), r.parametersBefore, r.parametersAfter, r.prunedTensors, 100.0 * sparsity,
+                r.prunableNonzeros, r.prunableParameters);
     return kExitOk;
 }
 
@@ -135,14 +182,18 @@ void addModelCommands(CLI::App& app, const CliContext& context, Action& action)
     auto pruneModel = std::make_shared<std::string>();
     auto pruneRecipe = std::make_shared<std::string>();
     auto pruneOut = std::make_shared<std::string>();
+    auto pruneOptions = std::make_shared<train::OneShotOptions>();
     CLI::App* prune = app.add_subcommand(
-        "prune", "Apply a recipe's stages at their final sparsity to a checkpoint (one shot, no training)");
+        "prune", "Apply a recipe's stages at their final sparsity to a checkpoint (one shot, no training); structured and "
+                 "layer stages remove channels, heads and blocks physically");
     prune->add_option("--model", *pruneModel, "Checkpoint (.pt) or run folder (its best checkpoint)")->required();
     prune->add_option("--recipe", *pruneRecipe, "Pruning recipe (docs/formats/recipe.md)")->required();
     prune->add_option("--out", *pruneOut, "The pruned checkpoint to write")->required();
-    prune->callback([&context, &action, pruneModel, pruneRecipe, pruneOut] {
-        action = [&context, pruneModel, pruneRecipe, pruneOut] {
-            return pruneCommand(context, *pruneModel, *pruneRecipe, *pruneOut);
+    prune->add_option("--calibration", pruneOptions->calibration,
+                      "Manifest of calibration utterances (feature maps, layer sensitivity); default: the run's dev set");
+    prune->callback([&context, &action, pruneModel, pruneRecipe, pruneOut, pruneOptions] {
+        action = [&context, pruneModel, pruneRecipe, pruneOut, pruneOptions] {
+            return pruneCommand(context, *pruneModel, *pruneRecipe, *pruneOut, *pruneOptions);
         };
     });
 

@@ -18,7 +18,7 @@ namespace espalier::cli {
 namespace {
 
 struct TrainArgs {
-    std::string config, out, corpus, recipe;
+    std::string config, out, corpus, recipe, init;
     bool resume = false;
     long long steps = 0;
 };
@@ -107,6 +107,10 @@ int trainCommand(const CliContext& context, const TrainArgs& args)
         throw InputError("training config not found: " + configPath + " (shipped configs: " + shippedNames() + ")");
     if (args.steps > 0)
         config.steps = args.steps;
+    if (!args.init.empty()) {
+        config.model.init = std::filesystem::absolute(train::resolveCheckpoint(args.init)).lexically_normal().string();
+        config.model.torchScript.clear();
+    }
     if (!args.recipe.empty()) {
         config.recipe = std::filesystem::absolute(args.recipe).lexically_normal().string();
         prune::loadAnyRecipe(config.recipe);  // its problems now, not after the data is read
@@ -174,6 +178,9 @@ void addTrainCommands(CLI::App& app, const CliContext& context, Action& action)
                          "Corpus folder replacing the config's data splits (train, dev, test_*)");
     trainCmd->add_option("--recipe", trainArgs->recipe,
                          "Pruning recipe followed during training (docs/formats/recipe.md); stored in the run's config");
+    trainCmd->add_option("--init", trainArgs->init,
+                         "Start from this checkpoint or run folder's best (architecture, weights, masks, vocabulary) with a fresh optimiser: "
+                         "fine-tune a pruned model");
     trainCmd->add_option("--steps", trainArgs->steps, "Optimiser steps, replacing the config's steps/epochs")
         ->check(CLI::PositiveNumber);
     trainCmd->callback([&context, &action, trainArgs] {

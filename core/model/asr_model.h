@@ -3,6 +3,7 @@
 // export work against, whether the model is a reference Conformer/Transformer built from a
 // ModelConfig or a user's TorchScript file. Torch-facing: torch-free code uses model_config.h and
 // parameter_info.h instead.
+#include "model/feature_maps.h"
 #include "model/host_output.h"
 #include "model/model_config.h"
 #include "model/parameter_info.h"
@@ -22,6 +23,9 @@ using NamedTensors = torch::OrderedDict<std::string, torch::Tensor>;
 
 struct ForwardOptions {
     bool blockOutputs = false; // also return each encoder block's output (layered distillation)
+    // Receives each block's channel and head energies (structured pruning). Reference models only: a
+    // TorchScript model throws InputError when asked.
+    FeatureMapSums* featureMaps = nullptr;
 };
 
 struct AsrOutput {

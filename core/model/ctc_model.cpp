@@ -47,7 +47,7 @@ AsrOutput CtcModel::forward(const torch::Tensor& features, const torch::Tensor& 
     return withTorchContext(kindName() + " forward", [&] {
         const torch::Device dev = device();
         layers::EncoderOutput encoded =
-            net_->encoder->forward(features.to(dev), lens.to(dev), options.blockOutputs);
+            net_->encoder->forward(features.to(dev), lens.to(dev), options.blockOutputs, options.featureMaps);
         AsrOutput out;
         out.logProbs = net_->ctc->forward(encoded.x);
         out.lengths = encoded.lengths;

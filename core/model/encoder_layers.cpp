@@ -119,23 +119,26 @@ FeedForwardImpl::FeedForwardImpl(int64_t dim, int64_t hidden, double dropout, bo
     w_2 = register_module("w_2", torch::nn::Linear(hidden, dim));
 }
 
-torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x)
+torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x, const Probe& probe, const std::string& group)
 {
     torch::Tensor h = w_1->forward(x);
     h = swish_ ? torch::silu(h) : torch::relu(h);
+    if (probe)
+        probe.sums->add(group, h, probe.frames);
     return w_2->forward(torch::dropout(h, dropout_, is_training()));
 }
 
-MultiHeadedAttentionImpl::MultiHeadedAttentionImpl(int64_t dim, int64_t heads, double dropout, bool relative,
-                                                   Fp32FlagsPtr flags)
-    : heads_(heads), headDim_(dim / heads), dropout_(dropout), relative_(relative), flags_(std::move(flags))
+MultiHeadedAttentionImpl::MultiHeadedAttentionImpl(int64_t dim, int64_t heads, int64_t headDim, double dropout,
+                                                   bool relative, Fp32FlagsPtr flags)
+    : heads_(heads), headDim_(headDim), dropout_(dropout), relative_(relative), flags_(std::move(flags))
 {
-    linear_q = register_module("linear_q", torch::nn::Linear(dim, dim));
-    linear_k = register_module("linear_k", torch::nn::Linear(dim, dim));
-    linear_v = register_module("linear_v", torch::nn::Linear(dim, dim));
-    linear_out = register_module("linear_out", torch::nn::Linear(dim, dim));
+    const int64_t inner = heads * headDim;
+    linear_q = register_module("linear_q", torch::nn::Linear(dim, inner));
+    linear_k = register_module("linear_k", torch::nn::Linear(dim, inner));
+    linear_v = register_module("linear_v", torch::nn::Linear(dim, inner));
+    linear_out = register_module("linear_out", torch::nn::Linear(inner, dim));
     if (relative_) {
-        linear_pos = register_module("linear_pos", torch::nn::Linear(torch::nn::LinearOptions(dim, dim).bias(false)));
+        linear_pos = register_module("linear_pos", torch::nn::Linear(torch::nn::LinearOptions(dim, inner).bias(false)));
         pos_bias_u = register_parameter("pos_bias_u", torch::empty({heads, headDim_}));
         pos_bias_v = register_parameter("pos_bias_v", torch::empty({heads, headDim_}));
         torch::NoGradGuard noGrad;
@@ -145,7 +148,8 @@ MultiHeadedAttentionImpl::MultiHeadedAttentionImpl(int64_t dim, int64_t heads, d
 }
 
 torch::Tensor MultiHeadedAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& keys,
-                                                const torch::Tensor& positions)
+                                                const torch::Tensor& positions, const Probe& probe,
+                                                const std::string& group)
 {
     const int64_t b = x.size(0), t = x.size(1);
     const bool autocastOn = autocastActive(x.device().type());
@@ -182,7 +186,10 @@ torch::Tensor MultiHeadedAttentionImpl::forward(const torch::Tensor& x, const to
         probs = attentionWeights(q.scalar_type());
     }
     probs = torch::dropout(probs, dropout_, is_training());
-    const torch::Tensor context = torch::matmul(probs, v).transpose(1, 2).contiguous().view({b, t, heads_ * headDim_});
+    const torch::Tensor perHead = torch::matmul(probs, v); // [B, H, T, Dk]
+    if (probe)
+        probe.sums->addHeads(group, perHead, probe.frames);
+    const torch::Tensor context = perHead.transpose(1, 2).contiguous().view({b, t, heads_ * headDim_});
     return linear_out->forward(context);
 }
 
@@ -204,38 +211,45 @@ torch::Tensor ConvolutionModuleImpl::forward(const torch::Tensor& x, const torch
     return pointwise_conv2->forward(y).masked_fill(padded, 0.0);
 }
 
-EncoderBlockImpl::EncoderBlockImpl(const ModelConfig& c, Fp32FlagsPtr flags) : dropout_(c.dropout), ffScale_(1.0)
+EncoderBlockImpl::EncoderBlockImpl(const ModelConfig& c, int index, Fp32FlagsPtr flags)
+    : name_("encoder.blocks." + std::to_string(index)), dropout_(c.dropout), ffScale_(1.0)
 {
     const bool conformer = c.type == ModelType::Conformer;
     const int64_t d = c.attentionDim;
+    const BlockShape shape = c.blockShape(index);
     if (conformer && c.macaron) {
         norm_ff_macaron = register_module("norm_ff_macaron", LayerNorm(d, flags));
-        feed_forward_macaron = register_module("feed_forward_macaron", FeedForward(d, c.ffnDim, c.dropout, true));
+        feed_forward_macaron = register_module("feed_forward_macaron", FeedForward(d, shape.macaronFfnDim, c.dropout, true));
         ffScale_ = 0.5;
     }
     norm_mha = register_module("norm_mha", LayerNorm(d, flags));
-    self_attn = register_module("self_attn", MultiHeadedAttention(d, c.heads, c.dropout,
+    self_attn = register_module("self_attn", MultiHeadedAttention(d, shape.heads, c.headDim(), c.dropout,
                                                                   c.positional == PositionalEncoding::Relative, flags));
     if (conformer) {
         norm_conv = register_module("norm_conv", LayerNorm(d, flags));
         conv_module = register_module("conv_module", ConvolutionModule(d, c.cnnKernel, flags));
     }
     norm_ff = register_module("norm_ff", LayerNorm(d, flags));
-    feed_forward = register_module("feed_forward", FeedForward(d, c.ffnDim, c.dropout, conformer));
+    feed_forward = register_module("feed_forward", FeedForward(d, shape.ffnDim, c.dropout, conformer));
     if (conformer)
         norm_final = register_module("norm_final", LayerNorm(d, flags));
 }
 
-torch::Tensor EncoderBlockImpl::forward(const torch::Tensor& input, const PaddingMask& mask, const torch::Tensor& positions)
+torch::Tensor EncoderBlockImpl::forward(const torch::Tensor& input, const PaddingMask& mask, const torch::Tensor& positions,
+                                        const Probe& probe)
 {
     const bool training = is_training();
     torch::Tensor x = input;
     if (feed_forward_macaron)
-        x = x + 0.5 * torch::dropout(feed_forward_macaron->forward(norm_ff_macaron->forward(x)), dropout_, training);
-    x = x + torch::dropout(self_attn->forward(norm_mha->forward(x), mask.keys, positions), dropout_, training);
+        x = x + 0.5 * torch::dropout(feed_forward_macaron->forward(norm_ff_macaron->forward(x), probe,
+                                                                   name_ + ".feed_forward_macaron"),
+                                     dropout_, training);
+    x = x + torch::dropout(self_attn->forward(norm_mha->forward(x), mask.keys, positions, probe, name_ + ".self_attn"),
+                           dropout_, training);
     if (conv_module)
         x = x + torch::dropout(conv_module->forward(norm_conv->forward(x), mask.frames), dropout_, training);
-    x = x + ffScale_ * torch::dropout(feed_forward->forward(norm_ff->forward(x)), dropout_, training);
+    x = x + ffScale_ * torch::dropout(feed_forward->forward(norm_ff->forward(x), probe, name_ + ".feed_forward"),
+                                      dropout_, training);
     if (norm_final)
         x = norm_final->forward(x);
     return x;
@@ -248,11 +262,12 @@ EncoderImpl::EncoderImpl(const ModelConfig& c, Fp32FlagsPtr flags)
     embed = register_module("embed", Conv2dSubsampling4(c.inputDim, c.attentionDim));
     blocks = register_module("blocks", torch::nn::ModuleList());
     for (int i = 0; i < c.numBlocks; ++i)
-        blocks->push_back(EncoderBlock(c, flags));
+        blocks->push_back(EncoderBlock(c, i, flags));
     after_norm = register_module("after_norm", LayerNorm(c.attentionDim, flags));
 }
 
-EncoderOutput EncoderImpl::forward(const torch::Tensor& features, const torch::Tensor& lengths, bool keepBlocks)
+EncoderOutput EncoderImpl::forward(const torch::Tensor& features, const torch::Tensor& lengths, bool keepBlocks,
+                                   FeatureMapSums* featureMaps)
 {
     const bool training = is_training();
     const bool autocastOn = autocastActive(features.device().type());
@@ -274,8 +289,9 @@ EncoderOutput EncoderImpl::forward(const torch::Tensor& features, const torch::T
         x = x + pe;
     x = torch::dropout(x, dropout_, training);
 
+    const Probe probe{featureMaps, mask.frames};
     for (const auto& block : *blocks) {
-        x = block->as<EncoderBlock>()->forward(x, mask, positions);
+        x = block->as<EncoderBlock>()->forward(x, mask, positions, probe);
         if (keepBlocks)
             out.blocks.push_back(x);
     }

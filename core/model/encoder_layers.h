@@ -3,6 +3,7 @@
 // core/model: the rest of the engine sees them only through AsrModel. Submodule names follow WeNet
 // (embed.conv.0, self_attn.linear_q, feed_forward.w_1, conv_module.depthwise_conv, ...), with the
 // blocks under "blocks".
+#include "model/feature_maps.h"
 #include "model/model_config.h"
 
 #include <torch/torch.h>
@@ -25,6 +26,13 @@ using Fp32FlagsPtr = std::shared_ptr<const Fp32Flags>;
 struct PaddingMask {
     torch::Tensor keys;   // [B, 1, 1, T] bool, true for valid frames (attention keys)
     torch::Tensor frames; // [B, T, 1] bool, true for valid frames
+};
+
+// Where a forward pass records feature-map energy (structured pruning); null when nobody asks.
+struct Probe {
+    FeatureMapSums* sums = nullptr;
+    torch::Tensor frames; // [B, T, 1] valid frames
+    explicit operator bool() const { return sums != nullptr; }
 };
 PaddingMask paddingMask(const torch::Tensor& lengths, int64_t frames, const torch::Device& device);
 
@@ -75,7 +83,8 @@ torch::Tensor sinusoidalPositions(int64_t frames, int64_t dim, const torch::Tens
 class FeedForwardImpl : public torch::nn::Module {
 public:
     FeedForwardImpl(int64_t dim, int64_t hidden, double dropout, bool swish);
-    torch::Tensor forward(const torch::Tensor& x);
+    // Records the hidden units' energy under `group` when probed.
+    torch::Tensor forward(const torch::Tensor& x, const Probe& probe = {}, const std::string& group = {});
 
     torch::nn::Linear w_1{nullptr};
     torch::nn::Linear w_2{nullptr};
@@ -89,11 +98,15 @@ TORCH_MODULE(FeedForward);
 // Multi-head self-attention over valid keys. Relative: WeNet's RelPositionMultiHeadedAttention
 // (linear_pos, pos_bias_u, pos_bias_v; without rel_shift, as WeNet). The scores (q·kᵀ), masking and
 // softmax run in float32 under the policy; the projections and probabilities·values follow autocast.
+// heads x headDim may be less than dim once structured pruning removed heads.
 class MultiHeadedAttentionImpl : public torch::nn::Module {
 public:
-    MultiHeadedAttentionImpl(int64_t dim, int64_t heads, double dropout, bool relative, Fp32FlagsPtr flags);
-    // x [B, T, D], keys [B, 1, 1, T] valid-key mask, positions [1, T, D] (relative only).
-    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& keys, const torch::Tensor& positions);
+    MultiHeadedAttentionImpl(int64_t dim, int64_t heads, int64_t headDim, double dropout, bool relative,
+                             Fp32FlagsPtr flags);
+    // x [B, T, D], keys [B, 1, 1, T] valid-key mask, positions [1, T, D] (relative only). Records each
+    // head's context energy under `group` when probed.
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& keys, const torch::Tensor& positions,
+                          const Probe& probe = {}, const std::string& group = {});
 
     torch::nn::Linear linear_q{nullptr};
     torch::nn::Linear linear_k{nullptr};
@@ -127,12 +140,14 @@ public:
 };
 TORCH_MODULE(ConvolutionModule);
 
-// One pre-norm encoder block. Conformer: [macaron FFN (x0.5)] -> MHSA -> conv module -> FFN (x0.5
-// with macaron) -> norm_final. Transformer: MHSA -> FFN.
+// One pre-norm encoder block (block `index` of the config, whose widths it takes). Conformer:
+// [macaron FFN (x0.5)] -> MHSA -> conv module -> FFN (x0.5 with macaron) -> norm_final.
+// Transformer: MHSA -> FFN.
 class EncoderBlockImpl : public torch::nn::Module {
 public:
-    EncoderBlockImpl(const ModelConfig& config, Fp32FlagsPtr flags);
-    torch::Tensor forward(const torch::Tensor& x, const PaddingMask& mask, const torch::Tensor& positions);
+    EncoderBlockImpl(const ModelConfig& config, int index, Fp32FlagsPtr flags);
+    torch::Tensor forward(const torch::Tensor& x, const PaddingMask& mask, const torch::Tensor& positions,
+                          const Probe& probe = {});
 
     LayerNorm norm_ff_macaron{nullptr};
     FeedForward feed_forward_macaron{nullptr};
@@ -145,6 +160,7 @@ public:
     LayerNorm norm_final{nullptr};
 
 private:
+    std::string name_; // "encoder.blocks.<index>": the probe's group prefix
     double dropout_;
     double ffScale_;
 };
@@ -160,8 +176,10 @@ struct EncoderOutput {
 class EncoderImpl : public torch::nn::Module {
 public:
     EncoderImpl(const ModelConfig& config, Fp32FlagsPtr flags);
-    // features [B, T, F] float, lengths [B] int64 on the features' device.
-    EncoderOutput forward(const torch::Tensor& features, const torch::Tensor& lengths, bool keepBlocks);
+    // features [B, T, F] float, lengths [B] int64 on the features' device; featureMaps, when given,
+    // receives the blocks' channel energies.
+    EncoderOutput forward(const torch::Tensor& features, const torch::Tensor& lengths, bool keepBlocks,
+                          FeatureMapSums* featureMaps = nullptr);
 
     GlobalCmvn global_cmvn{nullptr};
     Conv2dSubsampling4 embed{nullptr};

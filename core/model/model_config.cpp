@@ -27,7 +27,7 @@ constexpr int kMaxKernel = 255;
 
 constexpr const char* kKeys[] = {"espalier_model", "type", "size", "input_dim", "vocab_size", "attention_dim", "heads",
                                  "ffn_dim", "num_blocks", "cnn_kernel", "dropout", "positional", "macaron",
-                                 "subsampling", "cmvn"};
+                                 "subsampling", "cmvn", "blocks"};
 
 std::string keyList()
 {
@@ -101,6 +101,32 @@ std::vector<std::string> shortestList(const std::vector<float>& values)
     return out;
 }
 
+// `blocks: [{ffn_dim, macaron_ffn_dim, heads}, ...]`; a missing width takes the config's.
+std::vector<BlockShape> readBlockShapes(const io::YamlReader& loc, const YAML::Node& node, const ModelConfig& c)
+{
+    if (!node.IsSequence())
+        loc.fail(node, "blocks", "expected a list of {ffn_dim, macaron_ffn_dim, heads}, got " + describe(node));
+    if (node.size() > size_t(kMaxBlocks))
+        loc.fail(node, "blocks", "more than " + std::to_string(kMaxBlocks) + " blocks");
+    std::vector<BlockShape> shapes;
+    for (size_t i = 0; i < node.size(); ++i) {
+        const YAML::Node b = node[i];
+        const std::string at = "blocks[" + std::to_string(i) + "]";
+        if (!b.IsMap())
+            loc.fail(b, at, "expected a map with ffn_dim, macaron_ffn_dim and heads, got " + describe(b));
+        loc.checkKeys(b, at, {"ffn_dim", "macaron_ffn_dim", "heads"});
+        BlockShape shape{c.ffnDim, 0, c.heads};
+        if (b["ffn_dim"])
+            shape.ffnDim = loc.integer32(b["ffn_dim"], (at + ".ffn_dim").c_str());
+        shape.macaronFfnDim = b["macaron_ffn_dim"] ? loc.integer32(b["macaron_ffn_dim"], (at + ".macaron_ffn_dim").c_str())
+                                                   : shape.ffnDim;
+        if (b["heads"])
+            shape.heads = loc.integer32(b["heads"], (at + ".heads").c_str());
+        shapes.push_back(shape);
+    }
+    return shapes;
+}
+
 std::string presetList()
 {
     std::string out;
@@ -158,6 +184,13 @@ std::vector<std::string> defaultFp32Policy()
     return names;
 }
 
+BlockShape ModelConfig::blockShape(int i) const
+{
+    if (i >= 0 && size_t(i) < blockShapes.size())
+        return blockShapes[size_t(i)];
+    return {ffnDim, ffnDim, heads};
+}
+
 std::vector<std::string> ModelConfig::presetNames() { return {"tiny", "small", "base"}; }
 
 ModelConfig ModelConfig::preset(const std::string& size, ModelType type, int vocabSize)
@@ -205,6 +238,20 @@ std::vector<ConfigProblem> ModelConfig::problems() const
     if (type == ModelType::Conformer && range("cnn_kernel", cnnKernel, 1, kMaxKernel) && cnnKernel % 2 == 0)
         p.push_back({"cnn_kernel", "must be odd (so the depthwise convolution keeps the length), got "
                                        + std::to_string(cnnKernel)});
+    if (!blockShapes.empty()) {
+        if (blockShapes.size() != size_t(std::max(numBlocks, 0)))
+            p.push_back({"blocks", "has " + std::to_string(blockShapes.size()) + " entries; num_blocks is "
+                                       + std::to_string(numBlocks)});
+        for (size_t i = 0; i < blockShapes.size(); ++i) {
+            const BlockShape& b = blockShapes[i];
+            const std::string at = "blocks[" + std::to_string(i) + "].";
+            if (b.ffnDim < 1 || b.ffnDim > kMaxFfnDim || b.macaronFfnDim < 1 || b.macaronFfnDim > kMaxFfnDim)
+                p.push_back({"blocks", at + "ffn_dim: must be between 1 and " + std::to_string(kMaxFfnDim)});
+            if (b.heads < 1 || b.heads > heads)
+                p.push_back({"blocks", at + "heads: must be between 1 and heads (" + std::to_string(heads) + "), got "
+                                           + std::to_string(b.heads)});
+        }
+    }
     if (!(dropout >= 0.0 && dropout < 1.0))
         p.push_back({"dropout", "must be in [0, 1), got " + std::to_string(dropout)});
     if (!cmvn.mean.empty() || !cmvn.istd.empty()) {
@@ -234,23 +281,28 @@ void ModelConfig::validate() const
 
 int64_t ModelConfig::parameterCount() const
 {
-    const int64_t d = attentionDim, f = ffnDim, v = vocabSize, k = cnnKernel;
+    const int64_t d = attentionDim, v = vocabSize, k = cnnKernel;
     const int64_t freq = ((int64_t(inputDim) - 1) / 2 - 1) / 2;
-    const int64_t linear = d * d + d;
     const int64_t norm = 2 * d;
-    const int64_t ffn = d * f + f + f * d + d;
+    const auto ffn = [d](int64_t f) { return d * f + f + f * d + d; };
     const int64_t subsampling = (9 * d + d) + (9 * d * d + d) + (d * freq * d + d);
-    int64_t attention = 4 * linear;
-    if (positional == PositionalEncoding::Relative)
-        attention += d * d + 2 * d; // linear_pos (no bias), pos_bias_u, pos_bias_v
-    int64_t block = attention + ffn + 2 * norm;
-    if (type == ModelType::Conformer) {
-        const int64_t conv = (d * 2 * d + 2 * d) + (d * k + d) + norm + linear;
-        block += conv + 2 * norm; // norm_conv, norm_final
-        if (macaron)
-            block += ffn + norm;
+    int64_t total = subsampling + norm + (d * v + v);
+    for (int i = 0; i < numBlocks; ++i) {
+        const BlockShape shape = blockShape(i);
+        const int64_t inner = int64_t(shape.heads) * headDim(); // q/k/v/pos outputs, linear_out inputs
+        int64_t attention = 3 * (d * inner + inner) + (inner * d + d);
+        if (positional == PositionalEncoding::Relative)
+            attention += d * inner + 2 * inner; // linear_pos (no bias), pos_bias_u, pos_bias_v
+        int64_t block = attention + ffn(shape.ffnDim) + 2 * norm;
+        if (type == ModelType::Conformer) {
+            const int64_t conv = (d * 2 * d + 2 * d) + (d * k + d) + norm + (d * d + d);
+            block += conv + 2 * norm; // norm_conv, norm_final
+            if (macaron)
+                block += ffn(shape.macaronFfnDim) + norm;
+        }
+        total += block;
     }
-    return subsampling + numBlocks * block + norm + (d * v + v);
+    return total;
 }
 
 int64_t ModelConfig::subsampledLength(int64_t frames)
@@ -263,7 +315,7 @@ bool ModelConfig::operator==(const ModelConfig& o) const
     return type == o.type && size == o.size && inputDim == o.inputDim && vocabSize == o.vocabSize
            && attentionDim == o.attentionDim && heads == o.heads && ffnDim == o.ffnDim && numBlocks == o.numBlocks
            && cnnKernel == o.cnnKernel && dropout == o.dropout && positional == o.positional && macaron == o.macaron
-           && subsampling == o.subsampling && cmvn == o.cmvn;
+           && subsampling == o.subsampling && cmvn == o.cmvn && blockShapes == o.blockShapes;
 }
 
 ModelConfig modelConfigFromYaml(const YAML::Node& root, const std::string& sourceName, const std::string& baseDir)
@@ -335,6 +387,8 @@ ModelConfig modelConfigFromYaml(const YAML::Node& root, const std::string& sourc
     }
     if (const YAML::Node n = root["cmvn"])
         c.cmvn = readCmvn(loc, n, baseDir);
+    if (const YAML::Node n = root["blocks"])
+        c.blockShapes = readBlockShapes(loc, n, c);
 
     // Problems point at the offending field's line, or at the map when the value came from a preset.
     for (const ConfigProblem& p : c.problems()) {
@@ -365,6 +419,16 @@ void writeModelConfig(YAML::Emitter& out, const ModelConfig& c)
     if (c.type == ModelType::Conformer)
         out << YAML::Key << "macaron" << YAML::Value << c.macaron;
     out << YAML::Key << "subsampling" << YAML::Value << subsamplingName(c.subsampling);
+    if (!c.blockShapes.empty()) {
+        out << YAML::Key << "blocks" << YAML::Value << YAML::BeginSeq;
+        for (const BlockShape& b : c.blockShapes) {
+            out << YAML::Flow << YAML::BeginMap << YAML::Key << "ffn_dim" << YAML::Value << b.ffnDim;
+            if (c.type == ModelType::Conformer && c.macaron)
+                out << YAML::Key << "macaron_ffn_dim" << YAML::Value << b.macaronFfnDim;
+            out << YAML::Key << "heads" << YAML::Value << b.heads << YAML::EndMap;
+        }
+        out << YAML::EndSeq;
+    }
     if (!c.cmvn.jsonPath.empty()) {
         out << YAML::Key << "cmvn" << YAML::Value << c.cmvn.jsonPath;
     } else if (c.cmvn.enabled()) {

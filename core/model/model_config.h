@@ -28,6 +28,19 @@ struct ConfigProblem {
     std::string message;
 };
 
+// One encoder block's widths when structured pruning removed channels or heads physically.
+struct BlockShape {
+    int ffnDim = 0;        // feed_forward hidden units
+    int macaronFfnDim = 0; // feed_forward_macaron hidden units (Conformer with macaron; else equals ffnDim)
+    int heads = 0;         // attention heads kept; each keeps the config's head width (attention_dim / heads)
+
+    bool operator==(const BlockShape& o) const
+    {
+        return ffnDim == o.ffnDim && macaronFfnDim == o.macaronFfnDim && heads == o.heads;
+    }
+    bool operator!=(const BlockShape& o) const { return !(*this == o); }
+};
+
 struct ModelConfig {
     static constexpr int kFormatVersion = 1;
 
@@ -45,6 +58,13 @@ struct ModelConfig {
     bool macaron = true;         // Conformer only: half-step feed-forward before attention
     Subsampling subsampling = Subsampling::Conv2d4;
     CmvnConfig cmvn;
+    // Per-block widths after structured pruning (YAML `blocks`); empty when every block has ffn_dim and
+    // heads. heads stays the unpruned count: it fixes the head width attention_dim / heads.
+    std::vector<BlockShape> blockShapes;
+
+    // Block i's widths (its entry in blockShapes, or the uniform ffn_dim and heads).
+    BlockShape blockShape(int i) const;
+    int headDim() const { return attentionDim / heads; }
 
     // Size presets (Conformer encoder parameters, the CTC head adds (attention_dim + 1) x vocab):
     // "tiny" (tests, 0.32 M), "small" (4.6 M) and "base" (33.5 M, WeNet's AISHELL Conformer encoder).

@@ -91,6 +91,9 @@ AsrOutput ScriptedAsrModel::forward(const torch::Tensor& features, const torch::
     if (!lengths.defined() || lengths.dim() != 1 || lengths.size(0) != features.size(0))
         throw InputError(source_ + ": lengths must be [" + std::to_string(features.size(0)) + "], got "
                          + (lengths.defined() ? c10::str(lengths.sizes()) : std::string("nothing")));
+    if (options.featureMaps)
+        throw InputError(source_ + ": a TorchScript model's channels cannot be measured or removed (its architecture "
+                                   "is not known); structured and layer pruning need a reference model");
     const torch::Device dev = device();
     const c10::IValue result = withTorchContext<InputError>(source_ + ": forward failed", [&] {
         return module_.forward({features.to(dev), lengths.to(dev, torch::kLong)});

@@ -6,6 +6,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <regex>
 
@@ -15,6 +17,14 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"espalier_recipe", "name", "stages"};
 const std::vector<std::string> kStageKeys = {"type", "scope", "schedule", "params", "exclude", "overrides"};
+const std::vector<std::string> kStructuredKeys = {"type",    "channels",      "schedule",
+                                                  "groups",  "exclude",       "rescore_every",
+                                                  "calibration_utterances"};
+const std::vector<std::string> kLayerKeys = {"type", "drop", "blocks", "calibration_utterances"};
+const std::vector<std::string> kDynamicKeys = {"type",          "scope",   "schedule", "params", "exclude",
+                                               "drop_fraction", "mask_lr", "decay"};
+const std::vector<std::string> kStageTypes = {"unstructured", "structured", "layer", "dynamic"};
+constexpr double kPi = 3.14159265358979323846;
 const std::vector<std::string> kScheduleKeys = {"shape", "unit", "initial_sparsity", "final_sparsity", "begin", "end",
                                                 "frequency", "points"};
 const std::vector<std::string> kOverrideKeys = {"params", "final_sparsity"};
@@ -100,26 +110,39 @@ SparsitySchedule readSchedule(const io::YamlReader& r, const YAML::Node& node, c
     return s;
 }
 
-UnstructuredStage readStage(const io::YamlReader& r, const YAML::Node& node, const std::string& prefix)
+MaskScope readScope(const io::YamlReader& r, const YAML::Node& node, const std::string& prefix)
 {
-    r.checkKeys(node, prefix, kStageKeys);
-    UnstructuredStage stage;
-    const YAML::Node type = node["type"];
-    if (!type)
-        r.fail(node, prefix + ".type", "missing (this release runs: unstructured)");
-    if (r.string(type, prefix + ".type") != "unstructured")
-        r.fail(type, prefix + ".type", "expected unstructured (structured, layer and dynamic stages come later), got "
-                                           + io::YamlReader::describe(type));
-    if (const YAML::Node n = node["scope"]) {
-        const std::string scope = r.string(n, prefix + ".scope");
-        if (scope != "global" && scope != "layer")
-            r.fail(n, prefix + ".scope", "expected global or layer, got " + io::YamlReader::describe(n));
-        stage.scope = scope == "layer" ? MaskScope::Layer : MaskScope::Global;
-    }
+    const YAML::Node n = node["scope"];
+    if (!n)
+        return MaskScope::Global;
+    const std::string scope = r.string(n, prefix + ".scope");
+    if (scope != "global" && scope != "layer")
+        r.fail(n, prefix + ".scope", "expected global or layer, got " + io::YamlReader::describe(n));
+    return scope == "layer" ? MaskScope::Layer : MaskScope::Global;
+}
+
+SparsitySchedule requiredSchedule(const io::YamlReader& r, const YAML::Node& node, const std::string& prefix)
+{
     const YAML::Node schedule = node["schedule"];
     if (!schedule)
         r.fail(node, prefix + ".schedule", "missing: give shape, final_sparsity, begin, end and frequency");
-    stage.schedule = readSchedule(r, schedule, prefix + ".schedule");
+    return readSchedule(r, schedule, prefix + ".schedule");
+}
+
+double fraction(const io::YamlReader& r, const YAML::Node& n, const std::string& field, bool allowOne)
+{
+    const double v = r.number(n, field);
+    if (!(v >= 0.0 && (allowOne ? v <= 1.0 : v < 1.0)))
+        r.fail(n, field, std::string("must be in [0, 1") + (allowOne ? "]" : ")") + ", got " + n.Scalar());
+    return v;
+}
+
+UnstructuredStage readUnstructured(const io::YamlReader& r, const YAML::Node& node, const std::string& prefix)
+{
+    r.checkKeys(node, prefix, kStageKeys);
+    UnstructuredStage stage;
+    stage.scope = readScope(r, node, prefix);
+    stage.schedule = requiredSchedule(r, node, prefix);
     if (const YAML::Node n = node["params"])
         stage.params = patternList(r, n, prefix + ".params");
     if (const YAML::Node n = node["exclude"])
@@ -144,6 +167,110 @@ UnstructuredStage readStage(const io::YamlReader& r, const YAML::Node& node, con
     return stage;
 }
 
+StructuredStage readStructured(const io::YamlReader& r, const YAML::Node& node, const std::string& prefix)
+{
+    r.checkKeys(node, prefix, kStructuredKeys);
+    StructuredStage stage;
+    stage.schedule = requiredSchedule(r, node, prefix);
+    if (const YAML::Node n = node["channels"]) {
+        stage.channels.clear();
+        for (const std::string& kind : patternList(r, n, prefix + ".channels")) {
+            if (kind != "ffn" && kind != "heads")
+                r.fail(n, prefix + ".channels", "expected ffn and/or heads, got '" + kind + "'");
+            stage.channels.push_back(kind == "heads" ? ChannelKind::Heads : ChannelKind::FeedForward);
+        }
+    }
+    if (const YAML::Node n = node["groups"])
+        stage.groups = patternList(r, n, prefix + ".groups");
+    if (const YAML::Node n = node["exclude"])
+        stage.exclude = patternList(r, n, prefix + ".exclude");
+    if (const YAML::Node n = node["rescore_every"]) {
+        stage.rescoreEvery = r.number(n, prefix + ".rescore_every");
+        if (!(stage.rescoreEvery > 0.0))
+            r.fail(n, prefix + ".rescore_every", "must be positive, got " + n.Scalar());
+    }
+    if (const YAML::Node n = node["calibration_utterances"]) {
+        stage.calibrationUtterances = r.integer32(n, prefix + ".calibration_utterances");
+        if (stage.calibrationUtterances < 1 || stage.calibrationUtterances > 100000)
+            r.fail(n, prefix + ".calibration_utterances", "must be between 1 and 100000, got " + n.Scalar());
+    }
+    return stage;
+}
+
+LayerStage readLayer(const io::YamlReader& r, const YAML::Node& node, const std::string& prefix)
+{
+    r.checkKeys(node, prefix, kLayerKeys);
+    LayerStage stage;
+    if (const YAML::Node n = node["drop"]) {
+        stage.drop = r.integer32(n, prefix + ".drop");
+        if (stage.drop < 1)
+            r.fail(n, prefix + ".drop", "must be at least 1, got " + n.Scalar());
+    }
+    if (const YAML::Node n = node["blocks"]) {
+        if (!n.IsSequence() || n.size() == 0)
+            r.fail(n, prefix + ".blocks", "expected a list of block indices, got " + io::YamlReader::describe(n));
+        for (size_t i = 0; i < n.size(); ++i) {
+            const int b = r.integer32(n[i], prefix + ".blocks");
+            if (b < 0)
+                r.fail(n[i], prefix + ".blocks", "block indices start at 0, got " + n[i].Scalar());
+            stage.blocks.push_back(b);
+        }
+    }
+    if ((stage.drop > 0) == !stage.blocks.empty())
+        r.fail(node, prefix, "give either drop (how many blocks, least sensitive first) or blocks (which ones)");
+    if (const YAML::Node n = node["calibration_utterances"]) {
+        stage.calibrationUtterances = r.integer32(n, prefix + ".calibration_utterances");
+        if (stage.calibrationUtterances < 1 || stage.calibrationUtterances > 100000)
+            r.fail(n, prefix + ".calibration_utterances", "must be between 1 and 100000, got " + n.Scalar());
+    }
+    return stage;
+}
+
+DynamicStage readDynamic(const io::YamlReader& r, const YAML::Node& node, const std::string& prefix)
+{
+    r.checkKeys(node, prefix, kDynamicKeys);
+    DynamicStage stage;
+    stage.scope = readScope(r, node, prefix);
+    stage.schedule = requiredSchedule(r, node, prefix);
+    if (const YAML::Node n = node["params"])
+        stage.params = patternList(r, n, prefix + ".params");
+    if (const YAML::Node n = node["exclude"])
+        stage.exclude = patternList(r, n, prefix + ".exclude");
+    if (const YAML::Node n = node["drop_fraction"])
+        stage.dropFraction = fraction(r, n, prefix + ".drop_fraction", true);
+    if (const YAML::Node n = node["mask_lr"])
+        stage.maskLr = fraction(r, n, prefix + ".mask_lr", true);
+    if (const YAML::Node n = node["decay"])
+        stage.decay = fraction(r, n, prefix + ".decay", true);
+    return stage;
+}
+
+void readStage(const io::YamlReader& r, const YAML::Node& node, const std::string& prefix, Recipe& recipe)
+{
+    if (!node.IsMap())
+        r.fail(node, prefix, "expected a stage (a map with type: " + io::joinNames(kStageTypes) + ")");
+    const YAML::Node type = node["type"];
+    if (!type)
+        r.fail(node, prefix + ".type", "missing (expected " + io::joinNames(kStageTypes) + ")");
+    const std::string t = r.string(type, prefix + ".type");
+    if (t == "unstructured")
+        recipe.unstructured.push_back(readUnstructured(r, node, prefix));
+    else if (t == "structured")
+        recipe.structured.push_back(readStructured(r, node, prefix));
+    else if (t == "layer")
+        recipe.layer.push_back(readLayer(r, node, prefix));
+    else if (t == "dynamic")
+        recipe.dynamic.push_back(readDynamic(r, node, prefix));
+    else
+        r.fail(type, prefix + ".type", "expected " + io::joinNames(kStageTypes) + ", got " + io::YamlReader::describe(type));
+}
+
+void writePatterns(YAML::Emitter& out, const char* key, const std::vector<std::string>& patterns)
+{
+    if (!patterns.empty())
+        out << YAML::Key << key << YAML::Value << YAML::Flow << patterns;
+}
+
 void writeSchedule(YAML::Emitter& out, const SparsitySchedule& s)
 {
     out << YAML::BeginMap;
@@ -165,6 +292,39 @@ void writeSchedule(YAML::Emitter& out, const SparsitySchedule& s)
 }
 
 } // namespace
+
+const char* channelKindName(ChannelKind kind) { return kind == ChannelKind::Heads ? "heads" : "ffn"; }
+
+bool StructuredStage::selects(ChannelKind kind, const std::string& group) const
+{
+    if (std::find(channels.begin(), channels.end(), kind) == channels.end())
+        return false;
+    const auto any = [&](const std::vector<std::string>& patterns) {
+        return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return matchesPattern(p, group); });
+    };
+    return any(groups) && !any(exclude);
+}
+
+double DynamicStage::dropFractionAt(double t) const
+{
+    if (schedule.end <= schedule.begin)
+        return dropFraction;
+    const double x = std::clamp((t - schedule.begin) / (schedule.end - schedule.begin), 0.0, 1.0);
+    return dropFraction * 0.5 * (1.0 + std::cos(kPi * x));
+}
+
+namespace {
+SparsitySchedule regrowGrid(SparsitySchedule s)
+{
+    if (s.shape == ScheduleShape::Constant)
+        s.shape = ScheduleShape::Linear;  // only the update grid is used
+    return s;
+}
+} // namespace
+
+std::vector<double> DynamicStage::updateTimes() const { return regrowGrid(schedule).updateTimes(); }
+
+bool DynamicStage::isUpdate(double t, double tolerance) const { return regrowGrid(schedule).isUpdate(t, tolerance); }
 
 bool matchesPattern(const std::string& pattern, const std::string& name)
 {
@@ -234,7 +394,7 @@ Recipe Recipe::fromYaml(const std::string& yaml, const std::string& sourceName)
     if (!stages || !stages.IsSequence() || stages.size() == 0)
         r.fail(stages ? stages : root, "stages", "expected a list of at least one stage");
     for (size_t i = 0; i < stages.size(); ++i)
-        recipe.unstructured.push_back(readStage(r, stages[i], "stages[" + std::to_string(i) + "]"));
+        readStage(r, stages[i], "stages[" + std::to_string(i) + "]", recipe);
     return recipe;
 }
 
@@ -260,9 +420,8 @@ std::string Recipe::toYaml() const
         out << YAML::Key << "scope" << YAML::Value << (s.scope == MaskScope::Layer ? "layer" : "global");
         out << YAML::Key << "schedule" << YAML::Value;
         writeSchedule(out, s.schedule);
-        out << YAML::Key << "params" << YAML::Value << YAML::Flow << s.params;
-        if (!s.exclude.empty())
-            out << YAML::Key << "exclude" << YAML::Value << YAML::Flow << s.exclude;
+        writePatterns(out, "params", s.params);
+        writePatterns(out, "exclude", s.exclude);
         if (!s.overrides.empty()) {
             out << YAML::Key << "overrides" << YAML::Value << YAML::BeginSeq;
             for (const SparsityOverride& o : s.overrides)
@@ -270,6 +429,41 @@ std::string Recipe::toYaml() const
                     << "final_sparsity" << YAML::Value << o.finalSparsity << YAML::EndMap;
             out << YAML::EndSeq;
         }
+        out << YAML::EndMap;
+    }
+    for (const StructuredStage& s : structured) {
+        out << YAML::BeginMap << YAML::Key << "type" << YAML::Value << "structured";
+        std::vector<std::string> kinds;
+        for (ChannelKind k : s.channels)
+            kinds.push_back(channelKindName(k));
+        writePatterns(out, "channels", kinds);
+        out << YAML::Key << "schedule" << YAML::Value;
+        writeSchedule(out, s.schedule);
+        writePatterns(out, "groups", s.groups);
+        writePatterns(out, "exclude", s.exclude);
+        out << YAML::Key << "rescore_every" << YAML::Value << s.rescoreEvery;
+        out << YAML::Key << "calibration_utterances" << YAML::Value << s.calibrationUtterances;
+        out << YAML::EndMap;
+    }
+    for (const LayerStage& s : layer) {
+        out << YAML::BeginMap << YAML::Key << "type" << YAML::Value << "layer";
+        if (s.blocks.empty())
+            out << YAML::Key << "drop" << YAML::Value << s.drop;
+        else
+            out << YAML::Key << "blocks" << YAML::Value << YAML::Flow << s.blocks;
+        out << YAML::Key << "calibration_utterances" << YAML::Value << s.calibrationUtterances;
+        out << YAML::EndMap;
+    }
+    for (const DynamicStage& s : dynamic) {
+        out << YAML::BeginMap << YAML::Key << "type" << YAML::Value << "dynamic";
+        out << YAML::Key << "scope" << YAML::Value << (s.scope == MaskScope::Layer ? "layer" : "global");
+        out << YAML::Key << "schedule" << YAML::Value;
+        writeSchedule(out, s.schedule);
+        writePatterns(out, "params", s.params);
+        writePatterns(out, "exclude", s.exclude);
+        out << YAML::Key << "drop_fraction" << YAML::Value << s.dropFraction;
+        out << YAML::Key << "mask_lr" << YAML::Value << s.maskLr;
+        out << YAML::Key << "decay" << YAML::Value << s.decay;
         out << YAML::EndMap;
     }
     out << YAML::EndSeq << YAML::EndMap;

@@ -1,7 +1,8 @@
 #pragma once
 // Espalier's pruning recipe (docs/formats/recipe.md): the stages of a compression run in one YAML
-// file. This release reads the unstructured stage (gradual magnitude pruning, global or per layer,
-// driven by a SparsitySchedule, with per-parameter overrides and exclusions by name pattern).
+// file: unstructured (gradual magnitude pruning, global or per layer, with per-parameter overrides and
+// exclusions by name pattern), structured (channels and heads by feature-map importance), layer (whole
+// blocks by sensitivity) and dynamic sparse training (prune and regrow at a scheduled sparsity).
 // Torch-free: the GUI and the CLI read, check and write recipes without LibTorch.
 #include "model/parameter_info.h"
 #include "prune/schedule.h"
@@ -42,10 +43,64 @@ struct UnstructuredStage {
     double sparsityAt(const Target& target, double t) const;
 };
 
+// Structured pruning's channel kinds: feed-forward hidden units and attention heads.
+enum class ChannelKind { FeedForward, Heads };
+const char* channelKindName(ChannelKind kind);  // "ffn", "heads"
+
+// Stage 2: the schedule's sparsity is the fraction of channels removed in each selected group
+// (per block: feed_forward, feed_forward_macaron, self_attn). Channels are ranked by the L2 norm of
+// their feature maps on calibration utterances, re-scored every rescoreEvery schedule units.
+struct StructuredStage {
+    SparsitySchedule schedule;
+    std::vector<ChannelKind> channels = {ChannelKind::FeedForward};
+    std::vector<std::string> groups = {"*"};  // patterns over group names ("encoder.blocks.*.feed_forward")
+    std::vector<std::string> exclude;
+    double rescoreEvery = 5.0;          // the seed re-scores every 5 epochs
+    int calibrationUtterances = 32;     // dev utterances the feature maps are measured on
+
+    bool selects(ChannelKind kind, const std::string& group) const;
+};
+
+// Stage 3: whole encoder blocks replaced by the identity, the least sensitive first (the relative
+// increase of the CTC loss on calibration utterances when the block alone is dropped), or exactly
+// `blocks`. Applied in one shot (espalier-cli prune); fine-tune afterwards.
+struct LayerStage {
+    int drop = 0;
+    std::vector<int> blocks;
+    int calibrationUtterances = 32;
+};
+
+// Dynamic sparse training: at each schedule update the masks are re-drawn at the scheduled sparsity:
+// a fraction of the active weights with the smallest |w| is dropped and as many inactive weights with
+// the largest mask scores regrow (RigL). Mask scores are a running mean of |gradient| with mask
+// learning rate η; inactive weights keep a shadow value that decays by λ per step (the seed's
+// compensation term) and is restored when they regrow.
+struct DynamicStage {
+    SparsitySchedule schedule;         // usually constant: one sparsity, updates every `frequency`
+    MaskScope scope = MaskScope::Global;
+    std::vector<std::string> params = {"__ALL_PRUNABLE__"};
+    std::vector<std::string> exclude;
+    double dropFraction = 0.3;         // of the active weights at the first update, cosine-decayed to 0 at `end`
+    double maskLr = 0.01;              // η
+    double decay = 0.01;               // λ
+
+    // The fraction to drop and regrow at update time t (RigL's cosine decay).
+    double dropFractionAt(double t) const;
+    // Prune-and-regrow times: begin, every `frequency` up to end, whatever the curve (a constant
+    // schedule still regrows).
+    std::vector<double> updateTimes() const;
+    bool isUpdate(double t, double tolerance) const;
+};
+
 struct Recipe {
     static constexpr int kFormatVersion = 1;
     std::string name;
     std::vector<UnstructuredStage> unstructured;
+    std::vector<StructuredStage> structured;
+    std::vector<LayerStage> layer;
+    std::vector<DynamicStage> dynamic;
+
+    bool empty() const { return unstructured.empty() && structured.empty() && layer.empty() && dynamic.empty(); }
 
     // Every error reads "sourceName:line: field: problem".
     static Recipe fromYaml(const std::string& yaml, const std::string& sourceName);

@@ -135,10 +135,14 @@ CheckpointMeta readMeta(torch::serialize::InputArchive& archive, const std::stri
     return metaFromJson(meta.toStringRef(), path);
 }
 
-model::NamedTensors readTensorDict(torch::serialize::InputArchive& archive, const char* key, const std::string& path)
+model::NamedTensors readTensorDict(torch::serialize::InputArchive& archive, const char* key, const std::string& path,
+                                   bool required = true)
 {
     c10::IValue value;
-    if (!archive.try_read(key, value) || !value.isGenericDict())
+    const bool present = archive.try_read(key, value);
+    if (!present && !required)
+        return {};
+    if (!present || !value.isGenericDict())
         throw FormatError(path + ": checkpoint has no " + key + " tensors");
     model::NamedTensors out;
     for (const auto& entry : value.toGenericDict()) {
@@ -159,13 +163,16 @@ torch::Tensor cpuRngState()
 }
 
 void saveCheckpoint(const std::string& path, const model::AsrModel& model, const torch::optim::Optimizer* optimizer,
-                    const CheckpointMeta& meta, const MaskMap& masks, const torch::Tensor& rngState)
+                    const CheckpointMeta& meta, const MaskMap& masks, const torch::Tensor& rngState,
+                    const MaskMap& prunerState)
 {
     torch::serialize::OutputArchive archive;
     model::withTorchContext<IoError>("checkpoint '" + path + "'", [&] {
         archive.write("meta", c10::IValue(metaToJson(meta).dump()));
         archive.write("model", c10::IValue(toDict(model.stateDict())));
         archive.write("masks", c10::IValue(toDict(masks)));
+        if (!prunerState.empty())
+            archive.write("pruner_state", c10::IValue(toDict(prunerState)));
         archive.write("rng_cpu", rngState.defined() ? rngState : cpuRngState());
         if (optimizer) {
             torch::serialize::OutputArchive optimizerArchive;
@@ -188,6 +195,8 @@ LoadedCheckpoint loadCheckpoint(const std::string& path, model::AsrModel& model,
     model.loadStateDict(readTensorDict(archive, "model", path), path);
     for (const auto& item : readTensorDict(archive, "masks", path))
         loaded.masks[item.key()] = item.value();
+    for (const auto& item : readTensorDict(archive, "pruner_state", path, /*required=*/false))
+            loaded.prunerState[item.key()] = item.value();
     model::withTorchContext<FormatError>(path, [&] {
         torch::Tensor rng;
         if (archive.try_read("rng_cpu", rng)) {
@@ -286,11 +295,12 @@ std::string CheckpointStore::latest() const
 std::string CheckpointStore::bestPath() const { return (fs::path(dir_) / "best.pt").string(); }
 
 std::string CheckpointStore::save(const model::AsrModel& model, const torch::optim::Optimizer* optimizer,
-                                  const CheckpointMeta& meta, const MaskMap& masks, const torch::Tensor& rngState)
+                                  const CheckpointMeta& meta, const MaskMap& masks, const torch::Tensor& rngState,
+                                  const MaskMap& prunerState)
 {
     fs::create_directories(dir_);
     const std::string path = pathForStep(meta.step);
-    saveCheckpoint(path, model, optimizer, meta, masks);
+    saveCheckpoint(path, model, optimizer, meta, masks, rngState, prunerState);
     if (meta.bestStep == meta.step && meta.devCer) {
         // A hard link shares the bytes; renaming it over best.pt replaces the old best atomically.
         const std::string tmp = bestPath() + ".tmp";

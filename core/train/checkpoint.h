@@ -44,13 +44,16 @@ using MaskMap = prune::MaskMap;
 // Writes a checkpoint atomically (temporary file, then rename). optimizer and masks may be null /
 // empty. rngState is LibTorch's CPU generator state to store (undefined: the current state; the
 // trainer passes the state it snapshotted at the last step boundary). Throws IoError naming the path.
+// prunerState: a pruner's own tensors (dynamic sparse training's mask scores and shadow weights).
 void saveCheckpoint(const std::string& path, const model::AsrModel& model, const torch::optim::Optimizer* optimizer,
-                    const CheckpointMeta& meta, const MaskMap& masks = {}, const torch::Tensor& rngState = {});
+                    const CheckpointMeta& meta, const MaskMap& masks = {}, const torch::Tensor& rngState = {},
+                    const MaskMap& prunerState = {});
 
 // What loadCheckpoint restored.
 struct LoadedCheckpoint {
     CheckpointMeta meta;
     MaskMap masks;
+    MaskMap prunerState;
 };
 
 // LibTorch's CPU generator state, as a tensor to hand to saveCheckpoint later.
@@ -88,7 +91,7 @@ public:
     // Saves step meta.step; when meta.bestStep == meta.step (this step's dev CER is the best so far) also
     // makes it best.pt. Then deletes the oldest step checkpoints beyond keepLast. Returns the file written.
     std::string save(const model::AsrModel& model, const torch::optim::Optimizer* optimizer, const CheckpointMeta& meta,
-                     const MaskMap& masks = {}, const torch::Tensor& rngState = {});
+                     const MaskMap& masks = {}, const torch::Tensor& rngState = {}, const MaskMap& prunerState = {});
 
 private:
     std::string dir_;

@@ -1,33 +1,124 @@
 #include "train/one_shot_prune.h"
 
 #include "prune/gradual_pruning.h"
+#include "prune/layer_pruning.h"
 #include "prune/recipe_formats.h"
+#include "prune/shrink.h"
+#include "runtime/error.h"
+#include "train/calibration.h"
 #include "train/checkpoint.h"
 #include "train/eval_job.h"
+#include "train/train_config.h"
 
 #include <algorithm>
 #include <cmath>
 
 namespace espalier::train {
 
-OneShotResult pruneCheckpoint(const std::string& modelOrRun, const std::string& recipePath, const std::string& out)
+namespace {
+
+// The latest time any stage's schedule reaches: every stage is at its final sparsity there.
+double lastUpdate(const prune::Recipe& recipe)
+{
+    double last = 0.0;
+    auto reach = [&last](const prune::SparsitySchedule& s) { last = std::max({last, s.begin, s.end}); };
+    for (const auto& s : recipe.unstructured)
+        reach(s.schedule);
+    for (const auto& s : recipe.structured)
+        reach(s.schedule);
+    for (const auto& s : recipe.dynamic)
+        reach(s.schedule);
+    return last;
+}
+
+// The manifest calibration utterances come from: the option, else the run's dev set, else its train set.
+std::string calibrationManifest(const OneShotOptions& options, const CheckpointMeta& meta, const std::string& checkpoint)
+{
+    if (!options.calibration.empty())
+        return options.calibration;
+    if (!meta.trainConfigYaml.empty()) {
+        const TrainConfig config = TrainConfig::fromYaml(meta.trainConfigYaml, checkpoint + " (training config)");
+        if (!config.data.dev.empty())
+            return config.data.dev;
+        if (!config.data.train.empty())
+            return config.data.train;
+    }
+    throw InputError(checkpoint + ": structured and layer pruning need calibration utterances; give --calibration MANIFEST");
+}
+
+} // namespace
+
+OneShotResult pruneCheckpoint(const std::string& modelOrRun, const std::string& recipePath, const std::string& out,
+                              const OneShotOptions& options)
 {
     OneShotResult result;
     result.input = resolveCheckpoint(modelOrRun);
     prune::Recipe recipe = prune::loadAnyRecipe(recipePath);
-    const std::unique_ptr<model::AsrModel> model = loadModelFromCheckpoint(result.input);
+    std::unique_ptr<model::AsrModel> model = loadModelFromCheckpoint(result.input);
     const LoadedCheckpoint loaded = loadCheckpoint(result.input, *model, nullptr);
-    // Every stage at its end: the final sparsity (epoch schedules need no conversion for that).
-    double last = 0.0;
-    for (const prune::UnstructuredStage& stage : recipe.unstructured)
-        last = std::max({last, stage.schedule.begin, stage.schedule.end});
-    const prune::GradualPruning pruning(recipe, model->parameterInfos(), 1.0);
+    result.parametersBefore = model->parameterCount();
+
+    const std::vector<prune::LayerStage> layerStages = recipe.layer;
+    recipe.layer.clear();
+    int maxCalibration = 0;
+    for (const auto& s : recipe.structured)
+        maxCalibration = std::max(maxCalibration, s.calibrationUtterances);
+    for (const auto& s : layerStages)
+        maxCalibration = std::max(maxCalibration, s.calibrationUtterances);
+    std::vector<prune::CalibrationBatch> calibration;
+    if (maxCalibration > 0) {
+        result.calibration = calibrationManifest(options, loaded.meta, result.input);
+        const data::CharTokenizer tokenizer = checkpointTokenizer(loaded.meta, result.input);
+        const SampleSet samples = loadSamples(result.calibration, loaded.meta.fbank, &tokenizer);
+        calibration = calibrationBatches(samples.samples, loaded.meta.fbank, maxCalibration);
+    }
+
+    // Unstructured, dynamic and structured stages as masks at their final sparsity.
     prune::MaskMap masks = loaded.masks;
-    for (auto& [name, mask] : pruning.masksAt(*model, (long long)std::ceil(last)))
-        masks[name] = mask;
-    const auto parameters = prune::namedTensors(model->namedParameters());
-    prune::applyMasksToWeights(parameters, masks);
+    if (!recipe.empty()) {
+        prune::GradualPruning pruning(recipe, *model, 1.0);
+        pruning.setCalibration(calibration);
+        for (auto& [name, mask] : pruning.update(*model, (long long)std::ceil(lastUpdate(recipe)), {})) {
+            auto it = masks.find(name);
+            masks[name] = it == masks.end() ? mask : it->second * mask;
+        }
+        prune::applyMasksToWeights(prune::namedTensors(model->namedParameters()), masks);
+    }
+
+    // Physical removal: dead channels (structured stages) and dropped blocks (layer stages).
+    if (!recipe.structured.empty() || !layerStages.empty()) {
+        prune::ChannelKeep keep;
+        if (!recipe.structured.empty()) {
+            const auto groups = prune::channelGroups(*model);
+            keep = prune::liveChannels(*model, groups);
+            result.channelsRemoved = prune::removedFractions(groups, keep);
+        }
+        std::vector<int> drop;
+        if (!layerStages.empty()) {
+            // Rank the blocks of the channel-pruned model.
+            prune::ShrinkResult thinned = prune::shrinkModel(*model, keep, {}, masks);
+            for (const prune::LayerStage& stage : layerStages) {
+                if (!stage.blocks.empty()) {
+                    drop.insert(drop.end(), stage.blocks.begin(), stage.blocks.end());
+                    continue;
+                }
+                const auto sensitivity = prune::blockSensitivity(*thinned.model, calibration);
+                for (const auto& s : sensitivity)
+                    result.sensitivity.push_back({s.block, s.loss, s.sensitivity});
+                const auto least = prune::leastSensitiveBlocks(sensitivity, stage.drop);
+                drop.insert(drop.end(), least.begin(), least.end());
+            }
+            std::sort(drop.begin(), drop.end());
+            drop.erase(std::unique(drop.begin(), drop.end()), drop.end());
+            result.droppedBlocks = drop;
+        }
+        prune::ShrinkResult shrunk = prune::shrinkModel(*model, keep, drop, masks);
+        model = std::move(shrunk.model);
+        masks = std::move(shrunk.masks);
+    }
+
     result.prunedTensors = int(masks.size());
+    result.parametersAfter = model->parameterCount();
     std::vector<prune::NamedTensor> prunable;
     for (const model::ParameterInfo& info : model->parameterInfos())
         if (info.prunable)
@@ -37,6 +128,8 @@ OneShotResult pruneCheckpoint(const std::string& modelOrRun, const std::string& 
     result.prunableNonzeros = total.nonzeros;
     CheckpointMeta meta = loaded.meta;
     meta.devCer.reset();  // the pruned model has not been evaluated
+    if (const model::ModelConfig* config = model->config())
+        meta.modelConfigYaml = config->toYaml();
     saveCheckpoint(out, *model, nullptr, meta, masks);
     return result;
 }

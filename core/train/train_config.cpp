@@ -130,6 +130,13 @@ void readModel(const Reader& r, const YAML::Node& node, ModelSection& section)
         section.torchScript = r.existingPath(ts, "model.torchscript", "a TorchScript model");
         return;
     }
+    if (const YAML::Node init = node["init"]) {
+        if (node.size() != 1)
+            r.fail(node, "model", "a model started from a checkpoint takes no other model fields (its architecture is in the "
+                                  "checkpoint)");
+        section.init = r.existingPath(init, "model.init", "a checkpoint");
+        return;
+    }
     if (const YAML::Node cmvn = node["cmvn"])
         r.fail(cmvn, "model.cmvn", "set CMVN with features.cmvn (train, none or a global_cmvn JSON path)");
     section.config = model::modelConfigFromYaml(node, r.source(), r.baseDir());
@@ -358,7 +365,7 @@ std::vector<model::ConfigProblem> TrainConfig::problems() const
 
     need(!data.train.empty() || !data.corpus.empty(), "data.train",
          "missing: give the training manifest (or data.corpus, a corpus folder with a train split)");
-    if (model.torchScript.empty()) {
+    if (model.torchScript.empty() && model.init.empty()) {
         for (const model::ConfigProblem& mp : model.config.problems()) {
             if (mp.field == "vocab_size" && model.config.vocabSize == 0)
                 continue;  // filled from the tokenizer
@@ -627,6 +634,8 @@ std::string TrainConfig::toYaml() const
     out << YAML::Key << "model" << YAML::Value;
     if (!model.torchScript.empty()) {
         out << YAML::BeginMap << YAML::Key << "torchscript" << YAML::Value << model.torchScript << YAML::EndMap;
+    } else if (!model.init.empty()) {
+        out << YAML::BeginMap << YAML::Key << "init" << YAML::Value << model.init << YAML::EndMap;
     } else {
         model::ModelConfig m = model.config;
         m.cmvn = {};  // features.cmvn says where CMVN comes from

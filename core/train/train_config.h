@@ -49,6 +49,9 @@ struct ModelSection {
     // features.cmvn). Ignored when torchScript is set.
     model::ModelConfig config = model::ModelConfig::preset("small");
     std::string torchScript;  // a user's TorchScript model to fine-tune instead (must follow AsrModel's forward)
+    // A checkpoint to start from instead (`model: {init: CKPT}`, or --init): its architecture, weights,
+    // masks and vocabulary, with a fresh optimiser. How a pruned or shrunk model is fine-tuned.
+    std::string init;
 };
 
 // Which augmentation pipeline runs on training utterances (never on dev or test).

@@ -6,6 +6,7 @@
 #include "model/torch_error.h"
 #include "model/torch_setup.h"
 #include "runtime/error.h"
+#include "train/calibration.h"
 #include "train/evaluator.h"
 
 #include <nlohmann/json.hpp>
@@ -91,13 +92,17 @@ void Trainer::prepare(project::JobContext& context, bool resume)
             throw InputError(runDir_ + ": nothing to resume (no checkpoint in " + store_.dir() + ")");
         resumeMeta = readCheckpointMeta(checkpointPath);
         tokenizer_ = data::CharTokenizer::load(unitsPath);
+    } else if (!config_.model.init.empty()) {
+        // The starting checkpoint's vocabulary: its output layer is indexed by it.
+        tokenizer_ = checkpointTokenizer(readCheckpointMeta(config_.model.init), config_.model.init);
+        tokenizer_.save(unitsPath);
     } else if (!config_.data.units.empty()) {
         tokenizer_ = data::CharTokenizer::load(config_.data.units);
         tokenizer_.save(unitsPath);
     }
 
     // Training data (the vocabulary is built from its transcripts when none was given).
-    const bool buildVocabulary = !resume && config_.data.units.empty();
+    const bool buildVocabulary = !resume && config_.model.init.empty() && config_.data.units.empty();
     train_ = loadSamples(config_.data.train, config_.features.fbank, buildVocabulary ? nullptr : &tokenizer_);
     if (buildVocabulary) {
         std::vector<std::string> texts;
@@ -134,6 +139,14 @@ void Trainer::prepare(project::JobContext& context, bool resume)
     } else if (!config_.model.torchScript.empty()) {
         torch::manual_seed(config_.seed);
         model_ = model::loadTorchScriptModel(config_.model.torchScript);
+    } else if (!config_.model.init.empty()) {
+        model_ = loadModelFromCheckpoint(config_.model.init);
+        masks_ = loadCheckpoint(config_.model.init, *model_, nullptr).masks;  // pruned weights stay pruned
+        torch::manual_seed(config_.seed);  // loading restored the checkpoint's generator
+        if (model_->inputDim() != config_.features.fbank.numMelBins)
+            throw InputError(config_.model.init + ": the model reads " + std::to_string(model_->inputDim())
+                             + " fbank bins but features.num_mel_bins is " + std::to_string(config_.features.fbank.numMelBins));
+        log(context, project::LogLevel::Info, "starting from " + config_.model.init);
     } else {
         model::ModelConfig mc = config_.model.config;
         if (mc.vocabSize == 0)
@@ -177,6 +190,7 @@ void Trainer::prepare(project::JobContext& context, bool resume)
         bestStep_ = loaded.meta.bestStep;
         scaler_.setState(loaded.meta.scaler);
         masks_ = loaded.masks;
+        prunerState_ = loaded.prunerState;
         lastCheckpointStep_ = step_;
         log(context, project::LogLevel::Info, "resumed from " + checkpointPath + " at step " + std::to_string(step_));
     }
@@ -188,8 +202,12 @@ void Trainer::prepare(project::JobContext& context, bool resume)
     metrics_ = std::make_unique<MetricsLog>((fs::path(runDir_) / "metrics.jsonl").string(), resume ? step_ : -1);
     if (!config_.recipe.empty()) {
         const double stepsPerEpoch = double(perEpoch) / double(config_.accumulation);
-        pruning_ = std::make_unique<prune::GradualPruning>(prune::loadAnyRecipe(config_.recipe), model_->parameterInfos(),
-                                                           stepsPerEpoch);
+        pruning_ = std::make_unique<prune::GradualPruning>(prune::loadAnyRecipe(config_.recipe), *model_, stepsPerEpoch);
+        pruning_->restoreState(prunerState_);
+        prunerState_.clear();
+        if (pruning_->needsCalibration())
+            pruning_->setCalibration(calibrationBatches(dev_.samples.empty() ? train_.samples : dev_.samples,
+                                                        config_.features.fbank, pruning_->calibrationUtterances()));
         log(context, project::LogLevel::Info,
             "pruning " + std::to_string(pruning_->prunedParameterCount()) + " weight tensors with " + config_.recipe
                 + "; target sparsity at the last step " + std::to_string(pruning_->targetSparsityAt(totalSteps_)));
@@ -302,6 +320,8 @@ StepMetrics Trainer::optimizerStep()
         const std::vector<torch::Tensor> params = model_->parameters();
         bool finite = scaler_.unscaleGradients(params);
         m.gradNorm = std::numeric_limits<double>::quiet_NaN();
+        if (finite && pruning_)
+            pruning_->observeGradients(*model_);
         if (finite && !masks_.empty())  // pruned weights get no gradient, so AdamW's moments stay quiet
             prune::applyMasksToGradients(prune::namedTensors(model_->namedParameters()), masks_);
         if (finite) {
@@ -324,8 +344,11 @@ StepMetrics Trainer::optimizerStep()
     pendingLoss_ = 0.0;
     pendingBatches_ = 0;
     pendingUtterances_ = pendingFrames_ = 0;
-    if (pruning_ && pruning_->isUpdate(step_))
-        masks_ = pruning_->masksAt(*model_, step_);
+    if (pruning_) {
+        pruning_->afterStep();
+        if (pruning_->isUpdate(step_))
+            masks_ = pruning_->update(*model_, step_, masks_);
+    }
     StepHookContext hookContext{*model_, step_, m.skipped, masks_};
     for (const StepHook& hook : hooks_)
         hook(hookContext);
@@ -359,7 +382,8 @@ CheckpointMeta Trainer::meta(std::optional<double> devCer) const
 
 std::string Trainer::checkpoint(std::optional<double> devCer)
 {
-    const std::string path = store_.save(*model_, optimizer_.get(), meta(devCer), masks_, rngAtStep_);
+    const std::string path = store_.save(*model_, optimizer_.get(), meta(devCer), masks_, rngAtStep_,
+                                         pruning_ ? pruning_->state() : prune::MaskMap{});
     lastCheckpointStep_ = step_;
     return path;
 }
@@ -426,6 +450,12 @@ void Trainer::writeMetrics(project::JobContext& context, const std::vector<StepM
         if (pruning_) {
             line["target_sparsity"] = pruning_->targetSparsityAt(step_);
             context.metric({"target_sparsity", x, line["target_sparsity"].get<double>(), {}});
+            if (const std::optional<double> target = pruning_->targetChannelFractionAt(step_)) {
+                line["channel_sparsity"] = pruning_->achievedChannelFraction(*model_);
+                line["target_channel_sparsity"] = *target;
+                context.metric({"channel_sparsity", x, line["channel_sparsity"].get<double>(), {}});
+                context.metric({"target_channel_sparsity", x, *target, {}});
+            }
         }
         if (step_ == 1 || step_ % (10LL * config_.logEvery) == 0) {
             char text[160];

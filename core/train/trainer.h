@@ -120,6 +120,7 @@ private:
     std::unique_ptr<prune::GradualPruning> pruning_;  // when the config names a recipe
     std::vector<StepHook> hooks_;
     MaskMap masks_;
+    MaskMap prunerState_;  // read from the checkpoint resumed, handed to the pruner
     std::vector<StepMetrics> history_;
 
     long long step_ = 0;

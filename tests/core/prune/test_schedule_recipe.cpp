@@ -122,6 +122,42 @@ private slots:
         QVERIFY(!prune::matchesPattern("re:encoder\\.blocks\\.[0-1]\\..*", "encoder.blocks.2.conv.weight"));
     }
 
+    void allStageTypesRoundTrip()
+    {
+        const std::string yaml = "espalier_recipe: 1\n"
+                                 "stages:\n"
+                                 "  - type: unstructured\n"
+                                 "    schedule: {shape: agp_cubic, final_sparsity: 0.5, begin: 0, end: 100, frequency: 10}\n"
+                                 "  - type: structured\n"
+                                 "    channels: [ffn, heads]\n"
+                                 "    schedule: {shape: linear, unit: epochs, final_sparsity: 0.5, begin: 2, end: 12, frequency: 1}\n"
+                                 "    exclude: [\"encoder.blocks.0.*\"]\n"
+                                 "    rescore_every: 5\n"
+                                 "  - type: layer\n"
+                                 "    drop: 2\n"
+                                 "  - type: dynamic\n"
+                                 "    scope: layer\n"
+                                 "    schedule: {shape: constant, final_sparsity: 0.7, begin: 0, end: 1000, frequency: 100}\n"
+                                 "    drop_fraction: 0.3\n"
+                                 "    mask_lr: 0.01\n"
+                                 "    decay: 0.01\n";
+        const prune::Recipe recipe = prune::Recipe::fromYaml(yaml, "r.yaml");
+        QCOMPARE(recipe.structured.size(), size_t(1));
+        QCOMPARE(recipe.layer.at(0).drop, 2);
+        QCOMPARE(recipe.dynamic.at(0).scope, prune::MaskScope::Layer);
+        const prune::StructuredStage& s = recipe.structured[0];
+        QVERIFY(s.selects(prune::ChannelKind::Heads, "encoder.blocks.3.self_attn"));
+        QVERIFY(!s.selects(prune::ChannelKind::FeedForward, "encoder.blocks.0.feed_forward"));
+        QCOMPARE(s.rescoreEvery, 5.0);
+        const prune::Recipe again = prune::Recipe::fromYaml(recipe.toYaml(), "again.yaml");
+        QCOMPARE(again.toYaml(), recipe.toYaml());
+        // RigL's cosine decay of the regrown fraction: full at begin, half way at the middle, 0 at end.
+        const prune::DynamicStage& d = recipe.dynamic[0];
+        QVERIFY(near(d.dropFractionAt(0), 0.3));
+        QVERIFY(near(d.dropFractionAt(500), 0.15));
+        QVERIFY(near(d.dropFractionAt(1000), 0.0));
+    }
+
     void recipeRoundTripAndTargets()
     {
         const std::string yaml = "espalier_recipe: 1\n"
@@ -167,8 +203,17 @@ private slots:
                                     << "r.yaml:5: stages[0].sparsity: unknown key";
         QTest::newRow("bad regex") << head + "    schedule: {end: 10}\n    params: \"re:[\"\n"
                                   << "r.yaml:5: stages[0].params: bad regular expression";
-        QTest::newRow("later stage type") << "espalier_recipe: 1\nstages:\n  - type: structured\n"
-                                         << "r.yaml:3: stages[0].type: expected unstructured";
+        QTest::newRow("unknown stage type") << "espalier_recipe: 1\nstages:\n  - type: lottery\n"
+                                           << "r.yaml:3: stages[0].type: expected unstructured, structured, layer, dynamic";
+        QTest::newRow("structured channel kind")
+            << "espalier_recipe: 1\nstages:\n  - type: structured\n    channels: [ffn, convs]\n    schedule: {end: 10}\n"
+            << "r.yaml:4: stages[0].channels: expected ffn and/or heads, got 'convs'";
+        QTest::newRow("layer needs one of drop and blocks")
+            << "espalier_recipe: 1\nstages:\n  - type: layer\n    drop: 1\n    blocks: [2]\n"
+            << "r.yaml:3: stages[0]: give either drop";
+        QTest::newRow("dynamic mask_lr") << "espalier_recipe: 1\nstages:\n  - type: dynamic\n    schedule: {end: 10}\n"
+                                            "    mask_lr: 1.5\n"
+                                         << "r.yaml:5: stages[0].mask_lr: must be in [0, 1]";
         QTest::newRow("no version") << "stages: []\n" << "espalier_recipe: missing";
         QTest::newRow("shape") << head + "    schedule: {shape: quartic, end: 10}\n"
                               << "stages[0].schedule.shape: expected linear, agp_cubic";

@@ -3,7 +3,9 @@
 // read it back, and a resumed run continues with the same masks and the same losses.
 #include "io/atomic_file.h"
 #include "runtime/error.h"
+#include "train/checkpoint.h"
 #include "train/model_stats.h"
+#include "train/one_shot_prune.h"
 #include "train/trainer.h"
 #include "train_test_util.h"
 
@@ -24,6 +26,38 @@ const char* kRecipe = "espalier_recipe: 1\n"
                       "    exclude: [\"re:.*subsampling.*\"]\n"
                       "    overrides:\n"
                       "      - {params: \"re:.*ctc.*\", final_sparsity: 0.3}\n";
+
+const char* kStructured = "espalier_recipe: 1\n"
+                          "stages:\n"
+                          "  - type: structured\n"
+                          "    channels: [ffn, heads]\n"
+                          "    schedule: {shape: linear, final_sparsity: 0.5, begin: 2, end: 6, frequency: 2}\n"
+                          "    rescore_every: 2\n"
+                          "    calibration_utterances: 6\n";
+
+const char* kDynamic = "espalier_recipe: 1\n"
+                       "stages:\n"
+                       "  - type: dynamic\n"
+                       "    schedule: {shape: constant, final_sparsity: 0.6, begin: 2, end: 10, frequency: 2}\n"
+                       "    exclude: [\"re:.*subsampling.*\"]\n"
+                       "    drop_fraction: 0.3\n";
+
+prune::MaskMap checkpointMasks(const std::string& path)
+{
+    auto model = train::loadModelFromCheckpoint(path);
+    return train::loadCheckpoint(path, *model, nullptr).masks;
+}
+
+std::vector<std::pair<std::string, double>> metricSeries(const std::string& run, const std::string& key)
+{
+    std::vector<std::pair<std::string, double>> out;
+    for (const std::string& line : traintest::readLines(run + "/metrics.jsonl")) {
+        const auto j = nlohmann::json::parse(line);
+        if (j.contains(key))
+            out.emplace_back(std::to_string(j["step"].get<long long>()), j[key].get<double>());
+    }
+    return out;
+}
 
 } // namespace
 
@@ -120,6 +154,116 @@ private slots:
         const train::ModelStats s2 = train::checkpointModelStats(base + "-split/checkpoints/step-00000010.pt");
         QCOMPARE(s1.prunableNonzeros, s2.prunableNonzeros);
         QVERIFY(s1.prunableNonzeros < s1.prunableParameters);
+    }
+
+    void structuredTrainingThenPhysicalRemoval()
+    {
+        const std::string recipe = dir_.path().toStdString() + "/structured.yaml";
+        io::writeFileAtomic(recipe, kStructured);
+        train::TrainConfig config = traintest::tinyConfig(train_);
+        config.recipe = recipe;
+        config.steps = 8;
+        config.checkpointEvery = 8;
+        const std::string run = dir_.path().toStdString() + "/structured";
+        project::CancellationToken token;
+        project::JobContext context(nullptr, token);
+        train::Trainer trainer(config, run);
+        trainer.prepare(context, false);
+        QVERIFY(trainer.train(context));
+        // Half the channels (FFN units and heads) are dead by step 6 and stay dead.
+        const auto achieved = metricSeries(run, "channel_sparsity");
+        const auto target = metricSeries(run, "target_channel_sparsity");
+        QCOMPARE(achieved.size(), size_t(8));
+        QCOMPARE(target.back().second, 0.5);
+        QCOMPARE(achieved.back().second, 0.5);
+        QVERIFY(achieved[3].second > 0.0 && achieved[3].second < 0.5);  // step 4: the ramp's first nonzero update
+
+        // One shot at the same recipe: the dead channels go physically; the outputs stay.
+        const std::string masked = run + "/checkpoints/step-00000008.pt";
+        const std::string shrunkPath = dir_.path().toStdString() + "/shrunk.pt";
+        const train::OneShotResult r = train::pruneCheckpoint(masked, recipe, shrunkPath);
+        QCOMPARE(r.channelsRemoved.at("ffn"), 0.5);
+        QCOMPARE(r.channelsRemoved.at("heads"), 0.5);
+        QVERIFY(r.parametersAfter < r.parametersBefore);
+        auto before = train::loadModelFromCheckpoint(masked);
+        auto after = train::loadModelFromCheckpoint(shrunkPath);
+        QCOMPARE(after->parameterCount(), r.parametersAfter);
+        QCOMPARE(after->config()->blockShape(0).heads, 2);
+        torch::manual_seed(3);
+        const torch::Tensor features = torch::randn({2, 90, before->inputDim()});
+        const torch::Tensor lengths = torch::tensor({90L, 90L});
+        double diff = 0.0;
+        {
+            torch::NoGradGuard noGrad;
+            diff = (before->forward(features, lengths).logProbs - after->forward(features, lengths).logProbs)
+                       .abs().max().item<double>();
+        }
+        QVERIFY2(diff < 1e-4, qPrintable(QString("max |masked - shrunk| = %1").arg(diff)));
+
+        // The shrunk model fine-tunes from the checkpoint (model.init) with a fresh optimiser.
+        train::TrainConfig tune = traintest::tinyConfig(train_);
+        tune.model.init = shrunkPath;
+        tune.steps = 2;
+        train::Trainer fineTune(tune, dir_.path().toStdString() + "/tuned");
+        fineTune.prepare(context, false);
+        QVERIFY(fineTune.train(context));
+        QCOMPARE(fineTune.model().parameterCount(), r.parametersAfter);
+    }
+
+    void dynamicSparseTrainingMovesTheMasks()
+    {
+        const std::string recipe = dir_.path().toStdString() + "/dynamic.yaml";
+        io::writeFileAtomic(recipe, kDynamic);
+        train::TrainConfig config = traintest::tinyConfig(train_);
+        config.recipe = recipe;
+        config.steps = 10;
+        config.checkpointEvery = 2;
+        config.keepLast = 10;
+        config.batch.maxFrames = 500;
+        const std::string base = dir_.path().toStdString() + "/dynamic";
+        project::CancellationToken token;
+        project::JobContext context(nullptr, token);
+        train::Trainer straight(config, base + "-straight");
+        straight.prepare(context, false);
+        QVERIFY(straight.train(context));
+        const prune::MaskMap at4 = checkpointMasks(base + "-straight/checkpoints/step-00000004.pt");
+        const prune::MaskMap at8 = checkpointMasks(base + "-straight/checkpoints/step-00000008.pt");
+        int64_t total = 0, kept4 = 0, kept8 = 0, moved = 0;
+        for (const auto& [name, mask] : at4) {
+            total += mask.numel();
+            kept4 += mask.sum().item<int64_t>();
+            kept8 += at8.at(name).sum().item<int64_t>();
+            moved += (mask != at8.at(name)).sum().item<int64_t>();
+        }
+        // The sparsity stays at 60 % while weights are dropped and regrown.
+        QCOMPARE(kept4, total - int64_t(std::nearbyint(0.6 * double(total))));
+        QCOMPARE(kept8, kept4);
+        QVERIFY2(moved > 0, "no weight was regrown");
+        // Resuming restores the mask scores and shadow weights: the same losses as a straight run.
+        {
+            train::Trainer first(config, base + "-split");
+            first.prepare(context, false);
+            QVERIFY(!first.train(context, 5));
+        }
+        train::Trainer second(config, base + "-split");
+        second.prepare(context, true);
+        QVERIFY(second.train(context));
+        const std::vector<double> a = traintest::losses(straight), b = traintest::losses(second);
+        QCOMPARE(b.size(), size_t(5));
+        for (size_t i = 0; i < b.size(); ++i)
+            QVERIFY2(a[5 + i] == b[i], qPrintable(QString("step %1").arg(6 + i)));
+    }
+
+    void layerStagesAreOneShot()
+    {
+        const std::string recipe = dir_.path().toStdString() + "/layer.yaml";
+        io::writeFileAtomic(recipe, "espalier_recipe: 1\nstages:\n  - type: layer\n    drop: 1\n");
+        train::TrainConfig config = traintest::tinyConfig(train_);
+        config.recipe = recipe;
+        project::CancellationToken token;
+        project::JobContext context(nullptr, token);
+        train::Trainer trainer(config, dir_.path().toStdString() + "/layer");
+        QVERIFY_THROWS_EXCEPTION(InputError, trainer.prepare(context, false));
     }
 
     void aRecipeThatSelectsNothingIsRefused()
