@@ -935,90 +935,6 @@
         <translation>剪枝计划</translation>
     </message>
     <message>
-        <source>Gradual magnitude pruning</source>
-        <translation>渐进式幅值剪枝</translation>
-    </message>
-    <message>
-        <source>Curve</source>
-        <translation>曲线</translation>
-    </message>
-    <message>
-        <source>Threshold</source>
-        <translation>阈值</translation>
-    </message>
-    <message>
-        <source>Counted in</source>
-        <translation>计数单位</translation>
-    </message>
-    <message>
-        <source>Initial sparsity</source>
-        <translation>初始稀疏度</translation>
-    </message>
-    <message>
-        <source>Final sparsity</source>
-        <translation>最终稀疏度</translation>
-    </message>
-    <message>
-        <source>Begin</source>
-        <translation>开始</translation>
-    </message>
-    <message>
-        <source>End</source>
-        <translation>结束</translation>
-    </message>
-    <message>
-        <source>Update every</source>
-        <translation>更新间隔</translation>
-    </message>
-    <message>
-        <source>Prune</source>
-        <translation>剪枝对象</translation>
-    </message>
-    <message>
-        <source>Never prune</source>
-        <translation>不剪枝</translation>
-    </message>
-    <message>
-        <source>Own final sparsity for:</source>
-        <translation>单独设定最终稀疏度：</translation>
-    </message>
-    <message>
-        <source>global (one threshold)</source>
-        <translation>全局（统一阈值）</translation>
-    </message>
-    <message>
-        <source>per tensor</source>
-        <translation>逐张量</translation>
-    </message>
-    <message>
-        <source>optimiser steps</source>
-        <translation>优化步数</translation>
-    </message>
-    <message>
-        <source>epochs</source>
-        <translation>轮次</translation>
-    </message>
-    <message>
-        <source>Parameter patterns separated by spaces: __ALL_PRUNABLE__, a glob such as encoder.blocks.*.feed_forward.*, or re:&lt;regular expression&gt;</source>
-        <translation>以空格分隔的参数模式：__ALL_PRUNABLE__、通配符（如 encoder.blocks.*.feed_forward.*）或 re:&lt;正则表达式&gt;</translation>
-    </message>
-    <message>
-        <source>nothing excluded</source>
-        <translation>不排除任何参数</translation>
-    </message>
-    <message>
-        <source>Pattern</source>
-        <translation>模式</translation>
-    </message>
-    <message>
-        <source>Add</source>
-        <translation>添加</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>删除</translation>
-    </message>
-    <message>
         <source>Load…</source>
         <translation>加载……</translation>
     </message>
@@ -1043,10 +959,6 @@
         <translation>目标稀疏度（%）</translation>
     </message>
     <message>
-        <source>Solid: the sparsity the masks follow, updated every &apos;Update every&apos;; dashed: the curve</source>
-        <translation>实线：掩码实际遵循的稀疏度，按“更新间隔”更新；虚线：曲线本身</translation>
-    </message>
-    <message>
         <source>Step</source>
         <translation>步数</translation>
     </message>
@@ -1065,6 +977,80 @@
     <message>
         <source># Save the recipe first (Save…) as the file named below.</source>
         <translation># 请先用“保存……”将配方保存为下面命令中的文件。</translation>
+    </message>
+    <message>
+        <source>Stages</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>Add stage</source>
+        <translation>添加阶段</translation>
+    </message>
+    <message>
+        <source>Remove stage</source>
+        <translation>删除阶段</translation>
+    </message>
+    <message>
+        <source>Compare with run:</source>
+        <translation>与运行对比：</translation>
+    </message>
+    <message>
+        <source>Tensor</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>作用</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Achieved</source>
+        <translation>实际</translation>
+    </message>
+    <message>
+        <source>Solid: the sparsity the masks follow, updated every &apos;Update every&apos;; dashed: the curve; orange: what the compared run achieved</source>
+        <translation>实线：掩码遵循的稀疏度，每隔“更新间隔”更新一次；虚线：曲线本身；橙色：所对比运行实际达到的稀疏度</translation>
+    </message>
+    <message>
+        <source>Stage %1: %2</source>
+        <translation>阶段 %1：%2</translation>
+    </message>
+    <message>
+        <source>A layer stage is applied in one shot (espalier-cli prune): no schedule</source>
+        <translation>层剪枝阶段一次性应用（espalier-cli prune）：没有调度曲线</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Choose a run of the project to see each tensor&apos;s target beside what it achieved.</source>
+        <translation>选择项目中的一个运行，查看每个张量的目标稀疏度与实际稀疏度。</translation>
+    </message>
+    <message>
+        <source>Reading the run&apos;s checkpoint…</source>
+        <translation>正在读取该运行的检查点…</translation>
+    </message>
+    <message>
+        <source>not pruned</source>
+        <translation>不剪枝</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n tensor(s) more than 2 points from the recipe&apos;s final target (red)</source>
+        <translation>
+            <numerusform>%1：%n 个张量与配方最终目标相差超过 2 个百分点（红色）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source># One shot on a trained model (structured and layer stages shrink it):</source>
+        <translation># 对已训练模型一次性剪枝（结构化和层剪枝阶段会缩小模型）：</translation>
     </message>
 </context>
 <context>
@@ -1139,6 +1125,207 @@
     <message>
         <source>Mean duration</source>
         <translation>平均时长</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::StageEditor</name>
+    <message>
+        <source>Unstructured</source>
+        <translation>非结构化</translation>
+    </message>
+    <message>
+        <source>Structured</source>
+        <translation>结构化</translation>
+    </message>
+    <message>
+        <source>Dynamic sparse</source>
+        <translation>动态稀疏</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层剪枝</translation>
+    </message>
+    <message>
+        <source>Layer: drop blocks %1</source>
+        <translation>层剪枝：删除第 %1 块</translation>
+    </message>
+    <message numerus="yes">
+        <source>Layer: drop the %n least sensitive block(s)</source>
+        <translation>
+            <numerusform>层剪枝：删除敏感度最低的 %n 个块</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>epochs</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>steps</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>heads</source>
+        <translation>注意力头</translation>
+    </message>
+    <message>
+        <source>FFN units</source>
+        <translation>前馈单元</translation>
+    </message>
+    <message>
+        <source>Structured (%1): %2 removed</source>
+        <translation>结构化（%1）：移除 %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1, %2 %3 to %4 %5</source>
+        <translation>%1，%2，%3 至 %4 %5</translation>
+    </message>
+    <message>
+        <source>Curve</source>
+        <translation>曲线</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>Counted in</source>
+        <translation>计数单位</translation>
+    </message>
+    <message>
+        <source>Initial sparsity</source>
+        <translation>初始稀疏度</translation>
+    </message>
+    <message>
+        <source>Final sparsity</source>
+        <translation>最终稀疏度</translation>
+    </message>
+    <message>
+        <source>Begin</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>Update every</source>
+        <translation>更新间隔</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Prune</source>
+        <translation>剪枝</translation>
+    </message>
+    <message>
+        <source>Never prune</source>
+        <translation>永不剪枝</translation>
+    </message>
+    <message>
+        <source>Re-score every</source>
+        <translation>重新评分间隔</translation>
+    </message>
+    <message>
+        <source>Calibration utterances</source>
+        <translation>校准语句数</translation>
+    </message>
+    <message>
+        <source>Regrow fraction</source>
+        <translation>再生比例</translation>
+    </message>
+    <message>
+        <source>Mask learning rate η</source>
+        <translation>掩码学习率 η</translation>
+    </message>
+    <message>
+        <source>Inactive decay λ</source>
+        <translation>非激活衰减 λ</translation>
+    </message>
+    <message>
+        <source>Drop blocks</source>
+        <translation>删除块数</translation>
+    </message>
+    <message>
+        <source>Blocks</source>
+        <translation>块</translation>
+    </message>
+    <message>
+        <source>global (one threshold)</source>
+        <translation>全局（统一阈值）</translation>
+    </message>
+    <message>
+        <source>per tensor</source>
+        <translation>逐张量</translation>
+    </message>
+    <message>
+        <source>optimiser steps</source>
+        <translation>优化器步数</translation>
+    </message>
+    <message>
+        <source>feed-forward units</source>
+        <translation>前馈单元</translation>
+    </message>
+    <message>
+        <source>attention heads</source>
+        <translation>注意力头</translation>
+    </message>
+    <message>
+        <source>Patterns separated by spaces: __ALL_PRUNABLE__, a glob such as encoder.blocks.*.feed_forward.*, or re:&lt;regular expression&gt;</source>
+        <translation>以空格分隔的模式：__ALL_PRUNABLE__、通配符（如 encoder.blocks.*.feed_forward.*）或 re:&lt;正则表达式&gt;</translation>
+    </message>
+    <message>
+        <source>nothing excluded</source>
+        <translation>不排除任何参数</translation>
+    </message>
+    <message>
+        <source>Channel importance (the L2 norm of each channel&apos;s feature map) is measured again after this many units; the seed re-scores every 5 epochs</source>
+        <translation>经过这么多单位后重新测量通道重要性（每个通道特征图的 L2 范数）；原文每 5 个轮次重新评分</translation>
+    </message>
+    <message>
+        <source>Share of the active weights dropped and regrown at the first update, decayed to 0 at End (RigL&apos;s cosine)</source>
+        <translation>首次更新时被删除并再生的激活权重比例，到“结束”时衰减为 0（RigL 的余弦衰减）</translation>
+    </message>
+    <message>
+        <source>η: how fast the regrowth scores (a running mean of |gradient|) follow new gradients</source>
+        <translation>η：再生评分（|梯度| 的滑动平均）跟随新梯度的速度</translation>
+    </message>
+    <message>
+        <source>λ: per-step decay of a dropped weight&apos;s kept value, restored if it regrows</source>
+        <translation>λ：被删除权重保留值的每步衰减，再生时恢复</translation>
+    </message>
+    <message>
+        <source>How many blocks to drop, least sensitive first (0: use the list below)</source>
+        <translation>删除多少个块，敏感度最低的优先（0：使用下方列表）</translation>
+    </message>
+    <message>
+        <source>block indices, e.g. 2 5</source>
+        <translation>块编号，例如 2 5</translation>
+    </message>
+    <message>
+        <source>Own final sparsity for:</source>
+        <translation>单独设置最终稀疏度：</translation>
+    </message>
+    <message>
+        <source>Pattern</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>通道组</translation>
+    </message>
+    <message>
+        <source>* (every block), or e.g. encoder.blocks.*.feed_forward</source>
+        <translation>*（所有块），或例如 encoder.blocks.*.feed_forward</translation>
     </message>
 </context>
 <context>

@@ -370,6 +370,32 @@ double UnstructuredStage::sparsityAt(const Target& target, double t) const
     return std::min(target.finalSparsity * s / stageFinal, 0.999999);
 }
 
+std::map<std::string, double> Recipe::finalTargets(const std::vector<model::ParameterInfo>& parameters) const
+{
+    std::map<std::string, double> kept;  // fraction kept
+    for (const UnstructuredStage& stage : unstructured)
+        for (const UnstructuredStage::Target& t : stage.targets(parameters)) {
+            auto [it, inserted] = kept.emplace(t.name, 1.0);
+            it->second *= 1.0 - t.finalSparsity;
+        }
+    for (const DynamicStage& stage : dynamic) {
+        const double final = stage.schedule.shape == ScheduleShape::Piecewise ? stage.schedule.curve(1.0) : stage.schedule.final;
+        for (const model::ParameterInfo& p : parameters) {
+            const auto any = [&p](const std::vector<std::string>& patterns) {
+                return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& q) { return matchesPattern(q, p.name); });
+            };
+            if (!p.prunable || !any(stage.params) || any(stage.exclude))
+                continue;
+            auto [it, inserted] = kept.emplace(p.name, 1.0);
+            it->second *= 1.0 - final;
+        }
+    }
+    std::map<std::string, double> out;
+    for (const auto& [name, k] : kept)
+        out[name] = 1.0 - k;
+    return out;
+}
+
 Recipe Recipe::fromYaml(const std::string& yaml, const std::string& sourceName)
 {
     const io::YamlReader r(sourceName);

@@ -7,6 +7,7 @@
 #include "model/parameter_info.h"
 #include "prune/schedule.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -101,6 +102,9 @@ struct Recipe {
     std::vector<DynamicStage> dynamic;
 
     bool empty() const { return unstructured.empty() && structured.empty() && layer.empty() && dynamic.empty(); }
+    // Per prunable parameter, the sparsity the unstructured and dynamic stages ask of it at their end
+    // (two stages on one tensor: 1 - (1 - a)(1 - b)). Parameters no stage selects are left out.
+    std::map<std::string, double> finalTargets(const std::vector<model::ParameterInfo>& parameters) const;
 
     // Every error reads "sourceName:line: field: problem".
     static Recipe fromYaml(const std::string& yaml, const std::string& sourceName);

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 namespace espalier::prune {
 
@@ -207,19 +208,182 @@ RecipeFormat detectRecipeFormat(const std::string& yaml, const std::string& sour
                                   "a SparseML recipe modifiers, a Distiller schedule pruners and policies)");
 }
 
+namespace {
+
+using Variables = std::map<std::string, double>;
+
+// init_sparsity, final_sparsity, start_epoch, end_epoch, update_frequency and inter_func of a modifier.
+SparsitySchedule sparsemlSchedule(const io::YamlReader& r, const YAML::Node& m, const std::string& where,
+                                  const Variables& variables)
+{
+    SparsitySchedule schedule;
+    schedule.unit = ScheduleUnit::Epochs;
+    auto number = [&](const char* key, double fallback) {
+        return m[key] ? sparsemlNumber(r, m[key], where + "." + key, variables) : fallback;
+    };
+    schedule.initial = number("init_sparsity", 0.05);
+    schedule.final = m["final_sparsity"] && !m["final_sparsity"].IsMap() ? number("final_sparsity", 0.0) : 0.0;
+    schedule.begin = number("start_epoch", 0.0);
+    schedule.end = number("end_epoch", 1.0);
+    schedule.frequency = number("update_frequency", 1.0);
+    const std::string inter = m["inter_func"] ? r.string(m["inter_func"], where + ".inter_func") : "cubic";
+    if (inter == "linear")
+        schedule.shape = ScheduleShape::Linear;
+    else if (inter == "cubic")
+        schedule.shape = ScheduleShape::AgpCubic;
+    else if (inter == "inverse_cubic")
+        schedule.shape = ScheduleShape::InverseCubic;
+    else
+        r.fail(m["inter_func"], where + ".inter_func", "expected linear, cubic or inverse_cubic, got '" + inter + "'");
+    return schedule;
+}
+
+void checkSchedule(const io::YamlReader& r, const YAML::Node& m, const std::string& where, const SparsitySchedule& s)
+{
+    for (const ScheduleProblem& p : s.problems())
+        r.fail(m, where + "." + p.field, p.message);
+}
+
+// !GMPruningModifier: one unstructured stage, or one per sparsity when final_sparsity maps sparsities
+// to parameter lists.
+void readGmModifier(const io::YamlReader& r, const YAML::Node& m, const std::string& where, const Variables& variables,
+                    Recipe& recipe)
+{
+    UnstructuredStage stage;
+    stage.schedule = sparsemlSchedule(r, m, where, variables);
+    if (m["mask_type"] && r.string(m["mask_type"], where + ".mask_type") != "unstructured")
+        r.fail(m["mask_type"], where + ".mask_type",
+               "GMPruningModifier masks are unstructured here; use !StructuredPruningModifier for channels");
+    stage.scope = m["global_sparsity"] && r.boolean(m["global_sparsity"], where + ".global_sparsity") ? MaskScope::Global
+                                                                                                     : MaskScope::Layer;
+    if (m["params"])
+        stage.params = paramList(r, m["params"], where + ".params");
+    const YAML::Node finals = m["final_sparsity"];
+    if (!finals || !finals.IsMap()) {
+        checkSchedule(r, m, where, stage.schedule);
+        recipe.unstructured.push_back(stage);
+        return;
+    }
+    for (auto it = finals.begin(); it != finals.end(); ++it) {
+        UnstructuredStage one = stage;
+        one.schedule.final = sparsemlNumber(r, it->first, where + ".final_sparsity", variables);
+        one.params = paramList(r, it->second, where + ".final_sparsity");
+        checkSchedule(r, m, where, one.schedule);
+        recipe.unstructured.push_back(one);
+    }
+}
+
+// A parameter name's channel group and kind: "<group>.w_1.weight" (feed-forward units), or
+// "<group>.linear_q|k|v|out.weight" (attention heads). Patterns keep their wildcards.
+std::optional<std::pair<ChannelKind, std::string>> channelGroupOf(const std::string& parameter)
+{
+    static const std::pair<const char*, ChannelKind> suffixes[] = {
+        {".w_1.weight", ChannelKind::FeedForward}, {".w_2.weight", ChannelKind::FeedForward},
+        {".w_1.bias", ChannelKind::FeedForward},   {".linear_q.weight", ChannelKind::Heads},
+        {".linear_k.weight", ChannelKind::Heads},  {".linear_v.weight", ChannelKind::Heads},
+        {".linear_out.weight", ChannelKind::Heads}};
+    for (const auto& [suffix, kind] : suffixes) {
+        const std::string sfx = suffix;
+        if (parameter.size() > sfx.size() && parameter.compare(parameter.size() - sfx.size(), sfx.size(), sfx) == 0)
+            return std::make_pair(kind, parameter.substr(0, parameter.size() - sfx.size()));
+    }
+    return std::nullopt;
+}
+
+// !StructuredPruningModifier: param_groups name the coupled tensors; each names a feed-forward module
+// (its w_1/w_2) or an attention module (its projections) whose units or heads are removed.
+void readStructuredModifier(const io::YamlReader& r, const YAML::Node& m, const std::string& where,
+                            const Variables& variables, Recipe& recipe)
+{
+    StructuredStage stage;
+    stage.schedule = sparsemlSchedule(r, m, where, variables);
+    checkSchedule(r, m, where, stage.schedule);
+    if (m["mask_type"]) {
+        const std::string type = r.string(m["mask_type"], where + ".mask_type");
+        if (type != "filter" && type != "channel")
+            r.fail(m["mask_type"], where + ".mask_type", "expected filter or channel, got '" + type + "'");
+    }
+    const YAML::Node groups = m["param_groups"];
+    if (!groups || !groups.IsSequence() || groups.size() == 0)
+        r.fail(groups ? groups : m, where + ".param_groups", "expected a list of parameter lists");
+    stage.channels.clear();
+    stage.groups.clear();
+    for (size_t g = 0; g < groups.size(); ++g) {
+        for (const std::string& p : paramList(r, groups[g], where + ".param_groups")) {
+            const auto group = channelGroupOf(p);
+            if (!group)
+                r.fail(groups[g], where + ".param_groups",
+                       "'" + p + "' is neither a feed-forward w_1/w_2 nor an attention projection: Espalier removes "
+                       "feed-forward units and attention heads");
+            if (std::find(stage.channels.begin(), stage.channels.end(), group->first) == stage.channels.end())
+                stage.channels.push_back(group->first);
+            if (std::find(stage.groups.begin(), stage.groups.end(), group->second) == stage.groups.end())
+                stage.groups.push_back(group->second);
+        }
+    }
+    recipe.structured.push_back(stage);
+}
+
+// !LayerPruningModifier: the named blocks are dropped.
+void readLayerModifier(const io::YamlReader& r, const YAML::Node& m, const std::string& where, Recipe& recipe)
+{
+    if (!m["layers"])
+        r.fail(m, where + ".layers", "missing: list the blocks to drop");
+    LayerStage stage;
+    for (const std::string& layer : paramList(r, m["layers"], where + ".layers")) {
+        const int block = model::blockIndexFromName(layer);
+        if (block < 0)
+            r.fail(m["layers"], where + ".layers", "'" + layer + "' names no encoder block (expected e.g. encoder.blocks.5)");
+        stage.blocks.push_back(block);
+    }
+    recipe.layer.push_back(stage);
+}
+
+// !RigLPruningModifier: dynamic sparse training at final_sparsity; init_update_fraction is the drop
+// fraction, num_grads the batches the regrowth gradients are averaged over (η = 1 / num_grads).
+void readRigLModifier(const io::YamlReader& r, const YAML::Node& m, const std::string& where, const Variables& variables,
+                      Recipe& recipe)
+{
+    DynamicStage stage;
+    stage.schedule = sparsemlSchedule(r, m, where, variables);
+    stage.schedule.shape = ScheduleShape::Constant;
+    stage.schedule.initial = 0.0;
+    checkSchedule(r, m, where, stage.schedule);
+    if (m["params"])
+        stage.params = paramList(r, m["params"], where + ".params");
+    if (m["init_update_fraction"])
+        stage.dropFraction = sparsemlNumber(r, m["init_update_fraction"], where + ".init_update_fraction", variables);
+    if (m["num_grads"]) {
+        const double n = sparsemlNumber(r, m["num_grads"], where + ".num_grads", variables);
+        if (!(n >= 1.0))
+            r.fail(m["num_grads"], where + ".num_grads", "must be at least 1");
+        stage.maskLr = 1.0 / n;
+    }
+    const std::string strategy =
+        m["sparsity_strategy"] ? r.string(m["sparsity_strategy"], where + ".sparsity_strategy") : "global";
+    if (strategy == "uniform")
+        stage.scope = MaskScope::Layer;
+    else if (strategy == "global")
+        stage.scope = MaskScope::Global;
+    else
+        r.fail(m["sparsity_strategy"], where + ".sparsity_strategy",
+               "expected uniform or global (Erdos-Renyi allocations are not supported), got '" + strategy + "'");
+    recipe.dynamic.push_back(stage);
+}
+
+} // namespace
+
 Recipe readSparseMLRecipe(const std::string& yaml, const std::string& sourceName)
 {
     const io::YamlReader r(sourceName);
     const YAML::Node root = parse(yaml, sourceName);
-    std::map<std::string, double> variables;
+    Variables variables;
     for (auto it = root.begin(); it != root.end(); ++it) {
         const std::string key = it->first.Scalar();
-        double value = 0.0;
         if (it->second.IsScalar() && key != "version" && std::find(std::begin(kModifierLists), std::end(kModifierLists), key)
                                                              == std::end(kModifierLists)) {
             try {
-                value = sparsemlNumber(r, it->second, key, variables);
-                variables[key] = value;
+                variables[key] = sparsemlNumber(r, it->second, key, variables);
             } catch (const InputError&) {
                 // a non-numeric variable (a name, a flag): not usable in eval(), not an error
             }
@@ -239,45 +403,24 @@ Recipe readSparseMLRecipe(const std::string& yaml, const std::string& sourceName
             const std::string tag = m.Tag();
             if (tag == "!EpochRangeModifier")
                 continue;  // the training length: the run's steps or epochs say it here
-            if (tag != "!GMPruningModifier" && tag != "!MagnitudePruningModifier")
-                r.fail(m, where, "modifier " + (tag.empty() ? std::string("without a !Tag") : tag)
-                                     + " is not supported in this release (gradual magnitude pruning is: !GMPruningModifier)");
-            UnstructuredStage stage;
-            stage.schedule.unit = ScheduleUnit::Epochs;
-            auto number = [&](const char* key, double fallback) {
-                return m[key] ? sparsemlNumber(r, m[key], where + "." + key, variables) : fallback;
-            };
-            stage.schedule.initial = number("init_sparsity", 0.05);
-            if (m["final_sparsity"] && m["final_sparsity"].IsMap())
-                r.fail(m["final_sparsity"], where + ".final_sparsity",
-                       "a map of sparsity to parameters is not supported yet: write one modifier per sparsity");
-            stage.schedule.final = number("final_sparsity", 0.0);
-            stage.schedule.begin = number("start_epoch", 0.0);
-            stage.schedule.end = number("end_epoch", 1.0);
-            stage.schedule.frequency = number("update_frequency", 1.0);
-            const std::string inter = m["inter_func"] ? r.string(m["inter_func"], where + ".inter_func") : "cubic";
-            if (inter == "linear")
-                stage.schedule.shape = ScheduleShape::Linear;
-            else if (inter == "cubic")
-                stage.schedule.shape = ScheduleShape::AgpCubic;
-            else if (inter == "inverse_cubic")
-                stage.schedule.shape = ScheduleShape::InverseCubic;
+            if (tag == "!GMPruningModifier" || tag == "!MagnitudePruningModifier")
+                readGmModifier(r, m, where, variables, recipe);
+            else if (tag == "!StructuredPruningModifier")
+                readStructuredModifier(r, m, where, variables, recipe);
+            else if (tag == "!LayerPruningModifier")
+                readLayerModifier(r, m, where, recipe);
+            else if (tag == "!RigLPruningModifier")
+                readRigLModifier(r, m, where, variables, recipe);
+            else if (tag == "!DistillationModifier" || tag == "!PerLayerDistillationModifier")
+                r.fail(m, where, tag + " is not supported yet (distillation comes with the distillation lab); remove it to "
+                                       "prune with this recipe");
             else
-                r.fail(m["inter_func"], where + ".inter_func", "expected linear, cubic or inverse_cubic, got '" + inter + "'");
-            if (m["mask_type"] && r.string(m["mask_type"], where + ".mask_type") != "unstructured")
-                r.fail(m["mask_type"], where + ".mask_type", "only unstructured masks are supported in this release");
-            stage.scope = m["global_sparsity"] && r.boolean(m["global_sparsity"], where + ".global_sparsity")
-                              ? MaskScope::Global
-                              : MaskScope::Layer;
-            if (m["params"])
-                stage.params = paramList(r, m["params"], where + ".params");
-            for (const ScheduleProblem& p : stage.schedule.problems())
-                r.fail(m, where + "." + p.field, p.message);
-            recipe.unstructured.push_back(stage);
+                r.fail(m, where, "modifier " + (tag.empty() ? std::string("without a !Tag") : tag)
+                                     + " is not supported (GMPruning, StructuredPruning, LayerPruning, RigLPruning are)");
         }
     }
-    if (recipe.unstructured.empty())
-        throw InputError(sourceName + ": no !GMPruningModifier: nothing to prune");
+    if (recipe.empty())
+        throw InputError(sourceName + ": no pruning modifier: nothing to prune");
     return recipe;
 }
 
@@ -349,13 +492,53 @@ Recipe loadAnyRecipe(const std::string& path)
     return readAnyRecipe(io::readFile(path), path);
 }
 
+namespace {
+
+const char* sparsemlInterFunc(const SparsitySchedule& s, const std::string& stage)
+{
+    switch (s.shape) {
+    case ScheduleShape::Linear: return "linear";
+    case ScheduleShape::AgpCubic: return "cubic";
+    case ScheduleShape::InverseCubic: return "inverse_cubic";
+    default: break;
+    }
+    throw InputError(stage + ": SparseML has no " + std::string(scheduleShapeName(s.shape))
+                     + " curve (it has linear, cubic and inverse_cubic)");
+}
+
+void writeSparseMLSchedule(YAML::Emitter& out, const SparsitySchedule& s, const std::string& stage, bool withCurve)
+{
+    if (s.unit != ScheduleUnit::Epochs)
+        throw InputError(stage + ": SparseML counts in epochs; set the schedule's unit to epochs before converting");
+    if (withCurve)
+        out << YAML::Key << "init_sparsity" << YAML::Value << s.initial;
+    out << YAML::Key << "final_sparsity" << YAML::Value << s.final;
+    out << YAML::Key << "start_epoch" << YAML::Value << s.begin;
+    out << YAML::Key << "end_epoch" << YAML::Value << s.end;
+    out << YAML::Key << "update_frequency" << YAML::Value << s.frequency;
+    if (withCurve)
+        out << YAML::Key << "inter_func" << YAML::Value << sparsemlInterFunc(s, stage);
+}
+
+void writePatternValue(YAML::Emitter& out, const std::vector<std::string>& patterns)
+{
+    if (patterns.size() == 1)
+        out << patterns.front();
+    else
+        out << YAML::Flow << patterns;
+}
+
+} // namespace
+
 std::string writeSparseMLRecipe(const Recipe& recipe)
 {
     double lastEpoch = 0.0;
-    for (size_t i = 0; i < recipe.unstructured.size(); ++i) {
-        requireEpochs(recipe.unstructured[i], "SparseML", i);
-        lastEpoch = std::max(lastEpoch, recipe.unstructured[i].schedule.end);
-    }
+    for (const auto& s : recipe.unstructured)
+        lastEpoch = std::max(lastEpoch, s.schedule.end);
+    for (const auto& s : recipe.structured)
+        lastEpoch = std::max(lastEpoch, s.schedule.end);
+    for (const auto& s : recipe.dynamic)
+        lastEpoch = std::max(lastEpoch, s.schedule.end);
     YAML::Emitter out;
     out << YAML::BeginMap << YAML::Key << "version" << YAML::Value << "1.1.0";
     out << YAML::Key << "modifiers" << YAML::Value << YAML::BeginSeq;
@@ -363,31 +546,66 @@ std::string writeSparseMLRecipe(const Recipe& recipe)
         << YAML::Key << "end_epoch" << YAML::Value << lastEpoch << YAML::EndMap;
     for (size_t i = 0; i < recipe.unstructured.size(); ++i) {
         const UnstructuredStage& s = recipe.unstructured[i];
-        const char* inter = s.schedule.shape == ScheduleShape::Linear         ? "linear"
-                            : s.schedule.shape == ScheduleShape::AgpCubic     ? "cubic"
-                            : s.schedule.shape == ScheduleShape::InverseCubic ? "inverse_cubic"
-                                                                              : nullptr;
-        if (!inter)
-            throw InputError("stage " + std::to_string(i + 1) + ": SparseML has no " + scheduleShapeName(s.schedule.shape)
-                             + " curve (it has linear, cubic and inverse_cubic)");
+        const std::string stage = "unstructured stage " + std::to_string(i + 1);
         if (!s.exclude.empty() || !s.overrides.empty())
-            throw InputError("stage " + std::to_string(i + 1)
-                             + ": exclusions and per-pattern sparsities have no GMPruningModifier field; list the params instead");
+            throw InputError(stage + ": exclusions and per-pattern sparsities have no GMPruningModifier field; list the "
+                                     "params instead");
         out << YAML::LocalTag("GMPruningModifier") << YAML::BeginMap;
         out << YAML::Key << "params" << YAML::Value;
-        if (s.params.size() == 1)
-            out << s.params.front();
-        else
-            out << YAML::Flow << s.params;
-        out << YAML::Key << "init_sparsity" << YAML::Value << s.schedule.initial;
-        out << YAML::Key << "final_sparsity" << YAML::Value << s.schedule.final;
-        out << YAML::Key << "start_epoch" << YAML::Value << s.schedule.begin;
-        out << YAML::Key << "end_epoch" << YAML::Value << s.schedule.end;
-        out << YAML::Key << "update_frequency" << YAML::Value << s.schedule.frequency;
-        out << YAML::Key << "inter_func" << YAML::Value << inter;
+        writePatternValue(out, s.params);
+        writeSparseMLSchedule(out, s.schedule, stage, true);
         out << YAML::Key << "mask_type" << YAML::Value << "unstructured";
         out << YAML::Key << "leave_enabled" << YAML::Value << true;
         out << YAML::Key << "global_sparsity" << YAML::Value << (s.scope == MaskScope::Global);
+        out << YAML::EndMap;
+    }
+    for (size_t i = 0; i < recipe.structured.size(); ++i) {
+        const StructuredStage& s = recipe.structured[i];
+        const std::string stage = "structured stage " + std::to_string(i + 1);
+        if (!s.exclude.empty())
+            throw InputError(stage + ": StructuredPruningModifier has no exclusions; list the groups instead");
+        out << YAML::LocalTag("StructuredPruningModifier") << YAML::BeginMap;
+        out << YAML::Key << "param_groups" << YAML::Value << YAML::BeginSeq;
+        for (const std::string& g : s.groups)
+            for (ChannelKind kind : s.channels) {
+                // The group's coupled tensors: what the units or heads own, in and out.
+                const std::vector<std::string> params =
+                    kind == ChannelKind::FeedForward ? std::vector<std::string>{g + ".w_1.weight", g + ".w_2.weight"}
+                                                     : std::vector<std::string>{g + ".linear_v.weight", g + ".linear_out.weight"};
+                out << YAML::Flow << params;
+            }
+        out << YAML::EndSeq;
+        out << YAML::Key << "mask_type" << YAML::Value << "filter";
+        writeSparseMLSchedule(out, s.schedule, stage, true);
+        out << YAML::EndMap;
+    }
+    for (size_t i = 0; i < recipe.layer.size(); ++i) {
+        const LayerStage& s = recipe.layer[i];
+        if (s.blocks.empty())
+            throw InputError("layer stage " + std::to_string(i + 1) + ": LayerPruningModifier names its layers; give blocks "
+                                                                      "instead of drop");
+        std::vector<std::string> layers;
+        for (int b : s.blocks)
+            layers.push_back("encoder.blocks." + std::to_string(b));
+        out << YAML::LocalTag("LayerPruningModifier") << YAML::BeginMap;
+        out << YAML::Key << "layers" << YAML::Value << YAML::Flow << layers;
+        out << YAML::Key << "start_epoch" << YAML::Value << 0.0 << YAML::Key << "end_epoch" << YAML::Value << -1.0;
+        out << YAML::EndMap;
+    }
+    for (size_t i = 0; i < recipe.dynamic.size(); ++i) {
+        const DynamicStage& s = recipe.dynamic[i];
+        const std::string stage = "dynamic stage " + std::to_string(i + 1);
+        if (s.schedule.shape != ScheduleShape::Constant)
+            throw InputError(stage + ": RigLPruningModifier keeps one sparsity; use a constant schedule");
+        if (!s.exclude.empty())
+            throw InputError(stage + ": RigLPruningModifier has no exclusions; list the params instead");
+        out << YAML::LocalTag("RigLPruningModifier") << YAML::BeginMap;
+        out << YAML::Key << "params" << YAML::Value;
+        writePatternValue(out, s.params);
+        writeSparseMLSchedule(out, s.schedule, stage, false);
+        out << YAML::Key << "init_update_fraction" << YAML::Value << s.dropFraction;
+        out << YAML::Key << "num_grads" << YAML::Value << std::max(1LL, (long long)std::llround(1.0 / s.maskLr));
+        out << YAML::Key << "sparsity_strategy" << YAML::Value << (s.scope == MaskScope::Global ? "global" : "uniform");
         out << YAML::EndMap;
     }
     out << YAML::EndSeq << YAML::EndMap;
@@ -396,6 +614,9 @@ std::string writeSparseMLRecipe(const Recipe& recipe)
 
 std::string writeDistillerSchedule(const Recipe& recipe)
 {
+    if (!recipe.structured.empty() || !recipe.layer.empty() || !recipe.dynamic.empty())
+        throw InputError("a Distiller AGP schedule holds unstructured stages only; this recipe also has structured, layer "
+                         "or dynamic stages (write it as espalier or sparseml)");
     YAML::Emitter out;
     out << YAML::BeginMap << YAML::Key << "version" << YAML::Value << 1;
     out << YAML::Key << "pruners" << YAML::Value << YAML::BeginMap;

@@ -1,11 +1,19 @@
 // The Schedule page: the curve follows the editor, invalid stages are explained (nothing saved, no
-// curve), recipes round-trip through files, a bad file is reported, and "Train with this recipe"
-// hands the saved file to the Train page's form.
+// curve), stages of every type are added, edited and removed, recipes round-trip through files, a bad
+// file is reported, a run's achieved sparsity is compared with the targets, and "Train with this
+// recipe" hands the saved file to the Train page's form.
 #include "main_window.h"
 #include "pages/schedule_page.h"
 #include "plots/metric_plot.h"
 #include "prune/recipe.h"
 #include "training/new_run_form.h"
+#include "train/checkpoint.h"
+
+#include <QCheckBox>
+#include <QListWidget>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <fstream>
 
 #include <QDoubleSpinBox>
 #include <QComboBox>
@@ -57,6 +65,95 @@ private slots:
         QVERIFY(page.problem().isEmpty());
         page.findChild<QLineEdit*>("paramsEdit")->setText("re:[");
         QVERIFY2(page.problem().contains("regular expression"), qPrintable(page.problem()));
+    }
+
+    void stagesOfEveryType()
+    {
+        QTemporaryDir tmp;
+        SchedulePage page;
+        page.show();
+        page.addStage(widgets::EditedStage::Type::Structured);
+        QCOMPARE(page.stageCount(), 2);
+        auto* heads = page.findChild<QCheckBox*>("headsCheck");
+        auto* ffn = page.findChild<QCheckBox*>("ffnCheck");
+        QVERIFY(heads->isVisible() && ffn->isChecked());
+        QVERIFY(!page.findChild<QTableWidget*>("overridesTable")->isVisible());  // unstructured only
+        ffn->setChecked(false);
+        QVERIFY2(page.problem().contains("choose feed-forward units"), qPrintable(page.problem()));
+        heads->setChecked(true);
+        QVERIFY(page.problem().isEmpty());
+        QCOMPARE(page.recipe().structured.at(0).channels, std::vector<prune::ChannelKind>{prune::ChannelKind::Heads});
+        QCOMPARE(page.curvePlot()->lastValue(), 0.5);
+
+        page.addStage(widgets::EditedStage::Type::Dynamic);
+        page.findChild<QDoubleSpinBox*>("maskLrSpin")->setValue(0.02);
+        QCOMPARE(page.recipe().dynamic.at(0).maskLr, 0.02);
+        // Constant sparsity, but the staircase marks every regrowth update (500 to 3000 every 100).
+        QCOMPARE(page.curvePlot()->pointCount(), 2 * 26 + 2);
+
+        page.addStage(widgets::EditedStage::Type::Layer);
+        QCOMPARE(page.curvePlot()->pointCount(), 0);  // one shot: no schedule
+        page.findChild<QSpinBox*>("dropSpin")->setValue(0);
+        page.findChild<QLineEdit*>("blocksEdit")->setText("1 x");
+        QVERIFY2(page.problem().contains("'x' is not a block index"), qPrintable(page.problem()));
+        page.findChild<QLineEdit*>("blocksEdit")->setText("1 3");
+        QCOMPARE(page.recipe().layer.at(0).blocks, (std::vector<int>{1, 3}));
+        QVERIFY(page.command().contains("espalier-cli prune --model RUN"));
+
+        // Back to the first stage: its editor shows the unstructured fields again.
+        page.selectStage(0);
+        QVERIFY(page.findChild<QTableWidget*>("overridesTable")->isVisible());
+        QCOMPARE(page.findChild<QDoubleSpinBox*>("finalSpin")->value(), 0.7);
+
+        const QString path = tmp.filePath("all.yaml");
+        QVERIFY(page.saveRecipe(path));
+        SchedulePage other;
+        QVERIFY(other.loadRecipe(path));
+        QCOMPARE(other.stageCount(), 4);
+        QCOMPARE(other.recipe().toYaml(), page.recipe().toYaml());
+        // Removing the selected stage.
+        other.selectStage(3);
+        other.findChild<QPushButton*>("removeStageButton")->click();
+        QCOMPARE(other.stageCount(), 3);
+        QCOMPARE(other.findChild<QListWidget*>("stageList")->count(), 3);
+    }
+
+    void comparesARunWithTheTargets()
+    {
+        // A run folder with a checkpoint whose feed-forward weights are 70 % zero, and its metrics.
+        QTemporaryDir tmp;
+        const std::string run = tmp.filePath("run").toStdString();
+        model::ModelConfig config = model::ModelConfig::preset("tiny", model::ModelType::Conformer, 12);
+        config.inputDim = 20;
+        auto m = model::createModel(config);
+        {
+            torch::NoGradGuard noGrad;
+            for (const auto& item : m->namedParameters())
+                if (item.key().find("feed_forward.w_1.weight") != std::string::npos)
+                    item.value().masked_fill_(torch::rand(item.value().sizes()) < 0.7, 0.0);
+        }
+        train::CheckpointMeta meta;
+        meta.step = 40;
+        meta.modelConfigYaml = config.toYaml();
+        train::saveCheckpoint(run + "/checkpoints/step-00000040.pt", *m, nullptr, meta);
+        std::ofstream(run + "/metrics.jsonl") << "{\"step\": 20, \"sparsity\": 0.3}\n{\"step\": 40, \"sparsity\": 0.69}\n";
+
+        SchedulePage page;
+        page.findChild<QLineEdit*>("paramsEdit")->setText("encoder.blocks.*.feed_forward.w_1.weight");
+        QSignalSpy ready(&page, &SchedulePage::comparisonReady);
+        page.compareWithRun(QString::fromStdString(run));
+        QVERIFY(ready.wait(10000));
+        auto* table = page.findChild<QTableWidget*>("targetTable");
+        int targeted = 0;
+        for (int row = 0; row < table->rowCount(); ++row) {
+            if (table->item(row, 3)->text() == "70.0 %") {
+                ++targeted;
+                QVERIFY(table->item(row, 0)->text().contains("feed_forward.w_1.weight"));
+                QVERIFY(std::abs(table->item(row, 4)->text().chopped(2).toDouble() - 70.0) < 3.0);
+            }
+        }
+        QCOMPARE(targeted, 2);  // the tiny model's two blocks
+        QCOMPARE(page.curvePlot()->overlayPointCount(), 2);
     }
 
     void recipesRoundTripThroughFiles()

@@ -7,51 +7,67 @@
 #include "project/project.h"
 #include "prune/recipe_formats.h"
 #include "runtime/error.h"
+#include "train/model_stats.h"
+#include "train/run_record.h"
 
 #include <QComboBox>
-#include <QDir>
-#include <QDoubleSpinBox>
 #include <QFileDialog>
-#include <QFormLayout>
+#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
+#include <QListWidget>
+#include <QMenu>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QSplitter>
 #include <QStyle>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
+#include <QtConcurrent>
+
+#include <filesystem>
 
 namespace espalier::widgets {
 
 namespace {
 
-QDoubleSpinBox* spin(QWidget* parent, double max, int decimals, double step)
+// A new stage of `type` with the field's usual starting values.
+EditedStage defaultStage(EditedStage::Type type)
 {
-    auto* s = new QDoubleSpinBox(parent);
-    s->setRange(0.0, max);
-    s->setDecimals(decimals);
-    s->setSingleStep(step);
+    EditedStage s;
+    s.type = type;
+    switch (type) {
+    case EditedStage::Type::Unstructured:
+        s.unstructured.schedule.final = 0.7;
+        s.unstructured.schedule.begin = 1000;
+        s.unstructured.schedule.end = 3000;
+        s.unstructured.schedule.frequency = 100;
+        break;
+    case EditedStage::Type::Structured:
+        s.structured.schedule.shape = prune::ScheduleShape::Linear;
+        s.structured.schedule.unit = prune::ScheduleUnit::Epochs;
+        s.structured.schedule.final = 0.5;
+        s.structured.schedule.begin = 2;
+        s.structured.schedule.end = 12;
+        s.structured.schedule.frequency = 1;
+        break;
+    case EditedStage::Type::Dynamic:
+        s.dynamic.schedule.shape = prune::ScheduleShape::Constant;
+        s.dynamic.schedule.final = 0.7;
+        s.dynamic.schedule.begin = 500;
+        s.dynamic.schedule.end = 3000;
+        s.dynamic.schedule.frequency = 100;
+        break;
+    case EditedStage::Type::Layer: s.layer.drop = 1; break;
+    }
     return s;
 }
 
-std::vector<std::string> patterns(const QLineEdit* edit)
+QString percent(double v)
 {
-    std::vector<std::string> out;
-    for (const QString& p : edit->text().split(QRegularExpression("\\s+"), Qt::SkipEmptyParts))
-        out.push_back(p.toStdString());
-    return out;
-}
-
-QString joined(const std::vector<std::string>& items)
-{
-    QStringList list;
-    for (const std::string& s : items)
-        list << QString::fromStdString(s);
-    return list.join(' ');
+    return QString::number(100.0 * v, 'f', 1) + " %";
 }
 
 } // namespace
@@ -59,62 +75,73 @@ QString joined(const std::vector<std::string>& items)
 SchedulePage::SchedulePage(QWidget* parent) : Page(parent)
 {
     heading_ = makeHeading(this);
-    stageBox_ = new QGroupBox(this);
-    shape_ = new QComboBox(stageBox_);
-    shape_->setObjectName("shapeCombo");
-    for (const std::string& name : prune::scheduleShapeNames())
-        shape_->addItem(QString::fromStdString(name), QString::fromStdString(name));
-    scope_ = new QComboBox(stageBox_);
-    scope_->setObjectName("scopeCombo");
-    scope_->addItem(QString(), int(prune::MaskScope::Global));
-    scope_->addItem(QString(), int(prune::MaskScope::Layer));
-    unit_ = new QComboBox(stageBox_);
-    unit_->setObjectName("unitCombo");
-    unit_->addItem(QString(), int(prune::ScheduleUnit::Steps));
-    unit_->addItem(QString(), int(prune::ScheduleUnit::Epochs));
-    initial_ = spin(stageBox_, 0.999, 3, 0.05);
-    initial_->setObjectName("initialSpin");
-    final_ = spin(stageBox_, 0.999, 3, 0.05);
-    final_->setObjectName("finalSpin");
-    begin_ = spin(stageBox_, 1e9, 1, 100);
-    begin_->setObjectName("beginSpin");
-    end_ = spin(stageBox_, 1e9, 1, 100);
-    end_->setObjectName("endSpin");
-    frequency_ = spin(stageBox_, 1e9, 2, 10);
-    frequency_->setObjectName("frequencySpin");
-    params_ = new QLineEdit(stageBox_);
-    params_->setObjectName("paramsEdit");
-    exclude_ = new QLineEdit(stageBox_);
-    exclude_->setObjectName("excludeEdit");
-    overrides_ = new QTableWidget(0, 2, stageBox_);
-    overrides_->setObjectName("overridesTable");
-    overrides_->verticalHeader()->hide();
-    overrides_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    overrides_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
-    addOverride_ = new QPushButton(stageBox_);
-    removeOverride_ = new QPushButton(stageBox_);
 
-    auto* form = new QFormLayout;
-    for (QWidget* field : std::initializer_list<QWidget*>{shape_, scope_, unit_, initial_, final_, begin_, end_, frequency_,
-                                                          params_, exclude_}) {
-        labels_.push_back(new QLabel(stageBox_));
-        form->addRow(labels_.back(), field);
-    }
-    labels_.push_back(new QLabel(stageBox_));
-    auto* overrideButtons = new QHBoxLayout;
-    overrideButtons->addWidget(addOverride_);
-    overrideButtons->addWidget(removeOverride_);
-    overrideButtons->addStretch(1);
+    stagesBox_ = new QGroupBox(this);
+    stageList_ = new QListWidget(stagesBox_);
+    stageList_->setObjectName("stageList");
+    stageList_->setMaximumHeight(110);
+    addStage_ = new QToolButton(stagesBox_);
+    addStage_->setObjectName("addStageButton");
+    addStage_->setPopupMode(QToolButton::InstantPopup);
+    addStage_->setMenu(new QMenu(addStage_));
+    removeStage_ = new QPushButton(stagesBox_);
+    removeStage_->setObjectName("removeStageButton");
+    auto* stageButtons = new QHBoxLayout;
+    stageButtons->addWidget(addStage_);
+    stageButtons->addWidget(removeStage_);
+    stageButtons->addStretch(1);
+    auto* stagesLayout = new QVBoxLayout(stagesBox_);
+    stagesLayout->addWidget(stageList_);
+    stagesLayout->addLayout(stageButtons);
+
+    stageBox_ = new QGroupBox(this);
+    editor_ = new StageEditor(stageBox_);
     problem_ = new QLabel(stageBox_);
     problem_->setObjectName("scheduleProblem");
     problem_->setWordWrap(true);
     problem_->setStyleSheet("color: #b42828;");
     auto* stageLayout = new QVBoxLayout(stageBox_);
-    stageLayout->addLayout(form);
-    stageLayout->addWidget(labels_.back());
-    stageLayout->addWidget(overrides_, 1);
-    stageLayout->addLayout(overrideButtons);
+    stageLayout->addWidget(editor_, 1);
     stageLayout->addWidget(problem_);
+
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(stagesBox_);
+    leftLayout->addWidget(stageBox_, 1);
+
+    plot_ = new MetricPlot(this);
+    plot_->setObjectName("sparsityCurve");
+    plot_->setValueFormat(MetricPlot::ValueFormat::Percent);
+    compareLabel_ = new QLabel(this);
+    runs_ = new QComboBox(this);
+    runs_->setObjectName("compareRunCombo");
+    targets_ = new QTableWidget(0, 5, this);
+    targets_->setObjectName("targetTable");
+    targets_->verticalHeader()->hide();
+    targets_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    targets_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    targetsNote_ = new QLabel(this);
+    targetsNote_->setWordWrap(true);
+    auto* compare = new QWidget(this);
+    auto* compareRow = new QHBoxLayout;
+    compareRow->addWidget(compareLabel_);
+    compareRow->addWidget(runs_, 1);
+    auto* compareLayout = new QVBoxLayout(compare);
+    compareLayout->setContentsMargins(0, 0, 0, 0);
+    compareLayout->addLayout(compareRow);
+    compareLayout->addWidget(targetsNote_);
+    compareLayout->addWidget(targets_, 1);
+    auto* right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(plot_);
+    right->addWidget(compare);
+    right->setSizes({420, 300});
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(left);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({440, 840});
 
     load_ = new QPushButton(style()->standardIcon(QStyle::SP_DialogOpenButton), QString(), this);
     save_ = new QPushButton(style()->standardIcon(QStyle::SP_DialogSaveButton), QString(), this);
@@ -126,45 +153,32 @@ SchedulePage::SchedulePage(QWidget* parent) : Page(parent)
         buttons->addWidget(b);
     buttons->addStretch(1);
 
-    plot_ = new MetricPlot(this);
-    plot_->setObjectName("sparsityCurve");
-    plot_->setValueFormat(MetricPlot::ValueFormat::Percent);
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(stageBox_);
-    splitter->addWidget(plot_);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({430, 850});
-
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 16, 16, 16);
     layout->addWidget(heading_);
     layout->addWidget(splitter, 1);
     layout->addLayout(buttons);
 
-    // A starting point: the seed's 70 % with AGP, as in the demo's pruning figures.
-    prune::Recipe start;
-    start.name = "agp-70";
-    prune::UnstructuredStage stage;
-    stage.schedule.final = 0.7;
-    stage.schedule.begin = 1000;
-    stage.schedule.end = 3000;
-    stage.schedule.frequency = 100;
-    start.unstructured.push_back(stage);
-    setRecipe(start);
-
-    for (QComboBox* c : {shape_, scope_, unit_})
-        connect(c, &QComboBox::currentIndexChanged, this, &SchedulePage::refresh);
-    for (QDoubleSpinBox* s : {initial_, final_, begin_, end_, frequency_})
-        connect(s, &QDoubleSpinBox::valueChanged, this, &SchedulePage::refresh);
-    for (QLineEdit* e : {params_, exclude_})
-        connect(e, &QLineEdit::textChanged, this, &SchedulePage::refresh);
-    connect(overrides_, &QTableWidget::itemChanged, this, &SchedulePage::refresh);
-    connect(addOverride_, &QPushButton::clicked, this, [this] { addOverrideRow("re:.*ctc.*", 0.3); });
-    connect(removeOverride_, &QPushButton::clicked, this, [this] {
-        if (overrides_->currentRow() >= 0)
-            overrides_->removeRow(overrides_->currentRow());
-        refresh();
+    for (EditedStage::Type type : {EditedStage::Type::Unstructured, EditedStage::Type::Structured,
+                                   EditedStage::Type::Dynamic, EditedStage::Type::Layer}) {
+        QAction* action = addStage_->menu()->addAction(QString());
+        action->setData(int(type));
+        connect(action, &QAction::triggered, this, [this, type] { addStage(type); });
+    }
+    connect(removeStage_, &QPushButton::clicked, this, [this] {
+        if (stages_.size() <= 1)
+            return;
+        stages_.erase(stages_.begin() + current_);
+        current_ = std::min(current_, int(stages_.size()) - 1);
+        refreshList();
+        selectStage(current_);
     });
+    connect(stageList_, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0 && row != current_)
+            selectStage(row);
+    });
+    connect(editor_, &StageEditor::changed, this, &SchedulePage::onStageEdited);
+    connect(runs_, &QComboBox::activated, this, [this] { compareWithRun(runs_->currentData().toString()); });
     connect(load_, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Load recipe"), path_, tr("Recipes (*.yaml *.yml);;All files (*)"));
         if (!path.isEmpty())
@@ -187,8 +201,13 @@ SchedulePage::SchedulePage(QWidget* parent) : Page(parent)
             emit trainWithRecipe(path_);
     });
     connect(command_, &QPushButton::clicked, this, [this] { showCommandDialog(this, command()); });
+
+    // A starting point: the seed's 70 % with AGP, as in the demo's pruning figures.
+    prune::Recipe start;
+    start.name = "agp-70";
+    start.unstructured.push_back(defaultStage(EditedStage::Type::Unstructured).unstructured);
+    setRecipe(start);
     retranslate();
-    refresh();
 }
 
 SchedulePage::~SchedulePage() = default;
@@ -203,100 +222,95 @@ QIcon SchedulePage::icon() const
     return style()->standardIcon(QStyle::SP_FileDialogDetailedView);
 }
 
+void SchedulePage::setProject(std::shared_ptr<const project::Project> project)
+{
+    Page::setProject(std::move(project));
+    refreshRuns();
+}
+
 void SchedulePage::retranslate()
 {
     heading_->setText(tr("Pruning schedule"));
-    stageBox_->setTitle(tr("Gradual magnitude pruning"));
-    const QStringList labels = {tr("Curve"), tr("Threshold"), tr("Counted in"), tr("Initial sparsity"),
-                                tr("Final sparsity"), tr("Begin"), tr("End"), tr("Update every"), tr("Prune"),
-                                tr("Never prune"), tr("Own final sparsity for:")};
-    for (size_t i = 0; i < labels_.size(); ++i)
-        labels_[i]->setText(labels[int(i)]);
-    scope_->setItemText(0, tr("global (one threshold)"));
-    scope_->setItemText(1, tr("per tensor"));
-    unit_->setItemText(0, tr("optimiser steps"));
-    unit_->setItemText(1, tr("epochs"));
-    params_->setToolTip(tr("Parameter patterns separated by spaces: __ALL_PRUNABLE__, a glob such as "
-                           "encoder.blocks.*.feed_forward.*, or re:<regular expression>"));
-    exclude_->setToolTip(params_->toolTip());
-    exclude_->setPlaceholderText(tr("nothing excluded"));
-    overrides_->setHorizontalHeaderLabels({tr("Pattern"), tr("Final sparsity")});
-    addOverride_->setText(tr("Add"));
-    removeOverride_->setText(tr("Remove"));
+    stagesBox_->setTitle(tr("Stages"));
+    addStage_->setText(tr("Add stage"));
+    for (QAction* a : addStage_->menu()->actions())
+        a->setText(stageTypeName(EditedStage::Type(a->data().toInt())));
+    removeStage_->setText(tr("Remove stage"));
+    editor_->retranslate();
+    compareLabel_->setText(tr("Compare with run:"));
+    targets_->setHorizontalHeaderLabels({tr("Tensor"), tr("Role"), tr("Parameters"), tr("Target"), tr("Achieved")});
     load_->setText(tr("Load…"));
     save_->setText(tr("Save…"));
     train_->setText(tr("Train with this recipe"));
     train_->setToolTip(tr("Saves the recipe and sets it as the Train page's pruning recipe"));
     command_->setText(tr("Show command"));
     plot_->setValueLabel(tr("Target sparsity (%)"));
-    plot_->setToolTip(tr("Solid: the sparsity the masks follow, updated every 'Update every'; dashed: the curve"));
+    plot_->setToolTip(tr("Solid: the sparsity the masks follow, updated every 'Update every'; dashed: the curve; orange: "
+                         "what the compared run achieved"));
+    refreshRuns();
+    refreshList();
+    refresh();
 }
 
-void SchedulePage::addOverrideRow(const QString& pattern, double sparsity)
+void SchedulePage::addStage(EditedStage::Type type)
 {
-    const int row = overrides_->rowCount();
-    overrides_->insertRow(row);
-    overrides_->setItem(row, 0, new QTableWidgetItem(pattern));
-    overrides_->setItem(row, 1, new QTableWidgetItem(QString::number(sparsity)));
+    stages_.push_back(defaultStage(type));
+    refreshList();
+    selectStage(int(stages_.size()) - 1);
+}
+
+void SchedulePage::selectStage(int index)
+{
+    if (index < 0 || index >= int(stages_.size()))
+        return;
+    current_ = index;
+    editorProblem_.clear();
+    editor_->setStage(stages_[size_t(index)]);
+    const QSignalBlocker block(stageList_);
+    stageList_->setCurrentRow(index);
     refresh();
+}
+
+void SchedulePage::onStageEdited()
+{
+    try {
+        stages_[size_t(current_)] = editor_->stage();
+        editorProblem_.clear();
+    } catch (const std::exception& e) {
+        editorProblem_ = QString::fromUtf8(e.what());
+    }
+    refreshList();
+    refresh();
+}
+
+void SchedulePage::refreshList()
+{
+    const QSignalBlocker block(stageList_);
+    stageList_->clear();
+    for (size_t i = 0; i < stages_.size(); ++i)
+        stageList_->addItem(QString("%1. %2").arg(i + 1).arg(stageSummary(stages_[i])));
+    stageList_->setCurrentRow(current_);
+    removeStage_->setEnabled(stages_.size() > 1);
 }
 
 void SchedulePage::setRecipe(const prune::Recipe& recipe)
 {
-    if (recipe.unstructured.empty())
+    std::vector<EditedStage> stages = stagesOf(recipe);
+    if (stages.empty())
         return;
-    const prune::UnstructuredStage& stage = recipe.unstructured.front();
-    const QSignalBlocker b1(shape_), b2(scope_), b3(unit_), b4(initial_), b5(final_), b6(begin_), b7(end_), b8(frequency_),
-        b9(params_), b10(exclude_), b11(overrides_);
+    stages_ = std::move(stages);
     name_ = QString::fromStdString(recipe.name.empty() ? "recipe" : recipe.name);
-    shape_->setCurrentIndex(shape_->findData(QString(prune::scheduleShapeName(stage.schedule.shape))));
-    scope_->setCurrentIndex(scope_->findData(int(stage.scope)));
-    unit_->setCurrentIndex(unit_->findData(int(stage.schedule.unit)));
-    initial_->setValue(stage.schedule.initial);
-    final_->setValue(stage.schedule.final);
-    begin_->setValue(stage.schedule.begin);
-    end_->setValue(stage.schedule.end);
-    frequency_->setValue(stage.schedule.frequency);
-    params_->setText(joined(stage.params));
-    exclude_->setText(joined(stage.exclude));
-    overrides_->setRowCount(0);
-    for (const prune::SparsityOverride& o : stage.overrides) {
-        const int row = overrides_->rowCount();
-        overrides_->insertRow(row);
-        overrides_->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(o.pattern)));
-        overrides_->setItem(row, 1, new QTableWidgetItem(QString::number(o.finalSparsity)));
-    }
-    refresh();
+    current_ = 0;
+    refreshList();
+    selectStage(0);
 }
 
 prune::Recipe SchedulePage::recipe() const
 {
-    prune::UnstructuredStage stage;
-    const auto shape = prune::scheduleShapeFromName(shape_->currentData().toString().toStdString());
-    stage.schedule.shape = shape.value_or(prune::ScheduleShape::AgpCubic);
-    stage.scope = prune::MaskScope(scope_->currentData().toInt());
-    stage.schedule.unit = prune::ScheduleUnit(unit_->currentData().toInt());
-    stage.schedule.initial = initial_->value();
-    stage.schedule.final = final_->value();
-    stage.schedule.begin = begin_->value();
-    stage.schedule.end = end_->value();
-    stage.schedule.frequency = frequency_->value();
-    stage.params = patterns(params_);
-    stage.exclude = patterns(exclude_);
-    for (int row = 0; row < overrides_->rowCount(); ++row) {
-        const QTableWidgetItem* pattern = overrides_->item(row, 0);
-        const QTableWidgetItem* value = overrides_->item(row, 1);
-        bool ok = false;
-        const double sparsity = value ? value->text().toDouble(&ok) : 0.0;
-        if (!pattern || pattern->text().trimmed().isEmpty() || !ok)
-            throw InputError("overrides: row " + std::to_string(row + 1) + " needs a pattern and a final sparsity");
-        stage.overrides.push_back({pattern->text().trimmed().toStdString(), sparsity});
-    }
-    prune::Recipe recipe;
-    recipe.name = name_.toStdString();
-    recipe.unstructured.push_back(stage);
+    if (!editorProblem_.isEmpty())
+        throw InputError(editorProblem_.toStdString());
     // The file reader holds every rule (patterns, ranges): check through it.
-    return prune::Recipe::fromYaml(recipe.toYaml(), "schedule");
+    return prune::Recipe::fromYaml(recipeOf(name_.toStdString(), stages_).toYaml(), "schedule");
 }
 
 QString SchedulePage::problem() const
@@ -316,28 +330,37 @@ void SchedulePage::refresh()
     problem_->setVisible(!problem.isEmpty());
     save_->setEnabled(problem.isEmpty());
     train_->setEnabled(problem.isEmpty());
-    const bool constant = shape_->currentData().toString() == "constant";
-    end_->setEnabled(!constant);
-    initial_->setEnabled(shape_->currentData().toString() != "piecewise");
-    if (!problem.isEmpty()) {
+    if (stages_.empty())
+        return;
+    const EditedStage& stage = stages_[size_t(current_)];
+    stageBox_->setTitle(tr("Stage %1: %2").arg(current_ + 1).arg(stageTypeName(stage.type)));
+    refreshTargets();
+    const prune::SparsitySchedule* schedule = stage.schedule();
+    if (!problem.isEmpty() || !schedule) {
         plot_->clear();
+        plot_->setEmptyText(schedule ? QString() : tr("A layer stage is applied in one shot (espalier-cli prune): no schedule"));
         return;
     }
-    const prune::SparsitySchedule s = recipe().unstructured.front().schedule;
-    const double last = constant ? s.begin * 1.2 + 1.0 : s.end + 0.15 * (s.end - s.begin);
-    // The steps the masks follow: flat between updates.
+    plot_->setEmptyText(QString());
+    const prune::SparsitySchedule& s = *schedule;
+    const bool constant = s.shape == prune::ScheduleShape::Constant;
+    const bool regrows = stage.type == EditedStage::Type::Dynamic;
+    const std::vector<double> times = regrows ? stage.dynamic.updateTimes() : s.updateTimes();
+    const double span = std::max(1.0, (constant && !regrows ? s.begin : s.end) - s.begin);
+    const double last = (constant && !regrows ? s.begin : s.end) + 0.15 * span + 1.0;
+    // The steps the masks follow: flat between updates (a dynamic stage keeps its sparsity while it
+    // regrows at each update, marked by a tick).
     QVector<double> steps, values;
     double previous = 0.0;
     steps << 0.0;
     values << 0.0;
-    for (const double t : s.updateTimes()) {
+    for (const double t : times) {
         steps << t << t;
         values << previous << s.sparsityAt(t);
         previous = s.sparsityAt(t);
     }
     steps << last;
     values << previous;
-    // The curve itself.
     QVector<double> curveSteps, curveValues;
     if (!constant) {
         for (int i = 0; i <= 200; ++i) {
@@ -348,7 +371,113 @@ void SchedulePage::refresh()
     }
     plot_->setPoints(steps, values);
     plot_->setReferencePoints(curveSteps, curveValues);
-    plot_->setAxisLabels(unit_->currentIndex() == 0 ? tr("Step") : tr("Epoch"), tr("Target sparsity (%)"));
+    // The compared run's achieved sparsity (channels for a structured stage), when its steps match.
+    QVector<double> runSteps, runValues;
+    if (!comparedRun_.isEmpty() && s.unit == prune::ScheduleUnit::Steps) {
+        const auto series = train::readMetricSeries((std::filesystem::path(comparedRun_.toStdString()) / "metrics.jsonl").string());
+        const auto it = series.find(stage.type == EditedStage::Type::Structured ? "channel_sparsity" : "sparsity");
+        if (it != series.end())
+            for (const train::CurvePoint& p : it->second) {
+                runSteps << p.step;
+                runValues << p.value;
+            }
+    }
+    plot_->setOverlayPoints(runSteps, runValues);
+    plot_->setAxisLabels(s.unit == prune::ScheduleUnit::Steps ? tr("Step") : tr("Epoch"), tr("Target sparsity (%)"));
+}
+
+void SchedulePage::refreshRuns()
+{
+    const QString selected = runs_->currentData().toString();
+    const QSignalBlocker block(runs_);
+    runs_->clear();
+    runs_->addItem(tr("(none)"), QString());
+    if (project_) {
+        const std::string runsDir = (std::filesystem::path(project_->dir()) / "runs").string();
+        for (const train::RunRecord& r : train::listRuns(runsDir))
+            runs_->addItem(QString::fromStdString(r.id), QString::fromStdString(r.dir));
+    }
+    runs_->setCurrentIndex(std::max(0, runs_->findData(selected)));
+}
+
+void SchedulePage::compareWithRun(const QString& runDir)
+{
+    comparedRun_ = runDir;
+    stats_.reset();
+    statsError_.clear();
+    const int index = runs_->findData(runDir);
+    if (index >= 0) {
+        const QSignalBlocker block(runs_);
+        runs_->setCurrentIndex(index);
+    }
+    refresh();
+    if (runDir.isEmpty()) {
+        emit comparisonReady();
+        return;
+    }
+    // Reading a checkpoint takes LibTorch and a moment: off the GUI thread.
+    auto* watcher = new QFutureWatcher<std::pair<std::shared_ptr<const train::ModelStats>, QString>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, runDir] {
+        watcher->deleteLater();
+        if (runDir != comparedRun_)
+            return;  // another run was chosen meanwhile
+        std::tie(stats_, statsError_) = watcher->result();
+        refreshTargets();
+        emit comparisonReady();
+    });
+    watcher->setFuture(QtConcurrent::run([dir = runDir.toStdString()]() -> std::pair<std::shared_ptr<const train::ModelStats>, QString> {
+        try {
+            return {std::make_shared<const train::ModelStats>(train::checkpointModelStats(dir)), QString()};
+        } catch (const std::exception& e) {
+            return {nullptr, QString::fromUtf8(e.what())};
+        }
+    }));
+}
+
+void SchedulePage::refreshTargets()
+{
+    targets_->setRowCount(0);
+    if (comparedRun_.isEmpty()) {
+        targetsNote_->setText(tr("Choose a run of the project to see each tensor's target beside what it achieved."));
+        return;
+    }
+    if (!stats_) {
+        targetsNote_->setText(statsError_.isEmpty() ? tr("Reading the run's checkpoint…") : statsError_);
+        return;
+    }
+    std::map<std::string, double> targets;
+    try {
+        std::vector<model::ParameterInfo> infos;
+        for (const train::ParameterStats& p : stats_->parameters)
+            infos.push_back(p.info);
+        targets = recipe().finalTargets(infos);
+    } catch (const std::exception&) {
+        // an invalid recipe: targets stay empty, the problem is shown beside the editor
+    }
+    int off = 0;
+    for (const train::ParameterStats& p : stats_->parameters) {
+        if (!p.info.prunable)
+            continue;
+        const int row = targets_->rowCount();
+        targets_->insertRow(row);
+        const auto target = targets.find(p.info.name);
+        const double achieved = p.sparsity();
+        auto* name = new QTableWidgetItem(QString::fromStdString(p.info.name));
+        auto* targetItem = new QTableWidgetItem(target == targets.end() ? tr("not pruned") : percent(target->second));
+        auto* achievedItem = new QTableWidgetItem(percent(achieved));
+        const double expected = target == targets.end() ? 0.0 : target->second;
+        if (std::abs(achieved - expected) > 0.02) {
+            achievedItem->setForeground(QColor(180, 40, 40));
+            ++off;
+        }
+        targets_->setItem(row, 0, name);
+        targets_->setItem(row, 1, new QTableWidgetItem(QString::fromUtf8(model::roleLabel(p.info.role))));
+        targets_->setItem(row, 2, new QTableWidgetItem(QString::number(p.info.numel())));
+        targets_->setItem(row, 3, targetItem);
+        targets_->setItem(row, 4, achievedItem);
+    }
+    targetsNote_->setText(tr("%1: %n tensor(s) more than 2 points from the recipe's final target (red)", nullptr, off)
+                              .arg(QString::fromStdString(stats_->description)));
 }
 
 bool SchedulePage::loadRecipe(const QString& path)
@@ -381,7 +510,13 @@ QString SchedulePage::command() const
     QString text;
     if (path_.isEmpty())
         text = tr("# Save the recipe first (Save…) as the file named below.") + "\n";
-    return text + QString::fromStdString(project::shellJoin({"espalier-cli", "recipe", "check", file.toStdString()}));
+    text += QString::fromStdString(project::shellJoin({"espalier-cli", "recipe", "check", file.toStdString()}));
+    const prune::Recipe r = recipeOf(name_.toStdString(), stages_);
+    if (!r.structured.empty() || !r.layer.empty())
+        text += "\n" + tr("# One shot on a trained model (structured and layer stages shrink it):") + "\n"
+                + QString::fromStdString(project::shellJoin({"espalier-cli", "prune", "--model", "RUN", "--recipe",
+                                                             file.toStdString(), "--out", "pruned.pt"}));
+    return text;
 }
 
 } // namespace espalier::widgets

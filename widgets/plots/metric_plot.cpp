@@ -11,6 +11,7 @@ namespace espalier::widgets {
 struct MetricPlot::Items {
     QCPGraph* line = nullptr;
     QCPGraph* reference = nullptr;
+    QCPGraph* overlay = nullptr;
     QCPTextElement* latest = nullptr;  // in the side column
 };
 
@@ -19,6 +20,8 @@ MetricPlot::MetricPlot(QWidget* parent) : PlotWidget(parent), items_(new Items)
     QCustomPlot* plot = customPlot();
     items_->reference = plot->addGraph();
     items_->reference->setPen(QPen(QColor(120, 120, 120), 1.2, Qt::DashLine));
+    items_->overlay = plot->addGraph();
+    items_->overlay->setPen(QPen(QColor(230, 120, 20), 1.3));
     items_->line = plot->addGraph();
     items_->line->setPen(QPen(QColor(31, 119, 180), 1.5));
     items_->line->setAdaptiveSampling(true);
@@ -108,14 +111,25 @@ void MetricPlot::addReferencePoint(double step, double value)
     refresh(false);
 }
 
+void MetricPlot::setOverlayPoints(const QVector<double>& steps, const QVector<double>& values)
+{
+    overlaySteps_ = steps;
+    overlayValues_ = values;
+    overlayValues_.resize(overlaySteps_.size());
+    refresh(false);
+}
+
 void MetricPlot::clear()
 {
     steps_.clear();
     values_.clear();
     referenceSteps_.clear();
     referenceValues_.clear();
+    overlaySteps_.clear();
+    overlayValues_.clear();
     items_->line->data()->clear();
     items_->reference->data()->clear();
+    items_->overlay->data()->clear();
     items_->latest->setText(QString());
     PlotWidget::clear();
 }
@@ -141,13 +155,16 @@ void MetricPlot::refresh(bool followNewest)
     };
     items_->line->setData(steps_, scaled(values_), true);
     items_->reference->setData(referenceSteps_, scaled(referenceValues_), true);
+    items_->overlay->setData(overlaySteps_, scaled(overlayValues_), true);
     if (steps_.isEmpty()) {
         PlotWidget::clear();
         return;
     }
     items_->latest->setText(formatValue(values_.back()));
     const double first = std::min(0.0, steps_.front());
-    const double last = std::max(steps_.back(), first + 1.0);
+    double last = std::max(steps_.back(), first + 1.0);
+    if (!overlaySteps_.isEmpty())
+        last = std::max(last, overlaySteps_.back());
     setXBounds(first, last);
     if (followNewest || !hasData())
         setXRange(first, last);
@@ -178,6 +195,7 @@ void MetricPlot::fitValueAxis(double lower, double upper)
     };
     include(steps_, values_);
     include(referenceSteps_, referenceValues_);
+    include(overlaySteps_, overlayValues_);
     if (!std::isfinite(lo))
         return;
     QCPAxis* y = customPlot()->yAxis;

@@ -29,6 +29,9 @@ public:
     // A second, dashed grey line to compare against (the schedule's target sparsity).
     void setReferencePoints(const QVector<double>& steps, const QVector<double>& values);
     void addReferencePoint(double step, double value);
+    // A third, orange line: what a run achieved against the schedule drawn above (empty: none).
+    void setOverlayPoints(const QVector<double>& steps, const QVector<double>& values);
+    int overlayPointCount() const { return overlaySteps_.size(); }
     void clear() override;
 
     int pointCount() const { return steps_.size(); }
@@ -50,6 +53,8 @@ private:
     QVector<double> values_;
     QVector<double> referenceSteps_;
     QVector<double> referenceValues_;
+    QVector<double> overlaySteps_;
+    QVector<double> overlayValues_;
     QString valueLabel_;
     QString emptyText_;
     ValueFormat format_ = ValueFormat::Plain;

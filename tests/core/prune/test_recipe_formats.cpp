@@ -131,10 +131,58 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InputError, prune::writeDistillerSchedule(prune::readAnyRecipe(kSparseML, "s.yaml")));
     }
 
+    void structuredLayerAndRigLModifiersRoundTrip()
+    {
+        const std::string yaml = "num_epochs: 20\n"
+                                 "modifiers:\n"
+                                 "  - !EpochRangeModifier\n      start_epoch: 0\n      end_epoch: eval(num_epochs)\n"
+                                 "  - !GMPruningModifier\n"
+                                 "      final_sparsity: {0.8: [\"re:.*feed_forward.*\"], 0.5: [\"re:.*self_attn.*\"]}\n"
+                                 "      start_epoch: 1\n      end_epoch: 10\n      update_frequency: 1\n"
+                                 "  - !StructuredPruningModifier\n"
+                                 "      param_groups: [[encoder.blocks.1.feed_forward.w_1.weight, "
+                                 "encoder.blocks.1.feed_forward.w_2.weight], [\"encoder.blocks.*.self_attn.linear_v.weight\"]]\n"
+                                 "      mask_type: filter\n      init_sparsity: 0.0\n      final_sparsity: 0.5\n"
+                                 "      start_epoch: 2\n      end_epoch: 12\n      update_frequency: 2\n      inter_func: linear\n"
+                                 "  - !LayerPruningModifier\n      layers: [encoder.blocks.5, encoder.blocks.7]\n"
+                                 "  - !RigLPruningModifier\n      params: __ALL_PRUNABLE__\n      final_sparsity: 0.9\n"
+                                 "      start_epoch: 0\n      end_epoch: eval(num_epochs / 2)\n      update_frequency: 0.5\n"
+                                 "      init_update_fraction: 0.3\n      num_grads: 50\n      sparsity_strategy: uniform\n";
+        const prune::Recipe r = prune::readAnyRecipe(yaml, "s.yaml");
+        QCOMPARE(r.unstructured.size(), size_t(2));  // one stage per sparsity of the map
+        QCOMPARE(r.unstructured[0].schedule.final, 0.8);
+        QCOMPARE(r.unstructured[1].params.at(0), std::string("re:.*self_attn.*"));
+        QCOMPARE(r.structured.size(), size_t(1));
+        QCOMPARE(r.structured[0].groups, (std::vector<std::string>{"encoder.blocks.1.feed_forward", "encoder.blocks.*.self_attn"}));
+        QVERIFY(r.structured[0].selects(prune::ChannelKind::Heads, "encoder.blocks.4.self_attn"));
+        QVERIFY(r.structured[0].selects(prune::ChannelKind::FeedForward, "encoder.blocks.1.feed_forward"));
+        QCOMPARE(r.layer.at(0).blocks, (std::vector<int>{5, 7}));
+        QCOMPARE(r.dynamic.at(0).schedule.end, 10.0);
+        QCOMPARE(r.dynamic.at(0).maskLr, 0.02);
+        QCOMPARE(r.dynamic.at(0).scope, prune::MaskScope::Layer);
+        // Written back and read again: the same recipe.
+        const prune::Recipe again = prune::readAnyRecipe(prune::writeSparseMLRecipe(r), "again.yaml");
+        QCOMPARE(again.toYaml().substr(again.toYaml().find("stages")), r.toYaml().substr(r.toYaml().find("stages")));
+        // Distiller cannot hold these stages: refused, not dropped.
+        QVERIFY_THROWS_EXCEPTION(InputError, prune::writeDistillerSchedule(r));
+    }
+
     void unsupportedModifiersAreNamed()
     {
-        expectError("modifiers:\n  - !StructuredPruningModifier\n      param_groups: []\n",
-                    "r.yaml:2: modifiers[0]: modifier !StructuredPruningModifier is not supported");
+        expectError("modifiers:\n  - !StructuredPruningModifier\n      param_groups: []\n      end_epoch: 3\n",
+                    "modifiers[0].param_groups: expected a list of parameter lists");
+        expectError("modifiers:\n  - !StructuredPruningModifier\n      param_groups: [[encoder.embed.conv.0.weight]]\n"
+                    "      end_epoch: 3\n",
+                    "is neither a feed-forward w_1/w_2 nor an attention projection");
+        expectError("modifiers:\n  - !DistillationModifier\n      hardness: 0.5\n",
+                    "r.yaml:2: modifiers[0]: !DistillationModifier is not supported yet");
+        expectError("modifiers:\n  - !RigLPruningModifier\n      final_sparsity: 0.8\n      end_epoch: 3\n"
+                    "      sparsity_strategy: erdos_renyi\n",
+                    "modifiers[0].sparsity_strategy: expected uniform or global");
+        expectError("modifiers:\n  - !LayerPruningModifier\n      layers: [decoder]\n",
+                    "modifiers[0].layers: 'decoder' names no encoder block");
+        expectError("modifiers:\n  - !QuantizationModifier\n      start_epoch: 0\n",
+                    "modifier !QuantizationModifier is not supported");
         expectError("modifiers:\n  - !GMPruningModifier\n      final_sparsity: eval(os.system)\n      end_epoch: 3\n",
                     "r.yaml:3: modifiers[0].final_sparsity: eval(os.system)");
         expectError("modifiers:\n  - !GMPruningModifier\n      final_sparsity: 0.5\n      inter_func: quadratic\n",

@@ -1,0 +1,136 @@
+// Dense inference latency before and after structured pruning, side by side in one run: the same
+// model with half of every feed-forward module's hidden units removed physically, and with half of
+// the heads removed too (channels chosen by feature-map importance on a random calibration batch;
+// latency does not depend on which ones). Forward pass only, float32, no gradients, eval mode.
+// Reports median milliseconds per utterance and each variant's speed-up over the dense model. Not a test.
+//   espalier_bench_shrink_latency [--size small|base|tiny] [--model CKPT] [--frames 600] [--batch 1] [--threads 1]
+#include "model/torch_setup.h"
+#include "prune/channels.h"
+#include "prune/shrink.h"
+#include "train/checkpoint.h"
+
+#include <benchmark/benchmark.h>
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+
+using namespace espalier;
+
+namespace {
+
+struct Settings {
+    std::string size = "small";
+    std::string model;  // a trained checkpoint instead of a preset
+    int frames = 600;   // 6 s of fbank
+    int batch = 1;
+    int threads = 1;
+};
+Settings g_settings;
+std::map<std::string, std::unique_ptr<model::AsrModel>> g_models;
+std::map<std::string, double> g_medianMs;
+
+std::unique_ptr<model::AsrModel> denseModel()
+{
+    if (!g_settings.model.empty())
+        return train::loadModelFromCheckpoint(g_settings.model);
+    torch::manual_seed(1);
+    auto m = model::createModel(model::ModelConfig::preset(g_settings.size, model::ModelType::Conformer, 500));
+    m->train(false);
+    return m;
+}
+
+// The dense model with `fraction` of the channels of the given kinds removed physically.
+std::unique_ptr<model::AsrModel> shrunk(model::AsrModel& dense, double fraction, bool heads)
+{
+    const auto groups = prune::channelGroups(dense);
+    torch::manual_seed(2);
+    prune::CalibrationBatch calibration{torch::randn({2, 300, dense.inputDim()}), torch::tensor({300L, 240L}), {}, {}};
+    const prune::ChannelScores scores = prune::featureMapImportance(dense, {calibration});
+    std::map<std::string, double> fractions;
+    for (const auto& g : groups)
+        if (g.kind == prune::ChannelKind::FeedForward || heads)
+            fractions[g.name] = fraction;
+    const prune::ChannelKeep keep = prune::keepTopChannels(groups, scores, fractions);
+    return prune::shrinkModel(dense, keep).model;  // latency only: the removed channels need not be zero first
+}
+
+void forward(benchmark::State& state, const std::string& variant)
+{
+    model::AsrModel& m = *g_models.at(variant);
+    torch::manual_seed(3);
+    const torch::Tensor features = torch::randn({g_settings.batch, g_settings.frames, m.inputDim()});
+    const torch::Tensor lengths = torch::full({g_settings.batch}, g_settings.frames, torch::kInt64);
+    torch::NoGradGuard noGrad;
+    for (int i = 0; i < 3; ++i)
+        m.forward(features, lengths);
+    for (auto _ : state)
+        benchmark::DoNotOptimize(m.forward(features, lengths).logProbs.data_ptr<float>());
+    state.SetLabel(m.description());
+}
+
+class MedianCollector : public benchmark::ConsoleReporter {
+public:
+    void ReportRuns(const std::vector<Run>& runs) override
+    {
+        for (const Run& run : runs)
+            if (run.aggregate_name == "median")
+                g_medianMs[run.run_name.function_name] = run.GetAdjustedRealTime();
+        ConsoleReporter::ReportRuns(runs);
+    }
+};
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::vector<char*> rest = {argv[0]};
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+        if (a == "--size")
+            g_settings.size = value();
+        else if (a == "--model")
+            g_settings.model = value();
+        else if (a == "--frames")
+            g_settings.frames = std::stoi(value());
+        else if (a == "--batch")
+            g_settings.batch = std::stoi(value());
+        else if (a == "--threads")
+            g_settings.threads = std::stoi(value());
+        else
+            rest.push_back(argv[i]);
+    }
+    model::configureTorchThreads(g_settings.threads);
+    g_models["dense"] = denseModel();
+    g_models["ffn_half"] = shrunk(*g_models["dense"], 0.5, false);
+    g_models["ffn_and_heads_half"] = shrunk(*g_models["dense"], 0.5, true);
+
+    const char* variants[] = {"dense", "ffn_half", "ffn_and_heads_half"};
+    for (const char* v : variants)
+        benchmark::RegisterBenchmark((std::string("forward/") + v).c_str(), forward, std::string(v))
+            ->Unit(benchmark::kMillisecond)
+            ->MinTime(2.0)
+            ->Repetitions(5)
+            ->ReportAggregatesOnly(true);
+    int count = int(rest.size());
+    benchmark::Initialize(&count, rest.data());
+    MedianCollector reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    benchmark::Shutdown();
+
+    const auto dense = g_medianMs.find("forward/dense");
+    if (dense == g_medianMs.end())
+        return 0;
+    std::printf("\n%d frames x batch %d, %d thread(s), median of 5 repetitions:\n", g_settings.frames, g_settings.batch,
+                g_settings.threads);
+    for (const char* v : variants) {
+        const auto it = g_medianMs.find(std::string("forward/") + v);
+        if (it != g_medianMs.end())
+            std::printf("  %-20s %8.2f ms  %9lld parameters  speed-up %.2fx\n", v, it->second,
+                        (long long)g_models.at(v)->parameterCount(), dense->second / it->second);
+    }
+    return 0;
+}
