@@ -9,7 +9,10 @@
 #include "training/new_run_form.h"
 #include "train/checkpoint.h"
 
+#include <QApplication>
 #include <QCheckBox>
+#include <QMouseEvent>
+#include <qcustomplot.h>
 #include <QListWidget>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -31,6 +34,24 @@ using namespace espalier;
 using widgets::MainWindow;
 using widgets::SchedulePage;
 
+namespace {
+
+// Drags with the mouse from one (step, percent) point of the page's plot to another.
+void drag(SchedulePage& page, QPointF from, QPointF to)
+{
+    auto* plot = page.curvePlot()->findChild<QCustomPlot*>();
+    plot->replot();
+    auto pixel = [plot](QPointF p) {
+        return QPoint(int(std::lround(plot->xAxis->coordToPixel(p.x()))), int(std::lround(plot->yAxis->coordToPixel(p.y()))));
+    };
+    QTest::mousePress(plot, Qt::LeftButton, {}, pixel(from));
+    QMouseEvent move(QEvent::MouseMove, pixel(to), plot->mapToGlobal(pixel(to)), Qt::NoButton, Qt::LeftButton, {});
+    QApplication::sendEvent(plot, &move);
+    QTest::mouseRelease(plot, Qt::LeftButton, {}, pixel(to));
+}
+
+} // namespace
+
 class TestSchedulePage : public QObject {
     Q_OBJECT
 private slots:
@@ -50,6 +71,27 @@ private slots:
         const prune::Recipe r = page.recipe();
         QCOMPARE(r.unstructured.front().schedule.shape, prune::ScheduleShape::Linear);
         QCOMPARE(r.unstructured.front().schedule.sparsityAt(2000), 0.25);
+    }
+
+    void endPointsDragWithTheMouse()
+    {
+        SchedulePage page;
+        page.resize(1280, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        // The end handle (3000 steps, 70 %) dragged to (2480, 50.3 %): snapped to the update grid and
+        // to whole percent.
+        drag(page, {3000, 70}, {2480, 50.3});
+        QCOMPARE(page.findChild<QDoubleSpinBox*>("endSpin")->value(), 2500.0);
+        QCOMPARE(page.findChild<QDoubleSpinBox*>("finalSpin")->value(), 0.5);
+        // The begin handle (1000, 0 %) cannot pass the end.
+        drag(page, {1000, 0}, {2900, 10});
+        const prune::SparsitySchedule s = page.recipe().unstructured.front().schedule;
+        QCOMPARE(s.begin, 2400.0);
+        QCOMPARE(s.initial, 0.1);
+        // Elsewhere the mouse still pans: the schedule stays.
+        drag(page, {1800, 30}, {1500, 30});
+        QCOMPARE(page.recipe().unstructured.front().schedule.end, 2500.0);
     }
 
     void invalidStagesAreExplained()

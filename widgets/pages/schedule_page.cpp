@@ -178,6 +178,36 @@ SchedulePage::SchedulePage(QWidget* parent) : Page(parent)
             selectStage(row);
     });
     connect(editor_, &StageEditor::changed, this, &SchedulePage::onStageEdited);
+    connect(plot_, &MetricPlot::handleDragged, this, [this](int index, double step, double value) {
+        EditedStage& stage = stages_[size_t(current_)];
+        const prune::SparsitySchedule* schedule = stage.schedule();
+        if (!schedule)
+            return;
+        prune::SparsitySchedule s = *schedule;
+        const double frequency = std::max(s.frequency, 1e-9);
+        const double at = std::max(0.0, std::round(step / frequency) * frequency);  // snap to the update grid
+        const double sparsity = std::clamp(std::round(value * 100.0) / 100.0, 0.0, 0.99);
+        const bool endPoint = index == 1 || s.shape == prune::ScheduleShape::Constant;
+        if (endPoint && s.shape != prune::ScheduleShape::Constant) {
+            s.end = std::max(at, s.begin + frequency);
+            s.final = sparsity;
+        } else if (s.shape == prune::ScheduleShape::Constant) {
+            s.begin = at;
+            s.final = sparsity;
+        } else {
+            s.begin = std::min(at, s.end - frequency);
+            s.initial = std::min(sparsity, s.final);
+        }
+        switch (stage.type) {
+        case EditedStage::Type::Unstructured: stage.unstructured.schedule = s; break;
+        case EditedStage::Type::Structured: stage.structured.schedule = s; break;
+        case EditedStage::Type::Dynamic: stage.dynamic.schedule = s; break;
+        case EditedStage::Type::Layer: return;
+        }
+        editor_->setStage(stage);
+        refreshList();
+        refresh();
+    });
     connect(runs_, &QComboBox::activated, this, [this] { compareWithRun(runs_->currentData().toString()); });
     connect(load_, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Load recipe"), path_, tr("Recipes (*.yaml *.yml);;All files (*)"));
@@ -371,6 +401,13 @@ void SchedulePage::refresh()
     }
     plot_->setPoints(steps, values);
     plot_->setReferencePoints(curveSteps, curveValues);
+    // Drag the begin point (begin, initial) and the end point (end, final) to reshape the schedule.
+    if (s.shape == prune::ScheduleShape::Piecewise)
+        plot_->setHandles({});
+    else if (constant)
+        plot_->setHandles({QPointF(s.begin, s.final)});
+    else
+        plot_->setHandles({QPointF(s.begin, s.initial), QPointF(s.end, s.final)});
     // The compared run's achieved sparsity (channels for a structured stage), when its steps match.
     QVector<double> runSteps, runValues;
     if (!comparedRun_.isEmpty() && s.unit == prune::ScheduleUnit::Steps) {

@@ -12,6 +12,7 @@ struct MetricPlot::Items {
     QCPGraph* line = nullptr;
     QCPGraph* reference = nullptr;
     QCPGraph* overlay = nullptr;
+    QCPGraph* handles = nullptr;
     QCPTextElement* latest = nullptr;  // in the side column
 };
 
@@ -24,6 +25,32 @@ MetricPlot::MetricPlot(QWidget* parent) : PlotWidget(parent), items_(new Items)
     items_->overlay->setPen(QPen(QColor(230, 120, 20), 1.3));
     items_->line = plot->addGraph();
     items_->line->setPen(QPen(QColor(31, 119, 180), 1.5));
+    items_->handles = plot->addGraph();
+    items_->handles->setLineStyle(QCPGraph::lsNone);
+    items_->handles->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, QColor(31, 119, 180), Qt::white, 9));
+    // Dragging a handle moves it instead of panning.
+    connect(plot, &QCustomPlot::mousePress, this, [this, plot](QMouseEvent* event) {
+        dragging_ = -1;
+        const double factor = format_ == ValueFormat::Percent ? 100.0 : 1.0;
+        for (int i = 0; i < handles_.size(); ++i) {
+            const double px = plot->xAxis->coordToPixel(handles_[i].x());
+            const double py = plot->yAxis->coordToPixel(handles_[i].y() * factor);
+            if (std::hypot(px - event->position().x(), py - event->position().y()) <= 8.0)
+                dragging_ = i;
+        }
+        plot->setInteraction(QCP::iRangeDrag, dragging_ < 0);
+    });
+    connect(plot, &QCustomPlot::mouseMove, this, [this, plot](QMouseEvent* event) {
+        if (dragging_ < 0 || !(event->buttons() & Qt::LeftButton))
+            return;
+        const double factor = format_ == ValueFormat::Percent ? 100.0 : 1.0;
+        emit handleDragged(dragging_, plot->xAxis->pixelToCoord(event->position().x()),
+                           plot->yAxis->pixelToCoord(event->position().y()) / factor);
+    });
+    connect(plot, &QCustomPlot::mouseRelease, this, [this, plot] {
+        dragging_ = -1;
+        plot->setInteraction(QCP::iRangeDrag, true);
+    });
     items_->line->setAdaptiveSampling(true);
     items_->latest = new QCPTextElement(plot, QString(), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
     items_->latest->setTextColor(QColor(31, 119, 180));
@@ -119,8 +146,16 @@ void MetricPlot::setOverlayPoints(const QVector<double>& steps, const QVector<do
     refresh(false);
 }
 
+void MetricPlot::setHandles(const QVector<QPointF>& handles)
+{
+    handles_ = handles;
+    refresh(false);
+}
+
 void MetricPlot::clear()
 {
+    handles_.clear();
+    items_->handles->data()->clear();
     steps_.clear();
     values_.clear();
     referenceSteps_.clear();
@@ -156,6 +191,12 @@ void MetricPlot::refresh(bool followNewest)
     items_->line->setData(steps_, scaled(values_), true);
     items_->reference->setData(referenceSteps_, scaled(referenceValues_), true);
     items_->overlay->setData(overlaySteps_, scaled(overlayValues_), true);
+    QVector<double> handleSteps, handleValues;
+    for (const QPointF& h : handles_) {
+        handleSteps << h.x();
+        handleValues << h.y();
+    }
+    items_->handles->setData(handleSteps, scaled(handleValues), true);
     if (steps_.isEmpty()) {
         PlotWidget::clear();
         return;

@@ -32,6 +32,15 @@ public:
     // A third, orange line: what a run achieved against the schedule drawn above (empty: none).
     void setOverlayPoints(const QVector<double>& steps, const QVector<double>& values);
     int overlayPointCount() const { return overlaySteps_.size(); }
+    // Points the user can drag (the schedule's begin and end): drawn as squares; dragging one emits
+    // handleDragged with its new position (values as fractions under the Percent format) instead of
+    // panning the view. Empty: none.
+    void setHandles(const QVector<QPointF>& handles);
+
+signals:
+    void handleDragged(int index, double step, double value);
+
+public:
     void clear() override;
 
     int pointCount() const { return steps_.size(); }
@@ -55,6 +64,8 @@ private:
     QVector<double> referenceValues_;
     QVector<double> overlaySteps_;
     QVector<double> overlayValues_;
+    QVector<QPointF> handles_;
+    int dragging_ = -1;
     QString valueLabel_;
     QString emptyText_;
     ValueFormat format_ = ValueFormat::Plain;
