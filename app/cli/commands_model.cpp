@@ -129,7 +129,8 @@ int pruneCommand(const CliContext& context, const std::string& model, const std:
                            {"sparsity", sparsity}, {"parameters_before", r.parametersBefore},
                            {"parameters_after", r.parametersAfter}, {"channels_removed", r.channelsRemoved},
                            {"dropped_blocks", r.droppedBlocks}, {"block_sensitivity", sensitivity},
-                           {"calibration", r.calibration}});
+                           {"calibration", r.calibration}, {"latency_before_ms", r.latencyBeforeMs},
+                           {"latency_after_ms", r.latencyAfterMs}});
         return kExitOk;
     }
     if (!r.sensitivity.empty()) {
@@ -145,6 +146,9 @@ int pruneCommand(const CliContext& context, const std::string& model, const std:
             blocks += (blocks.empty() ? "" : ", ") + std::to_string(b);
         std::printf("blocks dropped: %s\n", blocks.c_str());
     }
+    if (r.latencyAfterMs > 0.0)
+        std::printf("dense latency, one 6 s utterance (median of 7): %.1f ms -> %.1f ms (%.2fx)\n", r.latencyBeforeMs,
+                    r.latencyAfterMs, r.latencyBeforeMs / r.latencyAfterMs);
     std::printf("%s -> %s: %lld -> %lld parameters; %d tensors masked, prunable weights %.2f %% sparse (%lld of %lld "
                 "nonzero)\n",
                 r.input.c_str(), out.c_str(), r.parametersBefore, r.parametersAfter, r.prunedTensors, 100.0 * sparsity,

@@ -11,6 +11,7 @@
 #include "train/train_config.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 namespace espalier::train {
@@ -44,6 +45,25 @@ std::string calibrationManifest(const OneShotOptions& options, const CheckpointM
             return config.data.train;
     }
     throw InputError(checkpoint + ": structured and layer pruning need calibration utterances; give --calibration MANIFEST");
+}
+
+// Median forward time of one 6-second utterance (600 fbank frames), after two warm-up runs.
+double medianForwardMs(model::AsrModel& model)
+{
+    torch::manual_seed(0);
+    const torch::Tensor features = torch::randn({1, 600, model.inputDim()});
+    const torch::Tensor lengths = torch::full({1}, 600, torch::kInt64);
+    torch::NoGradGuard noGrad;
+    model.train(false);
+    std::vector<double> ms;
+    for (int i = 0; i < 9; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        model.forward(features, lengths);
+        if (i >= 2)
+            ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    return ms[ms.size() / 2];
 }
 
 } // namespace
@@ -113,6 +133,8 @@ OneShotResult pruneCheckpoint(const std::string& modelOrRun, const std::string& 
             result.droppedBlocks = drop;
         }
         prune::ShrinkResult shrunk = prune::shrinkModel(*model, keep, drop, masks);
+        result.latencyBeforeMs = medianForwardMs(*model);
+        result.latencyAfterMs = medianForwardMs(*shrunk.model);
         model = std::move(shrunk.model);
         masks = std::move(shrunk.masks);
     }

@@ -157,6 +157,37 @@ private slots:
         QCOMPARE(cli({"prune", "--model", run_, "--recipe", tmp_.filePath("missing.yaml"), "--out", out}).exitCode, 2);
     }
 
+    void structuredAndLayerPruningShrinkTheModel()
+    {
+        const QString recipe = tmp_.filePath("shrink.yaml");
+        QFile f(recipe);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("espalier_recipe: 1\nstages:\n"
+                "  - type: structured\n    channels: [ffn, heads]\n"
+                "    schedule: {shape: constant, final_sparsity: 0.5, begin: 0, end: 1, frequency: 1}\n"
+                "    calibration_utterances: 8\n"
+                "  - type: layer\n    drop: 1\n    calibration_utterances: 8\n");
+        f.close();
+        const QString out = tmp_.filePath("shrunk.pt");
+        const Run text = cli({"prune", "--model", run_, "--recipe", recipe, "--out", out});
+        QVERIFY2(text.exitCode == 0, qPrintable(text.err));
+        QVERIFY2(text.out.contains("block sensitivity") && text.out.contains("ffn channels removed: 50.0 %")
+                     && text.out.contains("heads channels removed: 50.0 %") && text.out.contains("dense latency"),
+                 qPrintable(text.out));
+        const Run json = cli({"--json", "prune", "--model", run_, "--recipe", recipe, "--out", out});
+        const QJsonObject o = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QVERIFY(o["parameters_after"].toDouble() < 0.6 * o["parameters_before"].toDouble());
+        QCOMPARE(o["dropped_blocks"].toArray().size(), 1);
+        QCOMPARE(o["block_sensitivity"].toArray().size(), 2);  // the tiny model's two blocks
+        QVERIFY(o["latency_after_ms"].toDouble() > 0.0);
+        // The shrunk checkpoint evaluates and fine-tunes like any other.
+        QCOMPARE(cli({"-q", "eval", "--model", out, "--data", corpus_ + "/test_clean"}).exitCode, 0);
+        const Run tune = cli({"-q", "--threads", "1", "train", "--config", "tiny", "--corpus", corpus_, "--init", out,
+                              "--out", tmp_.filePath("tuned"), "--steps", "2"});
+        QVERIFY2(tune.exitCode == 0, qPrintable(tune.err));
+        QVERIFY(readAll(tmp_.filePath("tuned") + "/config.yaml").contains("init: " + out.toUtf8()));
+    }
+
     void recipesConvert()
     {
         const QString sparseml = tmp_.filePath("sparseml.yaml");
