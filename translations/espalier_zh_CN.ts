@@ -1042,15 +1042,23 @@
         <source>not pruned</source>
         <translation>不剪枝</translation>
     </message>
-    <message numerus="yes">
-        <source>%1: %n tensor(s) more than 2 points from the recipe&apos;s final target (red)</source>
-        <translation>
-            <numerusform>%1：%n 个张量与配方最终目标相差超过 2 个百分点（红色）</numerusform>
-        </translation>
-    </message>
     <message>
         <source># One shot on a trained model (structured and layer stages shrink it):</source>
         <translation># 对已训练模型一次性剪枝（结构化和层剪枝阶段会缩小模型）：</translation>
+    </message>
+    <message>
+        <source>global pool (one threshold)</source>
+        <translation>全局池（统一阈值）</translation>
+    </message>
+    <message>
+        <source>in the pool</source>
+        <translation>在全局池中</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n row(s) more than 2 points from the recipe&apos;s final target (red)</source>
+        <translation>
+            <numerusform>%1：%n 行与配方最终目标相差超过 2 个百分点（红色）</numerusform>
+        </translation>
     </message>
 </context>
 <context>

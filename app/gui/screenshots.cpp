@@ -3,11 +3,16 @@
 #include "main_window.h"
 #include "pages/data_page.h"
 #include "pages/page.h"
+#include "pages/schedule_page.h"
+#include "project/project.h"
+#include "prune/recipe.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QRegularExpression>
 #include <QTimer>
+
+#include <filesystem>
 
 #include <memory>
 
@@ -22,6 +27,38 @@ QString fileName(int index, const QString& title)
     slug.replace(QRegularExpression("[^a-z0-9]+"), "-");
     return QStringLiteral("%1-%2.png").arg(index + 1, 2, 10, QChar('0')).arg(slug);
 }
+// The Schedule page with the seed's progressive pipeline, compared with the project's 70 % run when
+// it has one (the demo project's runs/*agp70*).
+void showPipeline(widgets::SchedulePage& page, const project::Project* project)
+{
+    prune::Recipe recipe;
+    recipe.name = "seed-pipeline";
+    prune::UnstructuredStage agp;
+    agp.schedule.final = 0.7;
+    agp.schedule.begin = 2950;
+    agp.schedule.end = 3700;
+    agp.schedule.frequency = 50;
+    recipe.unstructured.push_back(agp);
+    prune::StructuredStage channels;
+    channels.schedule.shape = prune::ScheduleShape::Linear;
+    channels.schedule.unit = prune::ScheduleUnit::Epochs;
+    channels.schedule.final = 0.5;
+    channels.schedule.begin = 2;
+    channels.schedule.end = 12;
+    channels.schedule.frequency = 1;
+    recipe.structured.push_back(channels);
+    prune::LayerStage blocks;
+    blocks.drop = 1;
+    recipe.layer.push_back(blocks);
+    page.setRecipe(recipe);
+    if (!project)
+        return;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(project->dir()) / "runs", ec))
+        if (entry.path().filename().string().find("agp70") != std::string::npos)
+            page.compareWithRun(QString::fromStdString(entry.path().string()));
+}
+
 } // namespace
 
 void captureScreenshots(widgets::MainWindow& window, const QString& dir)
@@ -41,6 +78,8 @@ void captureScreenshots(widgets::MainWindow& window, const QString& dir)
         }
         if (i < pageCount) {
             window.showPage(i);
+            if (i == widgets::MainWindow::SchedulePageId)
+                showPipeline(*static_cast<widgets::SchedulePage*>(window.page(i)), window.page(i)->project());
             if (i == widgets::MainWindow::DataPageId) {
                 // Show an utterance once the split's list has loaded.
                 auto* data = static_cast<widgets::DataPage*>(window.page(i));

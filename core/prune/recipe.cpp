@@ -370,30 +370,30 @@ double UnstructuredStage::sparsityAt(const Target& target, double t) const
     return std::min(target.finalSparsity * s / stageFinal, 0.999999);
 }
 
-std::map<std::string, double> Recipe::finalTargets(const std::vector<model::ParameterInfo>& parameters) const
+std::map<std::string, Recipe::TensorTarget> Recipe::finalTargets(const std::vector<model::ParameterInfo>& parameters) const
 {
-    std::map<std::string, double> kept;  // fraction kept
+    std::map<std::string, TensorTarget> kept;  // fraction kept, and whether a global pool decides it
+    auto keep = [&kept](const std::string& name, double sparsity, bool pooled) {
+        auto [it, inserted] = kept.emplace(name, TensorTarget{1.0, false});
+        it->second.sparsity *= 1.0 - sparsity;
+        it->second.pooled = it->second.pooled || pooled;
+    };
     for (const UnstructuredStage& stage : unstructured)
-        for (const UnstructuredStage::Target& t : stage.targets(parameters)) {
-            auto [it, inserted] = kept.emplace(t.name, 1.0);
-            it->second *= 1.0 - t.finalSparsity;
-        }
+        for (const UnstructuredStage::Target& t : stage.targets(parameters))
+            keep(t.name, t.finalSparsity, !t.ownThreshold);
     for (const DynamicStage& stage : dynamic) {
         const double final = stage.schedule.shape == ScheduleShape::Piecewise ? stage.schedule.curve(1.0) : stage.schedule.final;
         for (const model::ParameterInfo& p : parameters) {
             const auto any = [&p](const std::vector<std::string>& patterns) {
                 return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& q) { return matchesPattern(q, p.name); });
             };
-            if (!p.prunable || !any(stage.params) || any(stage.exclude))
-                continue;
-            auto [it, inserted] = kept.emplace(p.name, 1.0);
-            it->second *= 1.0 - final;
+            if (p.prunable && any(stage.params) && !any(stage.exclude))
+                keep(p.name, final, stage.scope == MaskScope::Global);
         }
     }
-    std::map<std::string, double> out;
-    for (const auto& [name, k] : kept)
-        out[name] = 1.0 - k;
-    return out;
+    for (auto& [name, t] : kept)
+        t.sparsity = 1.0 - t.sparsity;
+    return kept;
 }
 
 Recipe Recipe::fromYaml(const std::string& yaml, const std::string& sourceName)

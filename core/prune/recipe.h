@@ -103,8 +103,13 @@ struct Recipe {
 
     bool empty() const { return unstructured.empty() && structured.empty() && layer.empty() && dynamic.empty(); }
     // Per prunable parameter, the sparsity the unstructured and dynamic stages ask of it at their end
-    // (two stages on one tensor: 1 - (1 - a)(1 - b)). Parameters no stage selects are left out.
-    std::map<std::string, double> finalTargets(const std::vector<model::ParameterInfo>& parameters) const;
+    // (two stages on one tensor: 1 - (1 - a)(1 - b)). Parameters no stage selects are left out. A
+    // tensor in a global pool has no target of its own: `pooled` says the sparsity is the pool's.
+    struct TensorTarget {
+        double sparsity = 0.0;
+        bool pooled = false;
+    };
+    std::map<std::string, TensorTarget> finalTargets(const std::vector<model::ParameterInfo>& parameters) const;
 
     // Every error reads "sourceName:line: field: problem".
     static Recipe fromYaml(const std::string& yaml, const std::string& sourceName);

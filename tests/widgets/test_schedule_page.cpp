@@ -181,6 +181,7 @@ private slots:
         std::ofstream(run + "/metrics.jsonl") << "{\"step\": 20, \"sparsity\": 0.3}\n{\"step\": 40, \"sparsity\": 0.69}\n";
 
         SchedulePage page;
+        page.findChild<QComboBox*>("scopeCombo")->setCurrentIndex(1);  // per tensor: each has its own target
         page.findChild<QLineEdit*>("paramsEdit")->setText("encoder.blocks.*.feed_forward.w_1.weight");
         QSignalSpy ready(&page, &SchedulePage::comparisonReady);
         page.compareWithRun(QString::fromStdString(run));
@@ -196,6 +197,12 @@ private slots:
         }
         QCOMPARE(targeted, 2);  // the tiny model's two blocks
         QCOMPARE(page.curvePlot()->overlayPointCount(), 2);
+        // With one global threshold the pool has the target: a summary row over the two tensors.
+        page.findChild<QComboBox*>("scopeCombo")->setCurrentIndex(0);
+        QVERIFY(table->item(0, 0)->text().contains("global pool"));
+        QCOMPARE(table->item(0, 3)->text(), QString("70.0 %"));
+        QCOMPARE(table->item(0, 2)->text(), QString::number(2 * 256 * 64));
+        QVERIFY(std::abs(table->item(0, 4)->text().chopped(2).toDouble() - 70.0) < 3.0);
     }
 
     void recipesRoundTripThroughFiles()

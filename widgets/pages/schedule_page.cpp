@@ -120,7 +120,11 @@ SchedulePage::SchedulePage(QWidget* parent) : Page(parent)
     targets_->setObjectName("targetTable");
     targets_->verticalHeader()->hide();
     targets_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    targets_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     targets_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    targets_->setWordWrap(false);
+    targets_->setTextElideMode(Qt::ElideMiddle);
+    targets_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     targetsNote_ = new QLabel(this);
     targetsNote_->setWordWrap(true);
     auto* compare = new QWidget(this);
@@ -482,7 +486,7 @@ void SchedulePage::refreshTargets()
         targetsNote_->setText(statsError_.isEmpty() ? tr("Reading the run's checkpoint…") : statsError_);
         return;
     }
-    std::map<std::string, double> targets;
+    std::map<std::string, prune::Recipe::TensorTarget> targets;
     try {
         std::vector<model::ParameterInfo> infos;
         for (const train::ParameterStats& p : stats_->parameters)
@@ -491,29 +495,60 @@ void SchedulePage::refreshTargets()
     } catch (const std::exception&) {
         // an invalid recipe: targets stay empty, the problem is shown beside the editor
     }
+    auto addRow = [this](const QString& name, const QString& role, double numel, const QString& target, double achieved,
+                         bool flagged) {
+        const int row = targets_->rowCount();
+        targets_->insertRow(row);
+        auto* achievedItem = new QTableWidgetItem(percent(achieved));
+        if (flagged)
+            achievedItem->setForeground(QColor(180, 40, 40));
+        targets_->setItem(row, 0, new QTableWidgetItem(name));
+        targets_->setItem(row, 1, new QTableWidgetItem(role));
+        targets_->setItem(row, 2, new QTableWidgetItem(QString::number(qlonglong(numel))));
+        targets_->setItem(row, 3, new QTableWidgetItem(target));
+        targets_->setItem(row, 4, achievedItem);
+    };
+    // A global pool has one target over all its tensors: one summary row first, no per-tensor verdict.
+    double poolNumel = 0.0, poolZeros = 0.0, poolTarget = 0.0;
+    for (const train::ParameterStats& p : stats_->parameters) {
+        const auto target = targets.find(p.info.name);
+        if (p.info.prunable && target != targets.end() && target->second.pooled) {
+            poolNumel += double(p.info.numel());
+            poolZeros += p.sparsity() * double(p.info.numel());
+            poolTarget = target->second.sparsity;
+        }
+    }
     int off = 0;
+    if (poolNumel > 0.0) {
+        const bool flagged = std::abs(poolZeros / poolNumel - poolTarget) > 0.02;
+        off += flagged ? 1 : 0;
+        addRow(tr("global pool (one threshold)"), QString(), poolNumel, percent(poolTarget), poolZeros / poolNumel, flagged);
+        for (int c = 0; c < targets_->columnCount(); ++c) {
+            QFont bold = targets_->item(0, c)->font();
+            bold.setBold(true);
+            targets_->item(0, c)->setFont(bold);
+        }
+    }
     for (const train::ParameterStats& p : stats_->parameters) {
         if (!p.info.prunable)
             continue;
-        const int row = targets_->rowCount();
-        targets_->insertRow(row);
         const auto target = targets.find(p.info.name);
         const double achieved = p.sparsity();
-        auto* name = new QTableWidgetItem(QString::fromStdString(p.info.name));
-        auto* targetItem = new QTableWidgetItem(target == targets.end() ? tr("not pruned") : percent(target->second));
-        auto* achievedItem = new QTableWidgetItem(percent(achieved));
-        const double expected = target == targets.end() ? 0.0 : target->second;
-        if (std::abs(achieved - expected) > 0.02) {
-            achievedItem->setForeground(QColor(180, 40, 40));
-            ++off;
+        QString targetText = tr("not pruned");
+        bool flagged = false;
+        if (target != targets.end() && target->second.pooled) {
+            targetText = tr("in the pool");
+        } else {
+            const double expected = target == targets.end() ? 0.0 : target->second.sparsity;
+            if (target != targets.end())
+                targetText = percent(expected);
+            flagged = std::abs(achieved - expected) > 0.02;
         }
-        targets_->setItem(row, 0, name);
-        targets_->setItem(row, 1, new QTableWidgetItem(QString::fromUtf8(model::roleLabel(p.info.role))));
-        targets_->setItem(row, 2, new QTableWidgetItem(QString::number(p.info.numel())));
-        targets_->setItem(row, 3, targetItem);
-        targets_->setItem(row, 4, achievedItem);
+        off += flagged ? 1 : 0;
+        addRow(QString::fromStdString(p.info.name), QString::fromUtf8(model::roleLabel(p.info.role)), double(p.info.numel()),
+               targetText, achieved, flagged);
     }
-    targetsNote_->setText(tr("%1: %n tensor(s) more than 2 points from the recipe's final target (red)", nullptr, off)
+    targetsNote_->setText(tr("%1: %n row(s) more than 2 points from the recipe's final target (red)", nullptr, off)
                               .arg(QString::fromStdString(stats_->description)));
 }
 

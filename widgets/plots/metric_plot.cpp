@@ -143,7 +143,7 @@ void MetricPlot::setOverlayPoints(const QVector<double>& steps, const QVector<do
     overlaySteps_ = steps;
     overlayValues_ = values;
     overlayValues_.resize(overlaySteps_.size());
-    refresh(false);
+    refresh(true);  // a whole new series: show all of it
 }
 
 void MetricPlot::setHandles(const QVector<QPointF>& handles)
