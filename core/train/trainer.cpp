@@ -208,6 +208,12 @@ void Trainer::prepare(project::JobContext& context, bool resume)
         if (pruning_->needsCalibration())
             pruning_->setCalibration(calibrationBatches(dev_.samples.empty() ? train_.samples : dev_.samples,
                                                         config_.features.fbank, pruning_->calibrationUtterances()));
+        // An update at step 0 (a stage beginning at 0, a one-shot prune before fine-tuning) happens before
+        // the first optimiser step; later ones follow each step.
+        if (step_ == 0 && pruning_->isUpdate(0)) {
+            masks_ = pruning_->update(*model_, 0, masks_);
+            prune::applyMasksToWeights(prune::namedTensors(model_->namedParameters()), masks_);
+        }
         log(context, project::LogLevel::Info,
             "pruning " + std::to_string(pruning_->prunedParameterCount()) + " weight tensors with " + config_.recipe
                 + "; target sparsity at the last step " + std::to_string(pruning_->targetSparsityAt(totalSteps_)));

@@ -254,6 +254,25 @@ private slots:
             QVERIFY2(a[5 + i] == b[i], qPrintable(QString("step %1").arg(6 + i)));
     }
 
+    void aStageBeginningAtZeroPrunesBeforeTheFirstStep()
+    {
+        const std::string recipe = dir_.path().toStdString() + "/oneshot.yaml";
+        io::writeFileAtomic(recipe, "espalier_recipe: 1\nstages:\n  - type: unstructured\n"
+                                    "    schedule: {shape: constant, final_sparsity: 0.5, begin: 0, end: 1, frequency: 1}\n");
+        train::TrainConfig config = traintest::tinyConfig(train_);
+        config.recipe = recipe;
+        config.steps = 2;
+        project::CancellationToken token;
+        project::JobContext context(nullptr, token);
+        const std::string run = dir_.path().toStdString() + "/oneshot";
+        train::Trainer trainer(config, run);
+        trainer.prepare(context, false);
+        QVERIFY(trainer.train(context));
+        const auto sparsity = metricSeries(run, "sparsity");
+        QCOMPARE(sparsity.size(), size_t(2));
+        QVERIFY2(std::abs(sparsity.front().second - 0.5) < 0.01, qPrintable(QString::number(sparsity.front().second)));
+    }
+
     void layerStagesAreOneShot()
     {
         const std::string recipe = dir_.path().toStdString() + "/layer.yaml";

@@ -1,0 +1,12 @@
+// The CSR × dense kernel for AVX-512 (compiled with -mavx512f; called only where the CPU has it).
+#define ESPALIER_SPMM_ISA avx512
+#include "runtime/kernels/spmm_kernel.h"
+
+namespace espalier::runtime::kernels {
+
+void spmmAvx512(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
+{
+    avx512::spmmDispatchIndex<32, 16>(w, x, frames, bias, y);  // two, then one 16-float register of frames
+}
+
+} // namespace espalier::runtime::kernels

@@ -1,0 +1,154 @@
+// The CSR × dense kernel body, compiled once per instruction set (spmm_avx512.cpp, spmm_avx2.cpp,
+// spmm.cpp) so the compiler vectorises the fixed-width frame loops for each: a block of kFrames frames
+// is accumulated in registers while the row's nonzeros are broadcast against it. Each including file
+// defines ESPALIER_SPMM_ISA first: the functions live in a namespace of that name, so the linker never
+// mixes one instruction set's copy into another's.
+#include "runtime/csr_matrix.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#ifndef ESPALIER_SPMM_ISA
+#error "define ESPALIER_SPMM_ISA before including spmm_kernel.h"
+#endif
+
+namespace espalier::runtime::kernels::ESPALIER_SPMM_ISA {
+
+// One row's nonzeros c/v[0, count) against kFrames frames of x (xt points at frame t0 of row 0):
+// out[i] = init[i] + sum. Four partial sums per frame, so consecutive nonzeros do not wait on each
+// other's multiply-add (one chain would run at the FMA latency, not its throughput).
+template <int kFrames, typename Index>
+inline void rowSpan(const Index* c, const float* v, size_t count, const float* xt, size_t stride, const float* init,
+                    float* out)
+{
+    float acc0[kFrames], acc1[kFrames], acc2[kFrames], acc3[kFrames];
+    for (int i = 0; i < kFrames; ++i) {
+        acc0[i] = init[i];
+        acc1[i] = acc2[i] = acc3[i] = 0.0f;
+    }
+    size_t j = 0;
+    for (; j + 4 <= count; j += 4) {
+        const float* x0 = xt + size_t(c[j]) * stride;
+        const float* x1 = xt + size_t(c[j + 1]) * stride;
+        const float* x2 = xt + size_t(c[j + 2]) * stride;
+        const float* x3 = xt + size_t(c[j + 3]) * stride;
+        const float v0 = v[j], v1 = v[j + 1], v2 = v[j + 2], v3 = v[j + 3];
+        for (int i = 0; i < kFrames; ++i) {
+            acc0[i] += v0 * x0[i];
+            acc1[i] += v1 * x1[i];
+            acc2[i] += v2 * x2[i];
+            acc3[i] += v3 * x3[i];
+        }
+    }
+    for (; j < count; ++j) {
+        const float* xs = xt + size_t(c[j]) * stride;
+        for (int i = 0; i < kFrames; ++i)
+            acc0[i] += v[j] * xs[i];
+    }
+    for (int i = 0; i < kFrames; ++i)
+        out[i] = (acc0[i] + acc1[i]) + (acc2[i] + acc3[i]);
+}
+
+// Frames [t0, t0 + kFrames) of every row. When that slice of x (cols × kFrames floats) is larger than
+// L1, the columns are taken in panels that fit, each row resuming where its previous panel ended
+// (CSR rows are sorted by column), and y accumulates across panels.
+template <int kFrames, typename Index>
+inline void frameBlock(const CsrMatrix& w, const Index* cols, const float* x, int frames, int t0, const float* bias,
+                       float* y, std::vector<uint32_t>& cursor)
+{
+    constexpr size_t kL1Bytes = 24 * 1024;  // of x per panel: leaves room for the weights' stream
+    const size_t stride = size_t(frames);
+    const float* xt = x + t0;
+    const uint32_t* rowPtr = w.rowPtr.data();
+    const float* values = w.values.data();
+    const size_t panelCols = std::max<size_t>(64, kL1Bytes / (sizeof(float) * kFrames));
+    float init[kFrames];
+    if (size_t(w.cols) <= panelCols + panelCols / 4) {
+        for (int m = 0; m < w.rows; ++m) {
+            for (int i = 0; i < kFrames; ++i)
+                init[i] = bias ? bias[m] : 0.0f;
+            rowSpan<kFrames>(cols + rowPtr[m], values + rowPtr[m], rowPtr[m + 1] - rowPtr[m], xt, stride, init,
+                             y + size_t(m) * stride + t0);
+        }
+        return;
+    }
+    cursor.assign(rowPtr, rowPtr + w.rows);
+    for (size_t c0 = 0; c0 < size_t(w.cols); c0 += panelCols) {
+        const size_t c1 = std::min(size_t(w.cols), c0 + panelCols);
+        for (int m = 0; m < w.rows; ++m) {
+            const uint32_t from = cursor[size_t(m)];
+            const uint32_t to = uint32_t(std::lower_bound(cols + from, cols + rowPtr[m + 1], c1) - cols);
+            cursor[size_t(m)] = to;
+            float* out = y + size_t(m) * stride + t0;
+            if (c0 == 0)
+                for (int i = 0; i < kFrames; ++i)
+                    init[i] = bias ? bias[m] : 0.0f;
+            rowSpan<kFrames>(cols + from, values + from, to - from, xt, stride, c0 == 0 ? init : out, out);
+        }
+    }
+}
+
+// Frames left over after the full blocks: one at a time.
+template <typename Index>
+inline void rowTail(const uint32_t* rowPtr, const Index* cols, const float* values, int m, const float* x, int frames,
+                    int t0, float b, float* y)
+{
+    for (int t = t0; t < frames; ++t) {
+        float acc = b;
+        for (uint32_t p = rowPtr[m]; p < rowPtr[m + 1]; ++p)
+            acc += values[p] * x[size_t(cols[p]) * size_t(frames) + t];
+        y[size_t(m) * size_t(frames) + t] = acc;
+    }
+}
+
+// Few frames: four rows at a time, so four independent sums hide the load latency.
+template <typename Index>
+inline void fewFrames(const CsrMatrix& w, const Index* cols, const float* x, int frames, const float* bias, float* y)
+{
+    const uint32_t* rowPtr = w.rowPtr.data();
+    const float* values = w.values.data();
+    for (int t = 0; t < frames; ++t) {
+        const float* xt = x + t;
+        for (int m = 0; m < w.rows; m += 4) {
+            const int n = w.rows - m < 4 ? w.rows - m : 4;
+            float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+            for (int r = 0; r < n; ++r) {
+                acc[r] = bias ? bias[m + r] : 0.0f;
+                for (uint32_t p = rowPtr[m + r]; p < rowPtr[m + r + 1]; ++p)
+                    acc[r] += values[p] * xt[size_t(cols[p]) * size_t(frames)];
+            }
+            for (int r = 0; r < n; ++r)
+                y[size_t(m + r) * size_t(frames) + t] = acc[r];
+        }
+    }
+}
+
+template <int kWide, int kNarrow, typename Index>
+inline void spmmBody(const CsrMatrix& w, const Index* cols, const float* x, int frames, const float* bias, float* y)
+{
+    if (frames < 4) {
+        fewFrames(w, cols, x, frames, bias, y);
+        return;
+    }
+    std::vector<uint32_t> cursor;
+    int t0 = 0;
+    for (; t0 + kWide <= frames; t0 += kWide)
+        frameBlock<kWide>(w, cols, x, frames, t0, bias, y, cursor);
+    for (; t0 + kNarrow <= frames; t0 += kNarrow)
+        frameBlock<kNarrow>(w, cols, x, frames, t0, bias, y, cursor);
+    if (t0 < frames)
+        for (int m = 0; m < w.rows; ++m)
+            rowTail(w.rowPtr.data(), cols, w.values.data(), m, x, frames, t0, bias ? bias[m] : 0.0f, y);
+}
+
+template <int kWide, int kNarrow>
+inline void spmmDispatchIndex(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
+{
+    if (w.narrowIndices())
+        spmmBody<kWide, kNarrow>(w, w.colIdx16.data(), x, frames, bias, y);
+    else
+        spmmBody<kWide, kNarrow>(w, w.colIdx32.data(), x, frames, bias, y);
+}
+
+} // namespace espalier::runtime::kernels::ESPALIER_SPMM_ISA

@@ -1,0 +1,28 @@
+#pragma once
+// Sparse (CSR) weights times dense activations, the runtime's sparse linear layer:
+//   y[m][t] = bias[m] + sum_k W[m][k] · x[k][t]
+// Activations are feature-major — x is [K][T], y is [M][T], frames contiguous (an Eigen column-major
+// T × K matrix) — so each nonzero weight is broadcast against a vector of frames (XNNPACK's f32-spmm
+// layout). Kernels: AVX-512 and AVX2 on x86 (chosen at run time), NEON on aarch64, a portable one
+// elsewhere; for fewer than 4 frames rows are taken 4 at a time.
+#include "runtime/csr_matrix.h"
+
+#include <string>
+#include <vector>
+
+namespace espalier::runtime {
+
+// bias may be null. x and y must not overlap.
+void spmm(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y);
+
+// The kernel spmm uses on this CPU ("avx512", "avx2", "neon" or "portable").
+std::string spmmKernelName();
+// Every kernel this CPU can run, best first, and spmm with a named one (tests, benchmarks); InputError
+// for a kernel this CPU or build lacks.
+std::vector<std::string> availableSpmmKernels();
+void spmmUsing(const std::string& kernel, const CsrMatrix& w, const float* x, int frames, const float* bias, float* y);
+
+// Dense reference of the same product (row-major W), for tests and as the dense layer's fallback.
+void denseLinearReference(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y);
+
+} // namespace espalier::runtime

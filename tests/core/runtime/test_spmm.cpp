@@ -1,0 +1,121 @@
+// The sparse linear layer: CSR built from dense weights round-trips, and the CSR × dense kernel (the
+// one this CPU runs) equals the dense product for every frame count (the few-frames path, full
+// blocks and tails), narrow and wide indices, empty rows, with and without bias.
+#include "runtime/error.h"
+#include "runtime/spmm.h"
+
+#include <QTest>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+using namespace espalier::runtime;
+
+namespace {
+
+std::vector<float> sparseWeights(int rows, int cols, double density, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+    std::bernoulli_distribution keep(density);
+    std::vector<float> w(size_t(rows) * size_t(cols));
+    for (float& v : w)
+        v = keep(rng) ? value(rng) : 0.0f;
+    return w;
+}
+
+std::vector<float> randomVector(size_t n, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> d;
+    std::vector<float> v(n);
+    for (float& x : v)
+        x = d(rng);
+    return v;
+}
+
+} // namespace
+
+class TestSpmm : public QObject {
+    Q_OBJECT
+private slots:
+    void csrRoundTrip()
+    {
+        const auto w = sparseWeights(37, 53, 0.3, 1);
+        const CsrMatrix m = CsrMatrix::fromDense(w.data(), 37, 53);
+        QVERIFY(m.narrowIndices());
+        QCOMPARE(m.rowPtr.size(), size_t(38));
+        int64_t nonzero = 0;
+        for (float v : w)
+            nonzero += v != 0.0f;
+        QCOMPARE(m.nonzeros(), nonzero);
+        std::vector<float> back(w.size());
+        m.toDense(back.data());
+        QVERIFY(back == w);
+        QCOMPARE(m.bytes(), size_t(nonzero) * 6 + 38 * 4);  // 4-byte values, 2-byte indices
+        // More than 65536 columns need 32-bit indices.
+        std::vector<float> wide(70000, 0.0f);
+        wide[69999] = 2.0f;
+        const CsrMatrix w32 = CsrMatrix::fromDense(wide.data(), 1, 70000);
+        QVERIFY(!w32.narrowIndices());
+        QCOMPARE(w32.colIdx32.at(0), uint32_t(69999));
+    }
+
+    void equalsTheDenseProduct_data()
+    {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("cols");
+        QTest::addColumn<double>("density");
+        QTest::addColumn<bool>("wide");
+        QTest::addColumn<bool>("bias");
+        QTest::newRow("256x1024 30%") << 256 << 1024 << 0.3 << false << true;
+        QTest::newRow("1024x256 10%") << 1024 << 256 << 0.1 << false << true;
+        QTest::newRow("256x256 70% wide") << 256 << 256 << 0.7 << true << false;
+        QTest::newRow("odd 37x91 50%") << 37 << 91 << 0.5 << false << true;
+        QTest::newRow("empty rows") << 64 << 64 << 0.01 << false << false;
+        QTest::newRow("all zero") << 8 << 8 << 0.0 << false << true;
+        QTest::newRow("dense 100%") << 16 << 48 << 1.0 << false << true;
+    }
+
+    void equalsTheDenseProduct()
+    {
+        QFETCH(int, rows);
+        QFETCH(int, cols);
+        QFETCH(double, density);
+        QFETCH(bool, wide);
+        QFETCH(bool, bias);
+        const auto w = sparseWeights(rows, cols, density, unsigned(rows * 7 + cols));
+        const CsrMatrix m = CsrMatrix::fromDense(w.data(), rows, cols, wide);
+        QCOMPARE(m.narrowIndices(), !wide);
+        const auto b = randomVector(size_t(rows), 5);
+        for (const std::string& kernel : availableSpmmKernels())  // every instruction set this CPU has
+            for (int frames : {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 63, 100}) {
+                const auto x = randomVector(size_t(cols) * size_t(frames), unsigned(frames));
+                std::vector<float> got(size_t(rows) * size_t(frames), -7.0f), want(got.size());
+                spmmUsing(kernel, m, x.data(), frames, bias ? b.data() : nullptr, got.data());
+                denseLinearReference(w.data(), rows, cols, x.data(), frames, bias ? b.data() : nullptr, want.data());
+                double worst = 0.0;
+                for (size_t i = 0; i < got.size(); ++i)
+                    worst = std::max(worst, double(std::abs(got[i] - want[i])) / (1.0 + std::abs(want[i])));
+                QVERIFY2(worst < 1e-5, qPrintable(QString("%1 frames: relative error %2 (kernel %3)")
+                                                      .arg(frames).arg(worst).arg(QString::fromStdString(kernel))));
+            }
+    }
+
+    void namesItsKernel()
+    {
+        const std::string name = spmmKernelName();
+        QVERIFY2(name == "avx512" || name == "avx2" || name == "neon" || name == "portable", name.c_str());
+        QCOMPARE(availableSpmmKernels().front(), name);
+#if defined(__x86_64__)
+        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
+            QCOMPARE(name, std::string("avx512"));
+        QCOMPARE(availableSpmmKernels().back(), std::string("portable"));
+#endif
+        QVERIFY_THROWS_EXCEPTION(espalier::InputError, spmmUsing("sve2", CsrMatrix{}, nullptr, 1, nullptr, nullptr));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSpmm)
+#include "test_spmm.moc"
