@@ -7,7 +7,7 @@ packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git libbenchmark-dev
   # engine (core, runtime)
-  libtorch-dev libopenblas0-pthread libeigen3-dev
+  libtorch-dev libopenblas0-pthread libblas-dev libeigen3-dev
   libsndfile1-dev libsoxr-dev libespeak-ng-dev espeak-ng-data
   nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libcli11-dev zlib1g-dev
   # workbench (widgets, app)

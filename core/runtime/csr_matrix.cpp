@@ -30,7 +30,24 @@ CsrMatrix CsrMatrix::fromDense(const float* weights, int rows, int cols, bool wi
         }
         m.rowPtr.push_back(uint32_t(m.values.size()));
     }
+    m.buildPanels();
     return m;
+}
+
+void CsrMatrix::buildPanels()
+{
+    const int p = panels();
+    panelPtr.assign(size_t(rows) * size_t(p + 1), 0);
+    for (int r = 0; r < rows; ++r) {
+        uint32_t k = rowPtr[size_t(r)];
+        uint32_t* out = panelPtr.data() + size_t(r) * size_t(p + 1);
+        for (int q = 0; q <= p; ++q) {
+            const uint32_t limit = uint32_t(std::min(cols, q * kPanelCols));
+            while (k < rowPtr[size_t(r) + 1] && (narrowIndices() ? uint32_t(colIdx16[k]) : colIdx32[k]) < limit)
+                ++k;
+            out[q] = q == p ? rowPtr[size_t(r) + 1] : k;
+        }
+    }
 }
 
 void CsrMatrix::toDense(float* out) const
@@ -50,7 +67,7 @@ double CsrMatrix::density() const
 size_t CsrMatrix::bytes() const
 {
     return values.size() * sizeof(float) + colIdx16.size() * sizeof(uint16_t) + colIdx32.size() * sizeof(uint32_t)
-           + rowPtr.size() * sizeof(uint32_t);
+           + rowPtr.size() * sizeof(uint32_t) + panelPtr.size() * sizeof(uint32_t);
 }
 
 } // namespace espalier::runtime

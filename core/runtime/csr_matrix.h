@@ -16,6 +16,12 @@ struct CsrMatrix {
     std::vector<uint16_t> colIdx16;  // when cols <= 65536
     std::vector<uint32_t> colIdx32;  // otherwise
     std::vector<float> values;
+    // Where each row's nonzeros cross every kPanelCols-th column: (rows) × (panels() + 1) offsets into
+    // values, so the kernel can take the columns in panels whose slice of the activations fits L1.
+    static constexpr int kPanelCols = 192;
+    std::vector<uint32_t> panelPtr;
+    int panels() const { return (cols + kPanelCols - 1) / kPanelCols; }
+    void buildPanels();  // from rowPtr and the column indices (fromDense calls it)
 
     // Row-major [rows × cols] weights; exact zeros are dropped. Narrow indices unless wideIndices.
     static CsrMatrix fromDense(const float* weights, int rows, int cols, bool wideIndices = false);

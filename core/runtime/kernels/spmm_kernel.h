@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <vector>
 
 #ifndef ESPALIER_SPMM_ISA
 #error "define ESPALIER_SPMM_ISA before including spmm_kernel.h"
@@ -16,15 +15,16 @@
 namespace espalier::runtime::kernels::ESPALIER_SPMM_ISA {
 
 // One row's nonzeros c/v[0, count) against kFrames frames of x (xt points at frame t0 of row 0):
-// out[i] = init[i] + sum. Four partial sums per frame, so consecutive nonzeros do not wait on each
-// other's multiply-add (one chain would run at the FMA latency, not its throughput).
-template <int kFrames, typename Index>
-inline void rowSpan(const Index* c, const float* v, size_t count, const float* xt, size_t stride, const float* init,
-                    float* out)
+// out[i] = (kAccumulate ? out[i] : bias) + sum. Four partial sums per frame, so consecutive nonzeros
+// do not wait on each other's multiply-add (one chain would run at the FMA latency, not its throughput).
+template <int kFrames, bool kAccumulate, typename Index>
+inline __attribute__((always_inline)) void rowSpan(const Index* __restrict c, const float* __restrict v, size_t count,
+                                                   const float* __restrict xt, size_t stride, float bias,
+                                                   float* __restrict out)
 {
     float acc0[kFrames], acc1[kFrames], acc2[kFrames], acc3[kFrames];
     for (int i = 0; i < kFrames; ++i) {
-        acc0[i] = init[i];
+        acc0[i] = kAccumulate ? out[i] : bias;
         acc1[i] = acc2[i] = acc3[i] = 0.0f;
     }
     size_t j = 0;
@@ -51,40 +51,35 @@ inline void rowSpan(const Index* c, const float* v, size_t count, const float* x
 }
 
 // Frames [t0, t0 + kFrames) of every row. When that slice of x (cols × kFrames floats) is larger than
-// L1, the columns are taken in panels that fit, each row resuming where its previous panel ended
-// (CSR rows are sorted by column), and y accumulates across panels.
+// L1, the columns are taken in panels that fit (whole CsrMatrix panels, whose row offsets are
+// precomputed), and y accumulates across panels.
 template <int kFrames, typename Index>
 inline void frameBlock(const CsrMatrix& w, const Index* cols, const float* x, int frames, int t0, const float* bias,
-                       float* y, std::vector<uint32_t>& cursor)
+                       float* y)
 {
-    constexpr size_t kL1Bytes = 24 * 1024;  // of x per panel: leaves room for the weights' stream
+    constexpr int kL1Bytes = 24 * 1024;  // of x per panel: leaves room for the weights' stream
+    constexpr int kGroup = std::max(1, kL1Bytes / int(sizeof(float) * kFrames) / CsrMatrix::kPanelCols);
     const size_t stride = size_t(frames);
     const float* xt = x + t0;
     const uint32_t* rowPtr = w.rowPtr.data();
     const float* values = w.values.data();
-    const size_t panelCols = std::max<size_t>(64, kL1Bytes / (sizeof(float) * kFrames));
-    float init[kFrames];
-    if (size_t(w.cols) <= panelCols + panelCols / 4) {
-        for (int m = 0; m < w.rows; ++m) {
-            for (int i = 0; i < kFrames; ++i)
-                init[i] = bias ? bias[m] : 0.0f;
-            rowSpan<kFrames>(cols + rowPtr[m], values + rowPtr[m], rowPtr[m + 1] - rowPtr[m], xt, stride, init,
-                             y + size_t(m) * stride + t0);
-        }
+    const int panels = w.panels();
+    if (panels <= kGroup + kGroup / 4 || w.panelPtr.empty()) {
+        for (int m = 0; m < w.rows; ++m)
+            rowSpan<kFrames, false>(cols + rowPtr[m], values + rowPtr[m], rowPtr[m + 1] - rowPtr[m], xt, stride,
+                                    bias ? bias[m] : 0.0f, y + size_t(m) * stride + t0);
         return;
     }
-    cursor.assign(rowPtr, rowPtr + w.rows);
-    for (size_t c0 = 0; c0 < size_t(w.cols); c0 += panelCols) {
-        const size_t c1 = std::min(size_t(w.cols), c0 + panelCols);
+    for (int p0 = 0; p0 < panels; p0 += kGroup) {
+        const int p1 = std::min(panels, p0 + kGroup);
         for (int m = 0; m < w.rows; ++m) {
-            const uint32_t from = cursor[size_t(m)];
-            const uint32_t to = uint32_t(std::lower_bound(cols + from, cols + rowPtr[m + 1], c1) - cols);
-            cursor[size_t(m)] = to;
+            const uint32_t* offsets = w.panelPtr.data() + size_t(m) * size_t(panels + 1);
+            const uint32_t from = offsets[p0], to = offsets[p1];
             float* out = y + size_t(m) * stride + t0;
-            if (c0 == 0)
-                for (int i = 0; i < kFrames; ++i)
-                    init[i] = bias ? bias[m] : 0.0f;
-            rowSpan<kFrames>(cols + from, values + from, to - from, xt, stride, c0 == 0 ? init : out, out);
+            if (p0 == 0)
+                rowSpan<kFrames, false>(cols + from, values + from, to - from, xt, stride, bias ? bias[m] : 0.0f, out);
+            else
+                rowSpan<kFrames, true>(cols + from, values + from, to - from, xt, stride, 0.0f, out);
         }
     }
 }
@@ -131,12 +126,11 @@ inline void spmmBody(const CsrMatrix& w, const Index* cols, const float* x, int 
         fewFrames(w, cols, x, frames, bias, y);
         return;
     }
-    std::vector<uint32_t> cursor;
     int t0 = 0;
     for (; t0 + kWide <= frames; t0 += kWide)
-        frameBlock<kWide>(w, cols, x, frames, t0, bias, y, cursor);
+        frameBlock<kWide>(w, cols, x, frames, t0, bias, y);
     for (; t0 + kNarrow <= frames; t0 += kNarrow)
-        frameBlock<kNarrow>(w, cols, x, frames, t0, bias, y, cursor);
+        frameBlock<kNarrow>(w, cols, x, frames, t0, bias, y);
     if (t0 < frames)
         for (int m = 0; m < w.rows; ++m)
             rowTail(w.rowPtr.data(), cols, w.values.data(), m, x, frames, t0, bias ? bias[m] : 0.0f, y);
