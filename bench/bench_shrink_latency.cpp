@@ -1,17 +1,19 @@
 // Dense inference latency before and after structured pruning, side by side in one run: the same
-// model with half of every feed-forward module's hidden units removed physically, and with half of
-// the heads removed too (channels chosen by feature-map importance on a random calibration batch;
+// model with half of every feed-forward module's hidden units removed physically, then half of the
+// heads too, then half of the subsampling convolutions' channels too (channels chosen by feature-map importance on a random calibration batch;
 // latency does not depend on which ones). Forward pass only, float32, no gradients, eval mode.
 // Reports median milliseconds per utterance and each variant's speed-up over the dense model. Not a test.
-//   espalier_bench_shrink_latency [--size small|base|tiny] [--model CKPT] [--frames 600] [--batch 1] [--threads 1]
+//   espalier_bench_shrink_latency [--size small|base|tiny] [--model CKPT|RUN] [--frames 600] [--batch 1] [--threads 1]
 #include "model/torch_setup.h"
 #include "prune/channels.h"
 #include "prune/shrink.h"
 #include "train/checkpoint.h"
+#include "train/eval_job.h"
 
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -35,7 +37,7 @@ std::map<std::string, double> g_medianMs;
 std::unique_ptr<model::AsrModel> denseModel()
 {
     if (!g_settings.model.empty())
-        return train::loadModelFromCheckpoint(g_settings.model);
+        return train::loadModelFromCheckpoint(train::resolveCheckpoint(g_settings.model));
     torch::manual_seed(1);
     auto m = model::createModel(model::ModelConfig::preset(g_settings.size, model::ModelType::Conformer, 500));
     m->train(false);
@@ -43,7 +45,7 @@ std::unique_ptr<model::AsrModel> denseModel()
 }
 
 // The dense model with `fraction` of the channels of the given kinds removed physically.
-std::unique_ptr<model::AsrModel> shrunk(model::AsrModel& dense, double fraction, bool heads)
+std::unique_ptr<model::AsrModel> shrunk(model::AsrModel& dense, double fraction, std::vector<prune::ChannelKind> kinds)
 {
     const auto groups = prune::channelGroups(dense);
     torch::manual_seed(2);
@@ -51,7 +53,7 @@ std::unique_ptr<model::AsrModel> shrunk(model::AsrModel& dense, double fraction,
     const prune::ChannelScores scores = prune::featureMapImportance(dense, {calibration});
     std::map<std::string, double> fractions;
     for (const auto& g : groups)
-        if (g.kind == prune::ChannelKind::FeedForward || heads)
+        if (std::find(kinds.begin(), kinds.end(), g.kind) != kinds.end())
             fractions[g.name] = fraction;
     const prune::ChannelKeep keep = prune::keepTopChannels(groups, scores, fractions);
     return prune::shrinkModel(dense, keep).model;  // latency only: the removed channels need not be zero first
@@ -105,10 +107,12 @@ int main(int argc, char** argv)
     }
     model::configureTorchThreads(g_settings.threads);
     g_models["dense"] = denseModel();
-    g_models["ffn_half"] = shrunk(*g_models["dense"], 0.5, false);
-    g_models["ffn_and_heads_half"] = shrunk(*g_models["dense"], 0.5, true);
+    using K = prune::ChannelKind;
+    g_models["ffn_half"] = shrunk(*g_models["dense"], 0.5, {K::FeedForward});
+    g_models["ffn_heads_half"] = shrunk(*g_models["dense"], 0.5, {K::FeedForward, K::Heads});
+    g_models["ffn_heads_conv_half"] = shrunk(*g_models["dense"], 0.5, {K::FeedForward, K::Heads, K::Subsampling});
 
-    const char* variants[] = {"dense", "ffn_half", "ffn_and_heads_half"};
+    const char* variants[] = {"dense", "ffn_half", "ffn_heads_half", "ffn_heads_conv_half"};
     for (const char* v : variants)
         benchmark::RegisterBenchmark((std::string("forward/") + v).c_str(), forward, std::string(v))
             ->Unit(benchmark::kMillisecond)

@@ -81,19 +81,39 @@ torch::Tensor GlobalCmvnImpl::forward(const torch::Tensor& x)
     return flags_->frontEnd ? y : y.to(autocastDtype(x.device().type()));
 }
 
-Conv2dSubsampling4Impl::Conv2dSubsampling4Impl(int64_t inputDim, int64_t dim)
+Conv2dSubsampling4Impl::Conv2dSubsampling4Impl(int64_t inputDim, int64_t channels1, int64_t channels2, int64_t dim)
 {
-    conv = register_module("conv", torch::nn::Sequential(torch::nn::Conv2d(torch::nn::Conv2dOptions(1, dim, 3).stride(2)),
+    conv = register_module("conv", torch::nn::Sequential(torch::nn::Conv2d(torch::nn::Conv2dOptions(1, channels1, 3).stride(2)),
                                                          torch::nn::ReLU(),
-                                                         torch::nn::Conv2d(torch::nn::Conv2dOptions(dim, dim, 3).stride(2)),
+                                                         torch::nn::Conv2d(torch::nn::Conv2dOptions(channels1, channels2, 3).stride(2)),
                                                          torch::nn::ReLU()));
     const int64_t freq = ((inputDim - 1) / 2 - 1) / 2;
-    out = register_module("out", torch::nn::Sequential(torch::nn::Linear(dim * freq, dim)));
+    out = register_module("out", torch::nn::Sequential(torch::nn::Linear(channels2 * freq, dim)));
 }
 
-torch::Tensor Conv2dSubsampling4Impl::forward(const torch::Tensor& x)
+namespace {
+// [B, C, T, F] feature maps as [B, T, C] energies summed over F, with the frames valid for `valid` lengths.
+void addConvEnergy(FeatureMapSums& sums, const std::string& group, const torch::Tensor& y, const torch::Tensor& valid)
 {
-    torch::Tensor y = conv->forward(x.unsqueeze(1)); // [B, D, T', F']
+    const torch::Tensor perFrame = y.detach().to(torch::kFloat).pow(2).sum(-1).transpose(1, 2).sqrt();  // [B, T, C]
+    const torch::Tensor t = torch::arange(y.size(2), torch::TensorOptions().dtype(torch::kLong).device(y.device()));
+    sums.add(group, perFrame, (t.unsqueeze(0) < valid.to(y.device()).unsqueeze(1)).unsqueeze(2));
+}
+} // namespace
+
+torch::Tensor Conv2dSubsampling4Impl::forward(const torch::Tensor& x, FeatureMapSums* sums, const torch::Tensor& lengths)
+{
+    torch::Tensor y;
+    if (sums) {
+        // conv.0 keeps (T - 1) / 2 frames of each row, conv.2 ((T - 1) / 2 - 1) / 2.
+        const torch::Tensor half = torch::clamp_min(torch::div(lengths - 1, 2, "floor"), 0);
+        torch::Tensor h = conv[1]->as<torch::nn::ReLU>()->forward(conv[0]->as<torch::nn::Conv2d>()->forward(x.unsqueeze(1)));
+        addConvEnergy(*sums, "encoder.embed.conv.0", h, half);
+        y = conv[3]->as<torch::nn::ReLU>()->forward(conv[2]->as<torch::nn::Conv2d>()->forward(h));
+        addConvEnergy(*sums, "encoder.embed.conv.2", y, torch::clamp_min(torch::div(half - 1, 2, "floor"), 0));
+    } else {
+        y = conv->forward(x.unsqueeze(1)); // [B, C, T', F']
+    }
     const int64_t b = y.size(0), c = y.size(1), t = y.size(2), f = y.size(3);
     y = y.transpose(1, 2).contiguous().view({b, t, c * f});
     return out->forward(y);
@@ -259,7 +279,7 @@ EncoderImpl::EncoderImpl(const ModelConfig& c, Fp32FlagsPtr flags)
     : dim_(c.attentionDim), dropout_(c.dropout), relative_(c.positional == PositionalEncoding::Relative)
 {
     global_cmvn = register_module("global_cmvn", GlobalCmvn(c, flags));
-    embed = register_module("embed", Conv2dSubsampling4(c.inputDim, c.attentionDim));
+    embed = register_module("embed", Conv2dSubsampling4(c.inputDim, c.subsamplingWidth(0), c.subsamplingWidth(1), c.attentionDim));
     blocks = register_module("blocks", torch::nn::ModuleList());
     for (int i = 0; i < c.numBlocks; ++i)
         blocks->push_back(EncoderBlock(c, i, flags));
@@ -271,7 +291,7 @@ EncoderOutput EncoderImpl::forward(const torch::Tensor& features, const torch::T
 {
     const bool training = is_training();
     const bool autocastOn = autocastActive(features.device().type());
-    torch::Tensor x = embed->forward(global_cmvn->forward(features));
+    torch::Tensor x = embed->forward(global_cmvn->forward(features), featureMaps, lengths);
     // Under autocast the residual stream stays float32 (sums of bf16 branches would round each time).
     x = autocastOn ? x.to(torch::kFloat) : x;
     const int64_t frames = x.size(1);

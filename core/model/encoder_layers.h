@@ -65,11 +65,14 @@ private:
 };
 TORCH_MODULE(GlobalCmvn);
 
-// Two 3x3 stride-2 convolutions with ReLU, then a linear projection to attention_dim (time / 4).
+// Two 3x3 stride-2 convolutions with ReLU (channels1, channels2 output channels: attention_dim unless
+// structured pruning removed some), then a linear projection to attention_dim (time / 4).
 class Conv2dSubsampling4Impl : public torch::nn::Module {
 public:
-    Conv2dSubsampling4Impl(int64_t inputDim, int64_t dim);
-    torch::Tensor forward(const torch::Tensor& x); // [B, T, F] -> [B, T', D]
+    Conv2dSubsampling4Impl(int64_t inputDim, int64_t channels1, int64_t channels2, int64_t dim);
+    // [B, T, F] -> [B, T', D]. With sums, records each convolution's channel energy over the frames
+    // valid for lengths ("encoder.embed.conv.0", "encoder.embed.conv.2").
+    torch::Tensor forward(const torch::Tensor& x, FeatureMapSums* sums = nullptr, const torch::Tensor& lengths = {});
 
     torch::nn::Sequential conv{nullptr};
     torch::nn::Sequential out{nullptr};

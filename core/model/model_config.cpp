@@ -27,7 +27,7 @@ constexpr int kMaxKernel = 255;
 
 constexpr const char* kKeys[] = {"espalier_model", "type", "size", "input_dim", "vocab_size", "attention_dim", "heads",
                                  "ffn_dim", "num_blocks", "cnn_kernel", "dropout", "positional", "macaron",
-                                 "subsampling", "cmvn", "blocks"};
+                                 "subsampling", "cmvn", "blocks", "subsampling_channels"};
 
 std::string keyList()
 {
@@ -252,6 +252,10 @@ std::vector<ConfigProblem> ModelConfig::problems() const
                                            + std::to_string(b.heads)});
         }
     }
+    for (int conv = 0; conv < 2; ++conv)
+        if (subsamplingChannels[conv] < 0 || subsamplingChannels[conv] > attentionDim)
+            p.push_back({"subsampling_channels", "must be between 1 and attention_dim (" + std::to_string(attentionDim)
+                                                     + "), got " + std::to_string(subsamplingChannels[conv])});
     if (!(dropout >= 0.0 && dropout < 1.0))
         p.push_back({"dropout", "must be in [0, 1), got " + std::to_string(dropout)});
     if (!cmvn.mean.empty() || !cmvn.istd.empty()) {
@@ -285,7 +289,8 @@ int64_t ModelConfig::parameterCount() const
     const int64_t freq = ((int64_t(inputDim) - 1) / 2 - 1) / 2;
     const int64_t norm = 2 * d;
     const auto ffn = [d](int64_t f) { return d * f + f + f * d + d; };
-    const int64_t subsampling = (9 * d + d) + (9 * d * d + d) + (d * freq * d + d);
+    const int64_t c1 = subsamplingWidth(0), c2 = subsamplingWidth(1);
+    const int64_t subsampling = (9 * c1 + c1) + (9 * c1 * c2 + c2) + (c2 * freq * d + d);
     int64_t total = subsampling + norm + (d * v + v);
     for (int i = 0; i < numBlocks; ++i) {
         const BlockShape shape = blockShape(i);
@@ -315,7 +320,8 @@ bool ModelConfig::operator==(const ModelConfig& o) const
     return type == o.type && size == o.size && inputDim == o.inputDim && vocabSize == o.vocabSize
            && attentionDim == o.attentionDim && heads == o.heads && ffnDim == o.ffnDim && numBlocks == o.numBlocks
            && cnnKernel == o.cnnKernel && dropout == o.dropout && positional == o.positional && macaron == o.macaron
-           && subsampling == o.subsampling && cmvn == o.cmvn && blockShapes == o.blockShapes;
+           && subsampling == o.subsampling && cmvn == o.cmvn && blockShapes == o.blockShapes
+           && subsamplingWidth(0) == o.subsamplingWidth(0) && subsamplingWidth(1) == o.subsamplingWidth(1);
 }
 
 ModelConfig modelConfigFromYaml(const YAML::Node& root, const std::string& sourceName, const std::string& baseDir)
@@ -389,6 +395,15 @@ ModelConfig modelConfigFromYaml(const YAML::Node& root, const std::string& sourc
         c.cmvn = readCmvn(loc, n, baseDir);
     if (const YAML::Node n = root["blocks"])
         c.blockShapes = readBlockShapes(loc, n, c);
+    if (const YAML::Node n = root["subsampling_channels"]) {
+        if (!n.IsSequence() || n.size() != 2)
+            loc.fail(n, "subsampling_channels", "expected [c1, c2], the two convolutions' output channels, got " + describe(n));
+        for (int conv = 0; conv < 2; ++conv) {
+            c.subsamplingChannels[conv] = loc.integer32(n[conv], "subsampling_channels");
+            if (c.subsamplingChannels[conv] < 1)
+                loc.fail(n[conv], "subsampling_channels", "must be at least 1, got " + n[conv].Scalar());
+        }
+    }
 
     // Problems point at the offending field's line, or at the map when the value came from a preset.
     for (const ConfigProblem& p : c.problems()) {
@@ -419,6 +434,9 @@ void writeModelConfig(YAML::Emitter& out, const ModelConfig& c)
     if (c.type == ModelType::Conformer)
         out << YAML::Key << "macaron" << YAML::Value << c.macaron;
     out << YAML::Key << "subsampling" << YAML::Value << subsamplingName(c.subsampling);
+    if (c.subsamplingChannels[0] > 0 || c.subsamplingChannels[1] > 0)
+        out << YAML::Key << "subsampling_channels" << YAML::Value << YAML::Flow << YAML::BeginSeq << c.subsamplingWidth(0)
+            << c.subsamplingWidth(1) << YAML::EndSeq;
     if (!c.blockShapes.empty()) {
         out << YAML::Key << "blocks" << YAML::Value << YAML::BeginSeq;
         for (const BlockShape& b : c.blockShapes) {

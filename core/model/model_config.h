@@ -61,6 +61,10 @@ struct ModelConfig {
     // Per-block widths after structured pruning (YAML `blocks`); empty when every block has ffn_dim and
     // heads. heads stays the unpruned count: it fixes the head width attention_dim / heads.
     std::vector<BlockShape> blockShapes;
+    // Output channels of the two subsampling convolutions after structured pruning (YAML
+    // `subsampling_channels: [c1, c2]`); 0 = attention_dim, the unpruned width.
+    int subsamplingChannels[2] = {0, 0};
+    int subsamplingWidth(int conv) const { return subsamplingChannels[conv] > 0 ? subsamplingChannels[conv] : attentionDim; }
 
     // Block i's widths (its entry in blockShapes, or the uniform ffn_dim and heads).
     BlockShape blockShape(int i) const;

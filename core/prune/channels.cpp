@@ -62,6 +62,19 @@ std::vector<ChannelGroup> channelGroups(const model::AsrModel& model)
     const bool conformer = config->type == model::ModelType::Conformer;
     const bool relative = config->positional == model::PositionalEncoding::Relative;
     std::vector<ChannelGroup> groups;
+    // The front end: conv.0's output channels feed conv.2; conv.2's feed the projection, each channel
+    // as a run of F' inputs (the frequency positions left after subsampling).
+    const int64_t freq = ((int64_t(config->inputDim) - 1) / 2 - 1) / 2;
+    ChannelGroup conv0{"encoder.embed.conv.0", ChannelKind::Subsampling, -1, config->subsamplingWidth(0), {}};
+    conv0.slices = {{"encoder.embed.conv.0.weight", 0, 1, Slice::Producer},
+                    {"encoder.embed.conv.0.bias", 0, 1, Slice::Producer},
+                    {"encoder.embed.conv.2.weight", 1, 1, Slice::Consumer}};
+    ChannelGroup conv2{"encoder.embed.conv.2", ChannelKind::Subsampling, -1, config->subsamplingWidth(1), {}};
+    conv2.slices = {{"encoder.embed.conv.2.weight", 0, 1, Slice::Producer},
+                    {"encoder.embed.conv.2.bias", 0, 1, Slice::Producer},
+                    {"encoder.embed.out.0.weight", 1, freq, Slice::Consumer}};
+    groups.push_back(conv0);
+    groups.push_back(conv2);
     for (int b = 0; b < config->numBlocks; ++b) {
         const model::BlockShape shape = config->blockShape(b);
         const std::string prefix = "encoder.blocks." + std::to_string(b);

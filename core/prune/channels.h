@@ -14,9 +14,10 @@
 namespace espalier::prune {
 
 struct ChannelGroup {
-    std::string name;  // "encoder.blocks.3.feed_forward", "....feed_forward_macaron", "....self_attn"
+    std::string name;  // "encoder.blocks.3.feed_forward", "....feed_forward_macaron", "....self_attn",
+                       // "encoder.embed.conv.0", "encoder.embed.conv.2"
     ChannelKind kind = ChannelKind::FeedForward;
-    int block = -1;
+    int block = -1;    // -1 for the front end
     int64_t channels = 0;  // hidden units or heads the model has now
 
     // A parameter's share of the group: channel c owns indices [c * unit, (c + 1) * unit) along dim.
@@ -32,7 +33,8 @@ struct ChannelGroup {
     std::vector<Slice> slices;
 };
 
-// The groups of a reference model, blocks in order. Throws InputError for a TorchScript model.
+// The groups of a reference model: the front end's two convolutions, then the blocks in order. Throws
+// InputError for a TorchScript model.
 std::vector<ChannelGroup> channelGroups(const model::AsrModel& model);
 
 // Utterances the importance and sensitivity measurements run on (dev utterances, no augmentation).

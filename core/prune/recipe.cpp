@@ -175,9 +175,11 @@ StructuredStage readStructured(const io::YamlReader& r, const YAML::Node& node, 
     if (const YAML::Node n = node["channels"]) {
         stage.channels.clear();
         for (const std::string& kind : patternList(r, n, prefix + ".channels")) {
-            if (kind != "ffn" && kind != "heads")
-                r.fail(n, prefix + ".channels", "expected ffn and/or heads, got '" + kind + "'");
-            stage.channels.push_back(kind == "heads" ? ChannelKind::Heads : ChannelKind::FeedForward);
+            if (kind != "ffn" && kind != "heads" && kind != "conv")
+                r.fail(n, prefix + ".channels", "expected ffn, heads and/or conv, got '" + kind + "'");
+            stage.channels.push_back(kind == "heads"  ? ChannelKind::Heads
+                                     : kind == "conv" ? ChannelKind::Subsampling
+                                                      : ChannelKind::FeedForward);
         }
     }
     if (const YAML::Node n = node["groups"])
@@ -293,7 +295,15 @@ void writeSchedule(YAML::Emitter& out, const SparsitySchedule& s)
 
 } // namespace
 
-const char* channelKindName(ChannelKind kind) { return kind == ChannelKind::Heads ? "heads" : "ffn"; }
+const char* channelKindName(ChannelKind kind)
+{
+    switch (kind) {
+    case ChannelKind::FeedForward: return "ffn";
+    case ChannelKind::Heads: return "heads";
+    case ChannelKind::Subsampling: return "conv";
+    }
+    return "ffn";
+}
 
 bool StructuredStage::selects(ChannelKind kind, const std::string& group) const
 {

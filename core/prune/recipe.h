@@ -44,12 +44,13 @@ struct UnstructuredStage {
     double sparsityAt(const Target& target, double t) const;
 };
 
-// Structured pruning's channel kinds: feed-forward hidden units and attention heads.
-enum class ChannelKind { FeedForward, Heads };
-const char* channelKindName(ChannelKind kind);  // "ffn", "heads"
+// Structured pruning's channel kinds: feed-forward hidden units, attention heads, and the output
+// channels of the two subsampling convolutions (the front end's share of the compute).
+enum class ChannelKind { FeedForward, Heads, Subsampling };
+const char* channelKindName(ChannelKind kind);  // "ffn", "heads", "conv"
 
 // Stage 2: the schedule's sparsity is the fraction of channels removed in each selected group
-// (per block: feed_forward, feed_forward_macaron, self_attn). Channels are ranked by the L2 norm of
+// (per block: feed_forward, feed_forward_macaron, self_attn; the front end: embed.conv.0, embed.conv.2). Channels are ranked by the L2 norm of
 // their feature maps on calibration utterances, re-scored every rescoreEvery schedule units.
 struct StructuredStage {
     SparsitySchedule schedule;

@@ -564,6 +564,9 @@ std::string writeSparseMLRecipe(const Recipe& recipe)
         const std::string stage = "structured stage " + std::to_string(i + 1);
         if (!s.exclude.empty())
             throw InputError(stage + ": StructuredPruningModifier has no exclusions; list the groups instead");
+        if (std::find(s.channels.begin(), s.channels.end(), ChannelKind::Subsampling) != s.channels.end())
+            throw InputError(stage + ": the subsampling convolutions' channels have no SparseML form here; remove 'conv' "
+                                     "from channels to write SparseML");
         out << YAML::LocalTag("StructuredPruningModifier") << YAML::BeginMap;
         out << YAML::Key << "param_groups" << YAML::Value << YAML::BeginSeq;
         for (const std::string& g : s.groups)

@@ -60,6 +60,7 @@ ShrinkResult shrinkModel(const model::AsrModel& model, const ChannelKeep& keep, 
     std::vector<model::BlockShape> shapes;
     for (int b = 0; b < config.numBlocks; ++b)
         shapes.push_back(config.blockShape(b));
+    int subsampling[2] = {config.subsamplingWidth(0), config.subsamplingWidth(1)};
     Selections selections;
     for (const ChannelGroup& g : groups) {
         const auto k = keep.find(g.name);
@@ -72,9 +73,13 @@ ShrinkResult shrinkModel(const model::AsrModel& model, const ChannelKeep& keep, 
         const int remaining = int(kept.sum().item<int64_t>());
         if (remaining == 0)
             throw InputError(g.name + ": every channel would be removed; keep at least one");
-        model::BlockShape& shape = shapes[size_t(g.block)];
-        const bool macaron = g.name.size() >= 8 && g.name.compare(g.name.size() - 8, 8, "_macaron") == 0;
-        (g.kind == ChannelKind::Heads ? shape.heads : macaron ? shape.macaronFfnDim : shape.ffnDim) = remaining;
+        if (g.kind == ChannelKind::Subsampling) {
+            subsampling[g.name == "encoder.embed.conv.0" ? 0 : 1] = remaining;
+        } else {
+            model::BlockShape& shape = shapes[size_t(g.block)];
+            const bool macaron = g.name.size() >= 8 && g.name.compare(g.name.size() - 8, 8, "_macaron") == 0;
+            (g.kind == ChannelKind::Heads ? shape.heads : macaron ? shape.macaronFfnDim : shape.ffnDim) = remaining;
+        }
         if (remaining == g.channels)
             continue;
         for (const ChannelGroup::Slice& s : g.slices)
@@ -87,6 +92,8 @@ ShrinkResult shrinkModel(const model::AsrModel& model, const ChannelKeep& keep, 
             shape.macaronFfnDim = shape.ffnDim;  // unused; kept equal so the config reads back the same
 
     model::ModelConfig shrunk = config;
+    for (int conv = 0; conv < 2; ++conv)
+        shrunk.subsamplingChannels[conv] = subsampling[conv] == config.attentionDim ? 0 : subsampling[conv];
     std::vector<int> keptBlocks;
     shrunk.blockShapes.clear();
     for (int b = 0; b < config.numBlocks; ++b) {

@@ -141,7 +141,7 @@ model::NamedTensors readTensorDict(torch::serialize::InputArchive& archive, cons
     c10::IValue value;
     const bool present = archive.try_read(key, value);
     if (!present && !required)
-        return {};
+        return model::NamedTensors();
     if (!present || !value.isGenericDict())
         throw FormatError(path + ": checkpoint has no " + key + " tensors");
     model::NamedTensors out;

@@ -68,14 +68,19 @@ const prune::SparsitySchedule* EditedStage::schedule() const
 std::vector<EditedStage> stagesOf(const prune::Recipe& recipe)
 {
     std::vector<EditedStage> out;
+    auto add = [&out](EditedStage::Type type) -> EditedStage& {
+        out.emplace_back();
+        out.back().type = type;
+        return out.back();
+    };
     for (const auto& s : recipe.unstructured)
-        out.push_back({EditedStage::Type::Unstructured, s, {}, {}, {}});
+        add(EditedStage::Type::Unstructured).unstructured = s;
     for (const auto& s : recipe.structured)
-        out.push_back({EditedStage::Type::Structured, {}, s, {}, {}});
+        add(EditedStage::Type::Structured).structured = s;
     for (const auto& s : recipe.layer)
-        out.push_back({EditedStage::Type::Layer, {}, {}, {}, s});
+        add(EditedStage::Type::Layer).layer = s;
     for (const auto& s : recipe.dynamic)
-        out.push_back({EditedStage::Type::Dynamic, {}, {}, s, {}});
+        add(EditedStage::Type::Dynamic).dynamic = s;
     return out;
 }
 
@@ -122,7 +127,9 @@ QString stageSummary(const EditedStage& stage)
     if (stage.type == EditedStage::Type::Structured) {
         QStringList kinds;
         for (prune::ChannelKind k : stage.structured.channels)
-            kinds << (k == prune::ChannelKind::Heads ? QCoreApplication::translate("espalier::widgets::StageEditor", "heads") : QCoreApplication::translate("espalier::widgets::StageEditor", "FFN units"));
+            kinds << (k == prune::ChannelKind::Heads         ? QCoreApplication::translate("espalier::widgets::StageEditor", "heads")
+                      : k == prune::ChannelKind::Subsampling ? QCoreApplication::translate("espalier::widgets::StageEditor", "conv channels")
+                                                             : QCoreApplication::translate("espalier::widgets::StageEditor", "FFN units"));
         what = QCoreApplication::translate("espalier::widgets::StageEditor", "Structured (%1): %2 removed").arg(kinds.join(", "), percent(s.final));
     } else {
         what = QCoreApplication::translate("espalier::widgets::StageEditor", "%1: %2").arg(stageTypeName(stage.type), percent(s.final));
@@ -155,10 +162,13 @@ StageEditor::StageEditor(QWidget* parent) : QWidget(parent)
     ffn_->setObjectName("ffnCheck");
     heads_ = new QCheckBox(channels_);
     heads_->setObjectName("headsCheck");
+    conv_ = new QCheckBox(channels_);
+    conv_->setObjectName("convCheck");
     auto* channelRow = new QHBoxLayout(channels_);
     channelRow->setContentsMargins(0, 0, 0, 0);
     channelRow->addWidget(ffn_);
     channelRow->addWidget(heads_);
+    channelRow->addWidget(conv_);
     channelRow->addStretch(1);
     params_ = new QLineEdit(this);
     params_->setObjectName("paramsEdit");
@@ -215,7 +225,7 @@ StageEditor::StageEditor(QWidget* parent) : QWidget(parent)
         connect(s, &QDoubleSpinBox::valueChanged, this, &StageEditor::changed);
     for (QSpinBox* s : {calibration_, drop_})
         connect(s, &QSpinBox::valueChanged, this, &StageEditor::changed);
-    for (QCheckBox* c : {ffn_, heads_})
+    for (QCheckBox* c : {ffn_, heads_, conv_})
         connect(c, &QCheckBox::toggled, this, &StageEditor::changed);
     for (QLineEdit* e : {params_, exclude_, blocks_})
         connect(e, &QLineEdit::textChanged, this, &StageEditor::changed);
@@ -244,6 +254,8 @@ void StageEditor::retranslate()
     unit_->setItemText(1, tr("epochs"));
     ffn_->setText(tr("feed-forward units"));
     heads_->setText(tr("attention heads"));
+    conv_->setText(tr("subsampling conv channels"));
+    conv_->setToolTip(tr("The output channels of the front end's two 3×3 convolutions, a large share of the compute"));
     params_->setToolTip(tr("Patterns separated by spaces: __ALL_PRUNABLE__, a glob such as encoder.blocks.*.feed_forward.*, "
                            "or re:<regular expression>"));
     exclude_->setToolTip(params_->toolTip());
@@ -304,7 +316,7 @@ void StageEditor::setStage(const EditedStage& stage)
     const QSignalBlocker block(this);
     std::vector<std::unique_ptr<QSignalBlocker>> blockers;
     for (QObject* o : std::initializer_list<QObject*>{shape_, scope_, unit_, initial_, final_, begin_, end_, frequency_, ffn_,
-                                                      heads_, params_, exclude_, rescore_, calibration_, dropFraction_,
+                                                      heads_, conv_, params_, exclude_, rescore_, calibration_, dropFraction_,
                                                       maskLr_, decay_, drop_, blocks_, overrides_})
         blockers.push_back(std::make_unique<QSignalBlocker>(o));
     type_ = stage.type;
@@ -335,6 +347,7 @@ void StageEditor::setStage(const EditedStage& stage)
         auto has = [&s](prune::ChannelKind k) { return std::find(s.channels.begin(), s.channels.end(), k) != s.channels.end(); };
         ffn_->setChecked(has(prune::ChannelKind::FeedForward));
         heads_->setChecked(has(prune::ChannelKind::Heads));
+        conv_->setChecked(has(prune::ChannelKind::Subsampling));
         params_->setText(joined(s.groups));
         exclude_->setText(joined(s.exclude));
         rescore_->setValue(s.rescoreEvery);
@@ -402,8 +415,10 @@ EditedStage StageEditor::stage() const
             s.channels.push_back(prune::ChannelKind::FeedForward);
         if (heads_->isChecked())
             s.channels.push_back(prune::ChannelKind::Heads);
+        if (conv_->isChecked())
+            s.channels.push_back(prune::ChannelKind::Subsampling);
         if (s.channels.empty())
-            throw InputError("structured stage: choose feed-forward units, attention heads or both");
+            throw InputError("structured stage: choose feed-forward units, attention heads or convolution channels");
         s.groups = words(params_);
         s.exclude = words(exclude_);
         s.rescoreEvery = rescore_->value();

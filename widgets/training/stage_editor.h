@@ -69,6 +69,7 @@ private:
     QWidget* channels_;
     QCheckBox* ffn_;
     QCheckBox* heads_;
+    QCheckBox* conv_;
     QLineEdit* params_;
     QLineEdit* exclude_;
     QDoubleSpinBox* rescore_;

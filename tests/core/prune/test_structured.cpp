@@ -60,11 +60,14 @@ private slots:
     {
         auto m = makeModel(model::ModelType::Conformer, 1);
         const auto groups = prune::channelGroups(*m);
-        QCOMPARE(groups.size(), size_t(9));  // macaron FFN, attention, FFN per block
-        QCOMPARE(groups[0].name, std::string("encoder.blocks.0.feed_forward_macaron"));
-        QCOMPARE(groups[1].kind, prune::ChannelKind::Heads);
-        QCOMPARE(groups[1].channels, int64_t(4));
-        QCOMPARE(groups[2].channels, int64_t(256));
+        QCOMPARE(groups.size(), size_t(11));  // two subsampling convolutions; macaron FFN, attention, FFN per block
+        QCOMPARE(groups[0].name, std::string("encoder.embed.conv.0"));
+        QCOMPARE(groups[1].kind, prune::ChannelKind::Subsampling);
+        QCOMPARE(groups[1].channels, int64_t(64));
+        QCOMPARE(groups[2].name, std::string("encoder.blocks.0.feed_forward_macaron"));
+        QCOMPARE(groups[3].kind, prune::ChannelKind::Heads);
+        QCOMPARE(groups[3].channels, int64_t(4));
+        QCOMPARE(groups[4].channels, int64_t(256));
         const auto params = m->namedParameters();
         for (const auto& g : groups)
             for (const auto& s : g.slices) {
@@ -79,6 +82,8 @@ private slots:
         const auto scores = prune::featureMapImportance(*m, {batch(3)});
         QCOMPARE(scores.at("encoder.blocks.1.feed_forward").numel(), int64_t(256));
         QCOMPARE(scores.at("encoder.blocks.1.self_attn").numel(), int64_t(4));
+        QCOMPARE(scores.at("encoder.embed.conv.2").numel(), int64_t(64));
+        QVERIFY((scores.at("encoder.embed.conv.0") >= 0).all().item<bool>());
         QVERIFY((scores.at("encoder.blocks.1.feed_forward") > 0).all().item<bool>());
         // A channel whose w_1 row and bias are zero produces silu(0) = 0: importance 0.
         {
@@ -108,6 +113,7 @@ private slots:
         QVERIFY(keep.at("encoder.blocks.1.feed_forward").all().item<bool>());
         const auto fractions = prune::removedFractions(groups, keep);
         QCOMPARE(fractions.at("ffn"), 128.0 / (6 * 256));
+        QCOMPARE(fractions.at("conv"), 0.0);
     }
 
     void shrinkKeepsMaskedOutputs_data()
@@ -139,6 +145,9 @@ private slots:
         const model::ModelConfig& c = *shrunk.model->config();
         QCOMPARE(c.blockShape(0).ffnDim, 128);
         QCOMPARE(c.blockShape(0).heads, 2);
+        QCOMPARE(c.subsamplingWidth(0), 32);
+        QCOMPARE(c.subsamplingWidth(1), 32);
+        QCOMPARE(shrunk.model->namedParameters()["encoder.embed.out.0.weight"].size(1), int64_t(32 * 4));  // 32 x F' 4
         QVERIFY(shrunk.parametersAfter < shrunk.parametersBefore);
         QCOMPARE(shrunk.model->parameterCount(), c.parameterCount());
         QCOMPARE(shrunk.model->namedParameters()["encoder.blocks.2.feed_forward.w_1.weight"].size(0), int64_t(128));
