@@ -1335,6 +1335,18 @@
         <source>* (every block), or e.g. encoder.blocks.*.feed_forward</source>
         <translation>*（所有块），或例如 encoder.blocks.*.feed_forward</translation>
     </message>
+    <message>
+        <source>conv channels</source>
+        <translation>卷积通道</translation>
+    </message>
+    <message>
+        <source>subsampling conv channels</source>
+        <translation>下采样卷积通道</translation>
+    </message>
+    <message>
+        <source>The output channels of the front end&apos;s two 3×3 convolutions, a large share of the compute</source>
+        <translation>前端两个 3×3 卷积的输出通道，占计算量的很大一部分</translation>
+    </message>
 </context>
 <context>
     <name>espalier::widgets::TrainPage</name>

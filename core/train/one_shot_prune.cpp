@@ -137,6 +137,9 @@ OneShotResult pruneCheckpoint(const std::string& modelOrRun, const std::string& 
         result.latencyAfterMs = medianForwardMs(*shrunk.model);
         model = std::move(shrunk.model);
         masks = std::move(shrunk.masks);
+        // Channel masks sliced to the kept channels are all ones: nothing left to mask.
+        for (auto it = masks.begin(); it != masks.end();)
+            it = it->second.all().item<bool>() ? masks.erase(it) : std::next(it);
     }
 
     result.prunedTensors = int(masks.size());

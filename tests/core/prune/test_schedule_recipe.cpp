@@ -207,7 +207,7 @@ private slots:
                                            << "r.yaml:3: stages[0].type: expected unstructured, structured, layer, dynamic";
         QTest::newRow("structured channel kind")
             << "espalier_recipe: 1\nstages:\n  - type: structured\n    channels: [ffn, convs]\n    schedule: {end: 10}\n"
-            << "r.yaml:4: stages[0].channels: expected ffn and/or heads, got 'convs'";
+            << "r.yaml:4: stages[0].channels: expected ffn, heads and/or conv, got 'convs'";
         QTest::newRow("layer needs one of drop and blocks")
             << "espalier_recipe: 1\nstages:\n  - type: layer\n    drop: 1\n    blocks: [2]\n"
             << "r.yaml:3: stages[0]: give either drop";
