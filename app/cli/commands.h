@@ -17,5 +17,6 @@ void addProjectCommands(CLI::App& app, const CliContext& context, Action& action
 void addAugmentCommands(CLI::App& app, const CliContext& context, Action& action);
 void addTrainCommands(CLI::App& app, const CliContext& context, Action& action);
 void addModelCommands(CLI::App& app, const CliContext& context, Action& action);
+void addDeployCommands(CLI::App& app, const CliContext& context, Action& action);
 
 } // namespace espalier::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv)
     cli::addAugmentCommands(app, context, action);
     cli::addTrainCommands(app, context, action);
     cli::addModelCommands(app, context, action);
+    cli::addDeployCommands(app, context, action);
 
     try {
         app.parse(argc, argv);

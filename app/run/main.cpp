@@ -1,7 +1,9 @@
 // espalier-run: the on-device runner. Links only the runtime (no Qt, no LibTorch), so arguments are
 // parsed by hand. Each subcommand is one function taking the arguments after its name.
 #include "runtime/error.h"
+#include "runtime/espm.h"
 #include "runtime/fbank.h"
+#include "runtime/spmm.h"
 #include "runtime/wav_reader.h"
 
 #include <algorithm>
@@ -35,6 +37,7 @@ const char* const kHelp =
     "  espalier-run --version\n"
     "  espalier-run --help\n"
     "  espalier-run fbank WAV [--bins N] [--runs R] [--rate HZ] [--json]\n"
+    "  espalier-run info MODEL.espm\n"
     "\n"
     "Subcommands:\n"
     "  fbank   Compute Kaldi-compatible log-mel features of a WAV file R times and report\n"
@@ -43,6 +46,8 @@ const char* const kHelp =
     "          --runs R    timed runs (default 10)\n"
     "          --rate HZ   sample rate the WAV must have (default 16000; the runner cannot resample)\n"
     "          --json      print one JSON object instead of text\n"
+    "  info    Check an .espm model (magic, version, sizes, checksums) and list its sections, architecture,\n"
+    "          vocabulary size and tensors (dense or CSR, density), with the sparse kernel this CPU runs.\n"
     "\n"
     "Exit status: 0 success, 2 bad input (arguments or files), 1 other failure.\n";
 
@@ -185,6 +190,33 @@ int runFbank(const Args& args)
     return kExitOk;
 }
 
+int runInfo(const Args& args)
+{
+    if (args.size() != 1)
+        badArgument("info takes one argument: MODEL.espm");
+    const espalier::runtime::EspmModel model = espalier::runtime::readEspm(args[0]);
+    std::cout << args[0] << ": " << model.metaValue("graph", "unknown graph") << ", " << model.vocabulary.size()
+              << " units, " << model.tensors.size() << " tensors; sparse kernel here: "
+              << espalier::runtime::spmmKernelName() << "\n";
+    for (const auto& [key, value] : model.meta)
+        std::cout << "  " << key << " " << value << "\n";
+    long long sparse = 0, nonzeros = 0, elements = 0;
+    for (const auto& t : model.tensors) {
+        elements += t.numel();
+        if (t.sparse) {
+            ++sparse;
+            nonzeros += t.csr.nonzeros();
+            std::cout << "  csr   " << t.name << " " << t.csr.rows << "x" << t.csr.cols << " density "
+                      << 100.0 * t.csr.density() << " %" << (t.csr.narrowIndices() ? "" : " (32-bit indices)") << "\n";
+        } else {
+            nonzeros += t.numel();
+        }
+    }
+    std::cout << "  " << sparse << " of " << model.tensors.size() << " tensors stored CSR; " << nonzeros << " of "
+              << elements << " values stored\n";
+    return kExitOk;
+}
+
 int dispatch(const Args& args)
 {
     if (args.empty()) {
@@ -203,6 +235,8 @@ int dispatch(const Args& args)
     }
     if (command == "fbank")
         return runFbank(rest);
+    if (command == "info")
+        return runInfo(rest);
     badArgument("unknown subcommand '" + command + "' (see espalier-run --help)");
 }
 

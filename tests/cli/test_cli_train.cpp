@@ -2,8 +2,10 @@
 // shipped tiny config: a run folder with results, a refused second run, a resumed run extended, the
 // checkpoint scored by eval, the runs listed, bad configs rejected with file:line and printed once.
 #include "cli_runner.h"
+#include "runtime/espm.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -186,6 +188,44 @@ private slots:
                               "--out", tmp_.filePath("tuned"), "--steps", "2"});
         QVERIFY2(tune.exitCode == 0, qPrintable(tune.err));
         QVERIFY(readAll(tmp_.filePath("tuned") + "/config.yaml").contains("init: " + out.toUtf8()));
+    }
+
+    void exportWritesWhatTheRuntimeReads()
+    {
+        const QString dense = tmp_.filePath("dense.espm"), sparse = tmp_.filePath("sparse.espm");
+        QCOMPARE(cli({"-q", "export", "--model", run_, "--out", dense, "--sparse", "dense"}).exitCode, 0);
+        const Run r = cli({"--json", "export", "--model", run_, "--out", sparse, "--sparse", "csr", "--density", "1"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QVERIFY(o["sparse_tensors"].toInt() > 10);  // every 2-D weight
+        const espalier::runtime::EspmModel a = espalier::runtime::readEspm(dense.toStdString());
+        const espalier::runtime::EspmModel b = espalier::runtime::readEspm(sparse.toStdString());
+        QCOMPARE(a.tensors.size(), b.tensors.size());
+        QVERIFY(a.vocabulary.size() > 3 && a.vocabulary == b.vocabulary);
+        QCOMPARE(a.metaValue("graph"), std::string("conformer-ctc"));
+        // The CSR copy holds exactly the dense values.
+        for (size_t i = 0; i < a.tensors.size(); ++i) {
+            if (!b.tensors[i].sparse)
+                continue;
+            std::vector<float> back(a.tensors[i].dense.size());
+            b.tensors[i].csr.toDense(back.data());
+            QVERIFY2(back == a.tensors[i].dense, a.tensors[i].name.c_str());
+        }
+        // The runner checks and lists it; damage is a clear error, exit 2.
+        QProcess run;
+        run.start(ESPALIER_RUN, {"info", sparse});
+        QVERIFY(run.waitForFinished(30000));
+        QCOMPARE(run.exitCode(), 0);
+        QVERIFY(QString(run.readAllStandardOutput()).contains("stored CSR"));
+        QFile f(sparse);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        f.resize(f.size() / 2);
+        f.close();
+        run.start(ESPALIER_RUN, {"info", sparse});
+        QVERIFY(run.waitForFinished(30000));
+        QCOMPARE(run.exitCode(), 2);
+        QVERIFY(QString(run.readAllStandardError()).contains("sparse.espm"));
+        QCOMPARE(cli({"export", "--model", run_, "--out", dense, "--sparse", "sometimes"}).exitCode, 2);
     }
 
     void recipesConvert()

@@ -1,0 +1,77 @@
+// espalier-cli export: a checkpoint to the deployable .espm container, each 2-D weight dense or CSR.
+#include "commands.h"
+
+#include "export/espm_export.h"
+#include "runtime/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <memory>
+
+namespace espalier::cli {
+
+namespace {
+
+struct ExportArgs {
+    std::string model, out, sparse = "auto";
+    double density = 0.5;
+};
+
+int exportCommand(const CliContext& context, const ExportArgs& args)
+{
+    exporter::ExportOptions options;
+    if (args.sparse == "auto")
+        options.policy = exporter::SparsePolicy::Auto;
+    else if (args.sparse == "csr")
+        options.policy = exporter::SparsePolicy::Csr;
+    else if (args.sparse == "dense")
+        options.policy = exporter::SparsePolicy::Dense;
+    else
+        throw InputError("--sparse: expected auto, csr or dense, got '" + args.sparse + "'");
+    options.csrDensity = args.density;
+    const exporter::ExportResult r = exporter::exportEspm(args.model, args.out, options);
+    int sparse = 0;
+    for (const auto& t : r.tensors)
+        sparse += t.sparse ? 1 : 0;
+    if (context.json) {
+        nlohmann::json tensors = nlohmann::json::array();
+        for (const auto& t : r.tensors)
+            tensors.push_back({{"name", t.name}, {"shape", t.shape}, {"density", t.density},
+                               {"layout", t.sparse ? "csr" : "dense"}, {"dense_us", t.denseUs}, {"sparse_us", t.sparseUs}});
+        context.printJson({{"checkpoint", r.checkpoint}, {"out", r.out}, {"bytes", r.fileBytes}, {"kernel", r.kernel},
+                           {"policy", exporter::sparsePolicyName(options.policy)}, {"sparse_tensors", sparse},
+                           {"tensors", tensors}});
+        return kExitOk;
+    }
+    for (const auto& t : r.tensors) {
+        if (t.shape.size() != 2)
+            continue;
+        std::printf("  %-52s %5lld x %-5lld density %5.1f %%  %s", t.name.c_str(), (long long)t.shape[0],
+                    (long long)t.shape[1], 100.0 * t.density, t.sparse ? "csr  " : "dense");
+        if (t.denseUs > 0.0)
+            std::printf("  (dense %.1f us, csr %.1f us at 16 frames)", t.denseUs, t.sparseUs);
+        std::printf("\n");
+    }
+    std::printf("%s -> %s: %zu tensors, %d stored CSR (%s), %.2f MB\n", r.checkpoint.c_str(), r.out.c_str(),
+                r.tensors.size(), sparse, exporter::sparsePolicyName(options.policy), double(r.fileBytes) / 1e6);
+    return kExitOk;
+}
+
+} // namespace
+
+void addDeployCommands(CLI::App& app, const CliContext& context, Action& action)
+{
+    auto args = std::make_shared<ExportArgs>();
+    CLI::App* cmd = app.add_subcommand("export", "Write a checkpoint as a deployable .espm model (docs/formats/espm.md)");
+    cmd->add_option("--model", args->model, "Checkpoint (.pt) or run folder (its best checkpoint)")->required();
+    cmd->add_option("--out", args->out, "The .espm file to write")->required();
+    cmd->add_option("--sparse", args->sparse,
+                    "auto: time dense and CSR for each weight here and keep the faster; csr: CSR at or below --density; "
+                    "dense: no CSR")
+        ->capture_default_str();
+    cmd->add_option("--density", args->density, "The csr policy's density threshold")->capture_default_str();
+    cmd->callback([&context, &action, args] { action = [&context, args] { return exportCommand(context, *args); }; });
+}
+
+} // namespace espalier::cli

@@ -1,0 +1,162 @@
+#include "export/espm_export.h"
+
+#include "model/asr_model.h"
+#include "runtime/error.h"
+#include "runtime/espm.h"
+#include "runtime/spmm.h"
+#include "train/checkpoint.h"
+#include "train/eval_job.h"
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <sstream>
+
+namespace espalier::exporter {
+
+namespace {
+
+constexpr int kTimingFrames = 16;
+
+std::string number(double v)
+{
+    std::ostringstream s;
+    s.precision(9);
+    s << v;
+    return s.str();
+}
+
+// The architecture and front end as META lines (the graph the runtime builds).
+std::vector<std::pair<std::string, std::string>> metaOf(const model::ModelConfig& c, const train::CheckpointMeta& m,
+                                                         const std::string& source)
+{
+    std::vector<std::pair<std::string, std::string>> meta = {
+        {"graph", std::string(model::modelTypeName(c.type)) + "-ctc"},
+        {"input_dim", std::to_string(c.inputDim)},
+        {"vocab_size", std::to_string(c.vocabSize)},
+        {"attention_dim", std::to_string(c.attentionDim)},
+        {"heads", std::to_string(c.heads)},
+        {"ffn_dim", std::to_string(c.ffnDim)},
+        {"num_blocks", std::to_string(c.numBlocks)},
+        {"cnn_kernel", std::to_string(c.cnnKernel)},
+        {"positional", model::positionalName(c.positional)},
+        {"macaron", c.macaron ? "true" : "false"},
+        {"subsampling", model::subsamplingName(c.subsampling)},
+        {"subsampling_channels", std::to_string(c.subsamplingWidth(0)) + " " + std::to_string(c.subsamplingWidth(1))},
+    };
+    for (int b = 0; b < c.numBlocks; ++b) {
+        const model::BlockShape s = c.blockShape(b);
+        meta.emplace_back("block." + std::to_string(b),
+                          std::to_string(s.ffnDim) + " " + std::to_string(s.macaronFfnDim) + " " + std::to_string(s.heads));
+    }
+    const runtime::FbankOptions& f = m.fbank;
+    meta.insert(meta.end(), {{"fbank.sample_rate", std::to_string(f.sampleRate)},
+                             {"fbank.num_mel_bins", std::to_string(f.numMelBins)},
+                             {"fbank.frame_length_ms", number(f.frameLengthMs)},
+                             {"fbank.frame_shift_ms", number(f.frameShiftMs)},
+                             {"fbank.preemphasis", number(f.preemphasis)},
+                             {"fbank.remove_dc_offset", f.removeDcOffset ? "true" : "false"},
+                             {"fbank.snip_edges", f.snipEdges ? "true" : "false"},
+                             {"fbank.low_freq", number(f.lowFreq)},
+                             {"fbank.high_freq", number(f.highFreq)},
+                             {"source", std::filesystem::path(source).filename().string()},
+                             {"step", std::to_string(m.step)}});
+    return meta;
+}
+
+// Median microseconds of fn over a few timed batches.
+template <typename Fn>
+double medianUs(Fn&& fn)
+{
+    fn();  // warm-up
+    std::vector<double> us;
+    for (int r = 0; r < 5; ++r) {
+        const int inner = 8;
+        const auto start = std::chrono::steady_clock::now();
+        for (int i = 0; i < inner; ++i)
+            fn();
+        us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() / inner);
+    }
+    std::sort(us.begin(), us.end());
+    return us[us.size() / 2];
+}
+
+} // namespace
+
+const char* sparsePolicyName(SparsePolicy policy)
+{
+    switch (policy) {
+    case SparsePolicy::Auto: return "auto";
+    case SparsePolicy::Csr: return "csr";
+    case SparsePolicy::Dense: return "dense";
+    }
+    return "auto";
+}
+
+ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, const ExportOptions& options)
+{
+    if (!(options.csrDensity >= 0.0 && options.csrDensity <= 1.0))
+        throw InputError("export: --density must be in [0, 1]");
+    ExportResult result;
+    result.checkpoint = train::resolveCheckpoint(modelOrRun);
+    result.out = out;
+    result.kernel = runtime::spmmKernelName();
+    train::CheckpointMeta meta;
+    const std::unique_ptr<model::AsrModel> model = train::loadModelFromCheckpoint(result.checkpoint, &meta);
+    const model::ModelConfig* config = model->config();
+    if (!config)
+        throw InputError(result.checkpoint + ": a TorchScript model cannot be exported to .espm (the runtime runs the "
+                         "reference Conformer/Transformer op set)");
+
+    runtime::EspmModel espm;
+    espm.meta = metaOf(*config, meta, result.checkpoint);
+    const data::CharTokenizer tokenizer = train::checkpointTokenizer(meta, result.checkpoint);
+    for (int id = 0; id < tokenizer.size(); ++id)
+        espm.vocabulary.push_back(tokenizer.token(id));
+
+    std::vector<float> x(size_t(65536) * kTimingFrames, 0.5f), y(size_t(65536) * kTimingFrames);
+    for (const auto& item : model->stateDict()) {
+        const torch::Tensor t = item.value().detach().to(torch::kCPU, torch::kFloat).contiguous();
+        runtime::EspmTensor tensor;
+        tensor.name = item.key();
+        tensor.shape = t.sizes().vec();
+        const float* values = t.data_ptr<float>();
+        ExportedTensor row{tensor.name, tensor.shape, 1.0, false, 0.0, 0.0};
+        if (t.dim() == 2 && t.numel() > 0) {
+            const int rows = int(t.size(0)), cols = int(t.size(1));
+            runtime::CsrMatrix csr = runtime::CsrMatrix::fromDense(values, rows, cols);
+            row.density = csr.density();
+            bool sparse = false;
+            if (options.policy == SparsePolicy::Csr) {
+                sparse = row.density <= options.csrDensity;
+            } else if (options.policy == SparsePolicy::Auto && cols <= 65536 && rows <= 65536) {
+                using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+                const Eigen::Map<const RowMatrix> w(values, rows, cols);
+                const Eigen::Map<const RowMatrix> xs(x.data(), cols, kTimingFrames);
+                Eigen::Map<RowMatrix> ys(y.data(), rows, kTimingFrames);
+                row.denseUs = medianUs([&] { ys.noalias() = w * xs; });
+                row.sparseUs = medianUs([&] { runtime::spmm(csr, x.data(), kTimingFrames, nullptr, y.data()); });
+                sparse = row.sparseUs < row.denseUs;
+            }
+            if (sparse) {
+                tensor.sparse = true;
+                tensor.csr = std::move(csr);
+            }
+            row.sparse = sparse;
+        }
+        if (!tensor.sparse)
+            tensor.dense.assign(values, values + t.numel());
+        result.tensors.push_back(row);
+        espm.tensors.push_back(std::move(tensor));
+    }
+    std::filesystem::path parent = std::filesystem::path(out).parent_path();
+    if (!parent.empty())
+        std::filesystem::create_directories(parent);
+    runtime::writeEspm(out, espm);
+    result.fileBytes = (long long)std::filesystem::file_size(out);
+    return result;
+}
+
+} // namespace espalier::exporter

@@ -1,0 +1,41 @@
+#pragma once
+// Export of a trained checkpoint to the deployable .espm container (docs/formats/espm.md): the
+// architecture and front end as META, the vocabulary, and every tensor — each 2-D weight stored dense
+// or CSR by the chosen policy: `dense`, `csr` (at or below a density), or `auto` (both timed here on
+// this machine's kernels at T = 16 frames, the faster kept). Torch-free header.
+#include <string>
+#include <vector>
+
+namespace espalier::exporter {
+
+enum class SparsePolicy { Auto, Csr, Dense };
+
+struct ExportOptions {
+    SparsePolicy policy = SparsePolicy::Auto;
+    double csrDensity = 0.5;  // csr policy: tensors at or below this density are stored CSR
+};
+
+struct ExportedTensor {
+    std::string name;
+    std::vector<int64_t> shape;
+    double density = 1.0;
+    bool sparse = false;
+    double denseUs = 0.0;  // auto policy: the timings it chose by (T = 16 frames)
+    double sparseUs = 0.0;
+};
+
+struct ExportResult {
+    std::string checkpoint;
+    std::string out;
+    long long fileBytes = 0;
+    std::string kernel;  // the sparse kernel the timings used
+    std::vector<ExportedTensor> tensors;
+};
+
+// Throws InputError for a TorchScript checkpoint (its graph is not the runtime's op set) or a bad
+// option, FormatError for a bad checkpoint; writes `out` atomically.
+ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, const ExportOptions& options = {});
+
+const char* sparsePolicyName(SparsePolicy policy);  // "auto", "csr", "dense"
+
+} // namespace espalier::exporter
