@@ -45,7 +45,7 @@ int exportCommand(const CliContext& context, const ExportArgs& args)
         return kExitOk;
     }
     for (const auto& t : r.tensors) {
-        if (t.shape.size() != 2)
+        if (t.shape.size() != 2 || context.quiet)
             continue;
         std::printf("  %-52s %5lld x %-5lld density %5.1f %%  %s", t.name.c_str(), (long long)t.shape[0],
                     (long long)t.shape[1], 100.0 * t.density, t.sparse ? "csr  " : "dense");

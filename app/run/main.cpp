@@ -1,5 +1,6 @@
 // espalier-run: the on-device runner. Links only the runtime (no Qt, no LibTorch), so arguments are
 // parsed by hand. Each subcommand is one function taking the arguments after its name.
+#include "runtime/asr_runtime.h"
 #include "runtime/error.h"
 #include "runtime/espm.h"
 #include "runtime/fbank.h"
@@ -11,8 +12,12 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <random>
+#include <sys/resource.h>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -38,6 +43,8 @@ const char* const kHelp =
     "  espalier-run --help\n"
     "  espalier-run fbank WAV [--bins N] [--runs R] [--rate HZ] [--json]\n"
     "  espalier-run info MODEL.espm\n"
+    "  espalier-run transcribe MODEL.espm WAV\n"
+    "  espalier-run bench MODEL.espm [--frames T] [--warmup W] [--runs R] [--json]\n"
     "\n"
     "Subcommands:\n"
     "  fbank   Compute Kaldi-compatible log-mel features of a WAV file R times and report\n"
@@ -48,6 +55,10 @@ const char* const kHelp =
     "          --json      print one JSON object instead of text\n"
     "  info    Check an .espm model (magic, version, sizes, checksums) and list its sections, architecture,\n"
     "          vocabulary size and tensors (dense or CSR, density), with the sparse kernel this CPU runs.\n"
+    "  transcribe  Features with the model's front end, the encoder, greedy CTC: prints the text.\n"
+    "  bench   Time the encoder on T frames of features (default 600 = 6 s) after W warm-up runs\n"
+    "          (default 3) over R runs (default 20): min/median/p90/max/std ms, time per op kind,\n"
+    "          peak RSS and the CPU; --json prints one JSON object.\n"
     "\n"
     "Exit status: 0 success, 2 bad input (arguments or files), 1 other failure.\n";
 
@@ -217,6 +228,137 @@ int runInfo(const Args& args)
     return kExitOk;
 }
 
+// The front end the model was trained with, from its META.
+espalier::runtime::FbankOptions modelFbank(const espalier::runtime::EspmModel& m)
+{
+    espalier::runtime::FbankOptions o;
+    auto num = [&m](const char* key, double fallback) {
+        const std::string v = m.metaValue(key);
+        return v.empty() ? fallback : std::atof(v.c_str());
+    };
+    o.sampleRate = int(num("fbank.sample_rate", 16000));
+    o.numMelBins = int(num("fbank.num_mel_bins", 80));
+    o.frameLengthMs = float(num("fbank.frame_length_ms", 25));
+    o.frameShiftMs = float(num("fbank.frame_shift_ms", 10));
+    o.preemphasis = float(num("fbank.preemphasis", 0.97));
+    o.lowFreq = float(num("fbank.low_freq", 20));
+    o.highFreq = float(num("fbank.high_freq", 0));
+    o.removeDcOffset = m.metaValue("fbank.remove_dc_offset", "true") == "true";
+    o.snipEdges = m.metaValue("fbank.snip_edges", "true") == "true";
+    o.dither = 0.0f;
+    return o;
+}
+
+int runTranscribe(const Args& args)
+{
+    if (args.size() != 2)
+        badArgument("transcribe takes MODEL.espm WAV");
+    espalier::runtime::AsrRuntime rt(espalier::runtime::readEspm(args[0]), args[0]);
+    const espalier::runtime::FbankOptions options = modelFbank(rt.model());
+    const espalier::runtime::WavData wav = espalier::runtime::readWav(args[1]);
+    if (wav.sampleRate != options.sampleRate)
+        badArgument("'" + args[1] + "' is " + std::to_string(wav.sampleRate) + " Hz; the model expects "
+                    + std::to_string(options.sampleRate) + " Hz (espalier-run cannot resample)");
+    espalier::runtime::Fbank fbank(options);
+    const espalier::runtime::FeatureMatrix features = fbank.compute(wav.samples);
+    if (features.frames < 7)
+        badArgument("'" + args[1] + "' is too short to transcribe");
+    std::cout << rt.greedyText(rt.logProbs(features.data.data(), features.frames)) << "\n";
+    return kExitOk;
+}
+
+// "model name" on x86, "CPU implementer"/"CPU part" on ARM (reference.md's table decodes them).
+std::string cpuDescription()
+{
+    std::ifstream in("/proc/cpuinfo");
+    std::string line, implementer, part;
+    while (std::getline(in, line)) {
+        const auto value = [&line] { return line.substr(line.find(':') + 2); };
+        if (line.rfind("model name", 0) == 0)
+            return value();
+        if (line.rfind("CPU implementer", 0) == 0 && implementer.empty())
+            implementer = value();
+        if (line.rfind("CPU part", 0) == 0 && part.empty())
+            part = value();
+    }
+    return implementer.empty() ? "unknown CPU" : "ARM implementer " + implementer + " part " + part;
+}
+
+int runBench(const Args& args)
+{
+    if (args.empty())
+        badArgument("bench takes MODEL.espm [--frames T] [--warmup W] [--runs R] [--json]");
+    int frames = 600, warmup = 3, runs = 20;
+    bool json = false;
+    for (size_t i = 1; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto integer = [&](const char* name, int lo, int hi) {
+            const int v = std::atoi(optionValue(args, i, name).c_str());
+            if (v < lo || v > hi)
+                badArgument(std::string(name) + " must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+            return v;
+        };
+        if (a.rfind("--frames", 0) == 0)
+            frames = integer("--frames", 7, 100000);
+        else if (a.rfind("--warmup", 0) == 0)
+            warmup = integer("--warmup", 0, 1000);
+        else if (a.rfind("--runs", 0) == 0)
+            runs = integer("--runs", 1, 100000);
+        else if (a == "--json")
+            json = true;
+        else
+            badArgument("bench: unknown option '" + a + "'");
+    }
+    espalier::runtime::AsrRuntime rt(espalier::runtime::readEspm(args[0]), args[0]);
+    std::mt19937 rng(1);
+    std::normal_distribution<float> d;
+    std::vector<float> features(size_t(frames) * size_t(rt.inputDim()));
+    for (float& v : features)
+        v = d(rng);
+    for (int i = 0; i < warmup; ++i)
+        rt.logProbs(features.data(), frames);
+    rt.resetProfile();
+    std::vector<double> ms;
+    for (int i = 0; i < runs; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        rt.logProbs(features.data(), frames);
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::vector<double> sorted = ms;
+    std::sort(sorted.begin(), sorted.end());
+    double mean = 0.0, var = 0.0;
+    for (double v : ms)
+        mean += v / double(ms.size());
+    for (double v : ms)
+        var += (v - mean) * (v - mean) / double(ms.size());
+    const auto pick = [&sorted](double q) { return sorted[std::min(sorted.size() - 1, size_t(q * double(sorted.size())))]; };
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    std::ostringstream out;
+    if (json) {
+        out << "{\"model\":" << jsonString(args[0]) << ",\"frames\":" << frames << ",\"runs\":" << runs
+            << ",\"min_ms\":" << sorted.front() << ",\"median_ms\":" << pick(0.5) << ",\"p90_ms\":" << pick(0.9)
+            << ",\"max_ms\":" << sorted.back() << ",\"std_ms\":" << std::sqrt(var) << ",\"peak_rss_kb\":" << usage.ru_maxrss
+            << ",\"kernel\":" << jsonString(espalier::runtime::spmmKernelName()) << ",\"cpu\":" << jsonString(cpuDescription())
+            << ",\"profile_ms\":{";
+        bool first = true;
+        for (const auto& [kind, us] : rt.profile()) {
+            out << (first ? "" : ",") << jsonString(kind) << ":" << us / 1000.0 / runs;
+            first = false;
+        }
+        out << "}}\n";
+    } else {
+        out << args[0] << ": " << frames << " frames, " << runs << " runs after " << warmup << " warm-up; "
+            << cpuDescription() << ", sparse kernel " << espalier::runtime::spmmKernelName() << "\n"
+            << "  min " << sorted.front() << " ms, median " << pick(0.5) << " ms, p90 " << pick(0.9) << " ms, max "
+            << sorted.back() << " ms, std " << std::sqrt(var) << " ms; peak RSS " << usage.ru_maxrss / 1024 << " MiB\n";
+        for (const auto& [kind, us] : rt.profile())
+            out << "  " << kind << ": " << us / 1000.0 / runs << " ms per run\n";
+    }
+    std::cout << out.str();
+    return kExitOk;
+}
+
 int dispatch(const Args& args)
 {
     if (args.empty()) {
@@ -237,6 +379,10 @@ int dispatch(const Args& args)
         return runFbank(rest);
     if (command == "info")
         return runInfo(rest);
+    if (command == "transcribe")
+        return runTranscribe(rest);
+    if (command == "bench")
+        return runBench(rest);
     badArgument("unknown subcommand '" + command + "' (see espalier-run --help)");
 }
 

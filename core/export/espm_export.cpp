@@ -124,7 +124,9 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
         tensor.shape = t.sizes().vec();
         const float* values = t.data_ptr<float>();
         ExportedTensor row{tensor.name, tensor.shape, 1.0, false, 0.0, 0.0};
-        if (t.dim() == 2 && t.numel() > 0) {
+        const bool matrix = t.dim() == 2 && tensor.name.size() > 7
+                            && tensor.name.compare(tensor.name.size() - 7, 7, ".weight") == 0;  // a linear layer's
+        if (matrix && t.numel() > 0) {
             const int rows = int(t.size(0)), cols = int(t.size(1));
             runtime::CsrMatrix csr = runtime::CsrMatrix::fromDense(values, rows, cols);
             row.density = csr.density();

@@ -1,6 +1,7 @@
 #pragma once
 // Export of a trained checkpoint to the deployable .espm container (docs/formats/espm.md): the
-// architecture and front end as META, the vocabulary, and every tensor — each 2-D weight stored dense
+// architecture and front end as META, the vocabulary, and every tensor — each linear layer's weight
+// matrix stored dense
 // or CSR by the chosen policy: `dense`, `csr` (at or below a density), or `auto` (both timed here on
 // this machine's kernels at T = 16 frames, the faster kept). Torch-free header.
 #include <string>

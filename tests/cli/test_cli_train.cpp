@@ -5,6 +5,8 @@
 #include "runtime/espm.h"
 
 #include <QFile>
+#include <QRegularExpression>
+#include <QFileInfo>
 #include <QProcess>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -226,6 +228,34 @@ private slots:
         QCOMPARE(run.exitCode(), 2);
         QVERIFY(QString(run.readAllStandardError()).contains("sparse.espm"));
         QCOMPARE(cli({"export", "--model", run_, "--out", dense, "--sparse", "sometimes"}).exitCode, 2);
+
+        // The runner transcribes as the engine decodes (its own fbank, encoder and greedy CTC), and times it.
+        const QString hyp = tmp_.filePath("hyp.txt");
+        QCOMPARE(cli({"-q", "eval", "--model", run_, "--data", corpus_ + "/test_clean", "--hyp", hyp}).exitCode, 0);
+        const QStringList hyps = QString::fromUtf8(readAll(hyp)).split('\n', Qt::SkipEmptyParts);
+        const QStringList wavs = QString::fromUtf8(readAll(corpus_ + "/test_clean/wav.scp")).split('\n', Qt::SkipEmptyParts);
+        QVERIFY(hyps.size() >= 3 && wavs.size() >= 3);
+        for (int i = 0; i < 3; ++i) {
+            const QStringList w = wavs[i].split(' ');
+            QString path = w.value(1);
+            if (QFileInfo(path).isRelative())
+                path = QFileInfo(corpus_ + "/test_clean/" + path).absoluteFilePath();
+            run.start(ESPALIER_RUN, {"transcribe", dense, path});
+            QVERIFY(run.waitForFinished(60000));
+            QCOMPARE(run.exitCode(), 0);
+            const QString text = QString::fromUtf8(run.readAllStandardOutput()).trimmed();
+            const QString expected = hyps.filter(QRegularExpression("^" + QRegularExpression::escape(w[0]) + "( |$)"))
+                                         .value(0).section(' ', 1).trimmed();
+            QCOMPARE(text, expected);
+        }
+        QProcess bench;
+        bench.start(ESPALIER_RUN, {"bench", dense, "--frames", "200", "--runs", "3", "--json"});
+        QVERIFY(bench.waitForFinished(60000));
+        QCOMPARE(bench.exitCode(), 0);
+        const QJsonObject timing = QJsonDocument::fromJson(bench.readAllStandardOutput()).object();
+        QVERIFY(timing["median_ms"].toDouble() > 0.0 && timing["p90_ms"].toDouble() >= timing["min_ms"].toDouble());
+        QVERIFY(timing["profile_ms"].toObject().contains("subsampling"));
+        QVERIFY(timing["peak_rss_kb"].toDouble() > 0.0);
     }
 
     void recipesConvert()

@@ -1,0 +1,356 @@
+#include "runtime/asr_runtime.h"
+
+#include "runtime/error.h"
+#include "runtime/spmm.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace espalier::runtime {
+
+namespace {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowVector = Eigen::Matrix<float, 1, Eigen::Dynamic>;
+constexpr float kLayerNormEps = 1e-5f;
+
+// Adds the time spent in its scope to profile[kind].
+class ScopedTimer {
+public:
+    ScopedTimer(std::map<std::string, double>& profile, const char* kind)
+        : profile_(profile), kind_(kind), start_(std::chrono::steady_clock::now())
+    {
+    }
+    ~ScopedTimer()
+    {
+        profile_[kind_] += std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start_).count();
+    }
+
+private:
+    std::map<std::string, double>& profile_;
+    const char* kind_;
+    std::chrono::steady_clock::time_point start_;
+};
+
+int metaInt(const EspmModel& m, const std::string& key, const std::string& source, int index = 0)
+{
+    std::istringstream in(m.metaValue(key));
+    int v = 0;
+    for (int i = 0; i <= index; ++i)
+        if (!(in >> v))
+            throw FormatError(source + ": META " + key + " is missing or not a number");
+    if (v < 0 || v > (1 << 24))
+        throw FormatError(source + ": META " + key + " = " + std::to_string(v) + " is out of range");
+    return v;
+}
+
+void swishInPlace(Activations& h)
+{
+    h = h.array() / (1.0f + (-h.array()).exp());
+}
+
+// WeNet's sinusoids: pe[t][2i] = sin(t / 10000^(2i/D)), pe[t][2i+1] = cos(...).
+Activations sinusoids(int frames, int dim)
+{
+    Activations pe(frames, dim);
+    for (int i = 0; i < dim; i += 2) {
+        const double div = std::exp(double(i) * (-std::log(10000.0) / double(dim)));
+        for (int t = 0; t < frames; ++t) {
+            pe(t, i) = float(std::sin(double(t) * div));
+            if (i + 1 < dim)
+                pe(t, i + 1) = float(std::cos(double(t) * div));
+        }
+    }
+    return pe;
+}
+
+} // namespace
+
+AsrRuntime::AsrRuntime(EspmModel model, std::string sourceName) : model_(std::move(model)), source_(std::move(sourceName))
+{
+    const std::string graph = model_.metaValue("graph");
+    if (graph != "conformer-ctc" && graph != "transformer-ctc")
+        throw FormatError(source_ + ": graph '" + graph + "' is not one this runtime executes (conformer-ctc, transformer-ctc)");
+    conformer_ = graph == "conformer-ctc";
+    relative_ = model_.metaValue("positional") == "relative";
+    macaron_ = conformer_ && model_.metaValue("macaron") == "true";
+    inputDim_ = metaInt(model_, "input_dim", source_);
+    dim_ = metaInt(model_, "attention_dim", source_);
+    heads_ = metaInt(model_, "heads", source_);
+    blocks_ = metaInt(model_, "num_blocks", source_);
+    kernel_ = conformer_ ? metaInt(model_, "cnn_kernel", source_) : 0;
+    channels_[0] = metaInt(model_, "subsampling_channels", source_, 0);
+    channels_[1] = metaInt(model_, "subsampling_channels", source_, 1);
+    if (heads_ == 0 || dim_ % heads_ != 0 || inputDim_ < 7 || blocks_ == 0)
+        throw FormatError(source_ + ": META describes an impossible model");
+    headDim_ = dim_ / heads_;
+    for (int b = 0; b < blocks_; ++b)
+        blockHeads_.push_back(metaInt(model_, "block." + std::to_string(b), source_, 2));
+    vocab_ = int(model_.vocabulary.size());
+
+    // The shapes that tie the layers together, with messages that say which.
+    const int freq = ((inputDim_ - 1) / 2 - 1) / 2;
+    tensor("encoder.global_cmvn.mean", {inputDim_});
+    tensor("encoder.embed.conv.0.weight", {channels_[0], 1, 3, 3});
+    tensor("encoder.embed.conv.2.weight", {channels_[1], channels_[0], 3, 3});
+    if (linear("encoder.embed.out.0").in != channels_[1] * freq)
+        throw FormatError(source_ + ": encoder.embed.out.0.weight does not read the subsampling's output");
+    for (int b = 0; b < blocks_; ++b) {
+        const std::string p = "encoder.blocks." + std::to_string(b);
+        for (const char* l : {"linear_q", "linear_k", "linear_v"})
+            if (linear(p + ".self_attn." + l).out != blockHeads_[size_t(b)] * headDim_)
+                throw FormatError(source_ + ": " + p + ".self_attn." + l + " does not match block." + std::to_string(b));
+        linear(p + ".self_attn.linear_out");
+        linear(p + ".feed_forward.w_1");
+        linear(p + ".feed_forward.w_2");
+        if (macaron_) {
+            linear(p + ".feed_forward_macaron.w_1");
+            linear(p + ".feed_forward_macaron.w_2");
+        }
+        if (conformer_) {
+            linear(p + ".conv_module.pointwise_conv1");
+            tensor(p + ".conv_module.depthwise_conv.weight", {dim_, 1, kernel_});
+        }
+    }
+    if (linear("ctc.ctc_lo").out != vocab_)
+        throw FormatError(source_ + ": the CTC layer has " + std::to_string(linear("ctc.ctc_lo").out) + " outputs for "
+                          + std::to_string(vocab_) + " units");
+    // A dry run over the shortest input reads every tensor the graph needs: a missing or mis-shaped one
+    // is found now, not mid-utterance.
+    const std::vector<float> silence(size_t(7) * size_t(inputDim_), 0.0f);
+    logProbs(silence.data(), 7);
+    profileUs_.clear();
+}
+
+const EspmTensor& AsrRuntime::tensor(const std::string& name, std::vector<int64_t> shape) const
+{
+    const EspmTensor* t = model_.find(name);
+    if (!t)
+        throw FormatError(source_ + ": no tensor " + name);
+    if (!shape.empty() && t->shape != shape) {
+        std::string want, got;
+        for (int64_t d : shape)
+            want += (want.empty() ? "" : "x") + std::to_string(d);
+        for (int64_t d : t->shape)
+            got += (got.empty() ? "" : "x") + std::to_string(d);
+        throw FormatError(source_ + ": tensor " + name + " is " + got + ", the graph needs " + want);
+    }
+    return *t;
+}
+
+const float* AsrRuntime::dense(const std::string& name, std::vector<int64_t> shape) const
+{
+    const EspmTensor& t = tensor(name, std::move(shape));
+    if (t.sparse)
+        throw FormatError(source_ + ": tensor " + name + " is stored CSR but the graph reads it as plain values");
+    return t.dense.data();
+}
+
+AsrRuntime::Linear AsrRuntime::linear(const std::string& prefix, bool bias) const
+{
+    Linear l;
+    l.weight = &tensor(prefix + ".weight", {});
+    if (l.weight->shape.size() != 2)
+        throw FormatError(source_ + ": " + prefix + ".weight is not a matrix");
+    l.out = int(l.weight->shape[0]);
+    l.in = int(l.weight->shape[1]);
+    if (bias)
+        l.bias = dense(prefix + ".bias", {l.out});
+    return l;
+}
+
+Activations AsrRuntime::apply(const Linear& l, const Activations& x)
+{
+    ScopedTimer timer(profileUs_, l.weight->sparse ? "linear (csr)" : "linear (dense)");
+    const int frames = int(x.rows());
+    Activations y(frames, l.out);
+    if (l.weight->sparse) {
+        spmm(l.weight->csr, x.data(), frames, l.bias, y.data());  // x, y feature-major: [K][T], [M][T]
+        return y;
+    }
+    const Eigen::Map<const RowMatrix> w(l.weight->dense.data(), l.out, l.in);
+    y.noalias() = x * w.transpose();
+    if (l.bias)
+        y.rowwise() += Eigen::Map<const RowVector>(l.bias, l.out);
+    return y;
+}
+
+Activations AsrRuntime::layerNorm(const std::string& prefix, const Activations& x) const
+{
+    const int d = int(x.cols());
+    const Eigen::Map<const RowVector> gamma(dense(prefix + ".weight", {d}), d);
+    const Eigen::Map<const RowVector> beta(dense(prefix + ".bias", {d}), d);
+    const Eigen::VectorXf mean = x.rowwise().mean();
+    Activations centered = x.colwise() - mean;
+    const Eigen::VectorXf inv = (centered.array().square().rowwise().mean() + kLayerNormEps).rsqrt();
+    centered = centered.array().colwise() * inv.array();
+    return (centered.array().rowwise() * gamma.array()).rowwise() + beta.array();
+}
+
+Activations AsrRuntime::feedForward(const std::string& prefix, const Activations& x, bool swish)
+{
+    Activations h = apply(linear(prefix + ".w_1"), x);
+    if (swish)
+        swishInPlace(h);
+    else
+        h = h.cwiseMax(0.0f);
+    return apply(linear(prefix + ".w_2"), h);
+}
+
+Activations AsrRuntime::attention(int block, const Activations& x, const Activations& positions)
+{
+    const std::string p = "encoder.blocks." + std::to_string(block) + ".self_attn";
+    const Activations q = apply(linear(p + ".linear_q"), x);
+    const Activations k = apply(linear(p + ".linear_k"), x);
+    const Activations v = apply(linear(p + ".linear_v"), x);
+    Activations pos;
+    if (relative_)
+        pos = apply(linear(p + ".linear_pos", false), positions);
+    ScopedTimer timer(profileUs_, "attention");
+    const int heads = blockHeads_[size_t(block)], dk = headDim_, frames = int(x.rows());
+    const float scale = 1.0f / std::sqrt(float(dk));
+    Activations context(frames, heads * dk);
+    const float* u = relative_ ? dense(p + ".pos_bias_u", {heads, dk}) : nullptr;
+    const float* vb = relative_ ? dense(p + ".pos_bias_v", {heads, dk}) : nullptr;
+    for (int h = 0; h < heads; ++h) {
+        const auto qh = q.middleCols(h * dk, dk);
+        Activations scores;
+        if (relative_) {
+            const Activations qu = (qh.rowwise() + Eigen::Map<const RowVector>(u + h * dk, dk)) * scale;
+            const Activations qv = (qh.rowwise() + Eigen::Map<const RowVector>(vb + h * dk, dk)) * scale;
+            scores = qu * k.middleCols(h * dk, dk).transpose() + qv * pos.middleCols(h * dk, dk).transpose();
+        } else {
+            scores = (qh * scale) * k.middleCols(h * dk, dk).transpose();
+        }
+        const Eigen::VectorXf rowMax = scores.rowwise().maxCoeff();
+        scores = (scores.colwise() - rowMax).array().exp();
+        const Eigen::VectorXf rowSum = scores.rowwise().sum();
+        scores = scores.array().colwise() / rowSum.array();
+        context.middleCols(h * dk, dk).noalias() = scores * v.middleCols(h * dk, dk);
+    }
+    return apply(linear(p + ".linear_out"), context);
+}
+
+Activations AsrRuntime::convolution(int block, const Activations& x)
+{
+    const std::string p = "encoder.blocks." + std::to_string(block) + ".conv_module";
+    const Activations h = apply(linear(p + ".pointwise_conv1"), x);
+    const int frames = int(x.rows()), d = dim_, pad = (kernel_ - 1) / 2;
+    Activations y;
+    {
+        ScopedTimer timer(profileUs_, "conv module");
+        // GLU over the channels, then the depthwise convolution along time (zero padding).
+        const Activations glu = h.leftCols(d).array() / (1.0f + (-h.rightCols(d).array()).exp());
+        const float* w = dense(p + ".depthwise_conv.weight", {d, 1, kernel_});
+        const float* b = dense(p + ".depthwise_conv.bias", {d});
+        y.resize(frames, d);
+        for (int c = 0; c < d; ++c) {
+            const float* in = glu.col(c).data();  // frames contiguous
+            float* out = y.col(c).data();
+            for (int t = 0; t < frames; ++t) {
+                float acc = b[c];
+                for (int j = 0; j < kernel_; ++j) {
+                    const int s = t + j - pad;
+                    if (s >= 0 && s < frames)
+                        acc += w[c * kernel_ + j] * in[s];
+                }
+                out[t] = acc;
+            }
+        }
+    }
+    Activations n = layerNorm(p + ".norm", y);
+    swishInPlace(n);
+    return apply(linear(p + ".pointwise_conv2"), n);
+}
+
+Activations AsrRuntime::subsample(const float* features, int frames)
+{
+    const int f0 = inputDim_, t1 = (frames - 1) / 2, f1 = (f0 - 1) / 2, t2 = (t1 - 1) / 2, f2 = (f1 - 1) / 2;
+    const int c1 = channels_[0], c2 = channels_[1];
+    Activations x3;
+    {
+        ScopedTimer timer(profileUs_, "subsampling");
+        // CMVN.
+        const float* mean = dense("encoder.global_cmvn.mean", {f0});
+        const float* istd = dense("encoder.global_cmvn.istd", {f0});
+        std::vector<float> in(size_t(frames) * size_t(f0));
+        for (int t = 0; t < frames; ++t)
+            for (int f = 0; f < f0; ++f)
+                in[size_t(t) * f0 + f] = (features[size_t(t) * f0 + f] - mean[f]) * istd[f];
+        // conv.0: 1 -> c1 channels, 3x3 stride 2, ReLU; [c1][t1][f1].
+        const float* w0 = dense("encoder.embed.conv.0.weight", {c1, 1, 3, 3});
+        const float* b0 = dense("encoder.embed.conv.0.bias", {c1});
+        std::vector<float> h(size_t(c1) * t1 * f1);
+        for (int c = 0; c < c1; ++c)
+            for (int t = 0; t < t1; ++t)
+                for (int f = 0; f < f1; ++f) {
+                    float acc = b0[c];
+                    for (int i = 0; i < 3; ++i)
+                        for (int j = 0; j < 3; ++j)
+                            acc += w0[c * 9 + i * 3 + j] * in[size_t(2 * t + i) * f0 + 2 * f + j];
+                    h[(size_t(c) * t1 + t) * f1 + f] = std::max(acc, 0.0f);
+                }
+        // conv.2: c1 -> c2, 3x3 stride 2, ReLU, as one GEMM over the unfolded input.
+        RowMatrix cols(size_t(c1) * 9, size_t(t2) * f2);
+        for (int c = 0; c < c1; ++c)
+            for (int i = 0; i < 3; ++i)
+                for (int j = 0; j < 3; ++j)
+                    for (int t = 0; t < t2; ++t)
+                        for (int f = 0; f < f2; ++f)
+                            cols(c * 9 + i * 3 + j, t * f2 + f) = h[(size_t(c) * t1 + 2 * t + i) * f1 + 2 * f + j];
+        const Eigen::Map<const RowMatrix> w2(dense("encoder.embed.conv.2.weight", {c2, c1, 3, 3}), c2, c1 * 9);
+        const Eigen::Map<const Eigen::VectorXf> b2(dense("encoder.embed.conv.2.bias", {c2}), c2);
+        RowMatrix y2 = w2 * cols;  // c2 × (t2·f2)
+        y2 = (y2.colwise() + b2).cwiseMax(0.0f);
+        // The projection reads channel c's F' positions as inputs c·F' … (c+1)·F' - 1 of each frame.
+        x3.resize(t2, size_t(c2) * f2);
+        for (int c = 0; c < c2; ++c)
+            for (int f = 0; f < f2; ++f)
+                for (int t = 0; t < t2; ++t)
+                    x3(t, c * f2 + f) = y2(c, t * f2 + f);
+    }
+    return apply(linear("encoder.embed.out.0"), x3);
+}
+
+Activations AsrRuntime::logProbs(const float* features, int frames)
+{
+    if (frames < 7)
+        throw InputError(source_ + ": " + std::to_string(frames) + " frames are too few (at least 7)");
+    Activations x = subsample(features, frames) * std::sqrt(float(dim_));
+    const Activations pe = sinusoids(int(x.rows()), dim_);
+    if (!relative_)
+        x += pe;
+    for (int b = 0; b < blocks_; ++b) {
+        const std::string p = "encoder.blocks." + std::to_string(b);
+        if (macaron_)
+            x += 0.5f * feedForward(p + ".feed_forward_macaron", layerNorm(p + ".norm_ff_macaron", x), true);
+        x += attention(b, layerNorm(p + ".norm_mha", x), pe);
+        if (conformer_)
+            x += convolution(b, layerNorm(p + ".norm_conv", x));
+        x += (macaron_ ? 0.5f : 1.0f) * feedForward(p + ".feed_forward", layerNorm(p + ".norm_ff", x), conformer_);
+        if (conformer_)
+            x = layerNorm(p + ".norm_final", x);
+    }
+    Activations logits = apply(linear("ctc.ctc_lo"), layerNorm("encoder.after_norm", x));
+    ScopedTimer timer(profileUs_, "log-softmax");
+    const Eigen::VectorXf rowMax = logits.rowwise().maxCoeff();
+    logits = logits.colwise() - rowMax;
+    const Eigen::VectorXf logSum = logits.array().exp().rowwise().sum().log();
+    return logits.colwise() - logSum;
+}
+
+std::string AsrRuntime::greedyText(const Activations& logProbs) const
+{
+    std::string text;
+    int previous = -1;
+    for (int t = 0; t < logProbs.rows(); ++t) {
+        int best = 0;
+        logProbs.row(t).maxCoeff(&best);
+        if (best != previous && best != 0 && best < vocab_)
+            text += model_.vocabulary[size_t(best)];
+        previous = best;
+    }
+    return text;
+}
+
+} // namespace espalier::runtime
