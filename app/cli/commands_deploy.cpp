@@ -50,7 +50,7 @@ int exportCommand(const CliContext& context, const ExportArgs& args)
         std::printf("  %-52s %5lld x %-5lld density %5.1f %%  %s", t.name.c_str(), (long long)t.shape[0],
                     (long long)t.shape[1], 100.0 * t.density, t.sparse ? "csr  " : "dense");
         if (t.denseUs > 0.0)
-            std::printf("  (dense %.1f us, csr %.1f us at 16 frames)", t.denseUs, t.sparseUs);
+            std::printf("  (dense %.1f us, csr %.1f us at 128 frames)", t.denseUs, t.sparseUs);
         std::printf("\n");
     }
     std::printf("%s -> %s: %zu tensors, %d stored CSR (%s), %.2f MB\n", r.checkpoint.c_str(), r.out.c_str(),

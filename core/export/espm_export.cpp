@@ -7,8 +7,6 @@
 #include "train/checkpoint.h"
 #include "train/eval_job.h"
 
-#include <Eigen/Dense>
-
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -18,7 +16,9 @@ namespace espalier::exporter {
 
 namespace {
 
-constexpr int kTimingFrames = 16;
+constexpr int kTimingFrames = 128;  // an utterance's frames after 4x subsampling (about 5 s)
+// Above this density CSR stores more bytes than dense (values + 16-bit indices): auto keeps it dense.
+constexpr double kAutoMaxDensity = 0.66;
 
 std::string number(double v)
 {
@@ -116,7 +116,7 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
     for (int id = 0; id < tokenizer.size(); ++id)
         espm.vocabulary.push_back(tokenizer.token(id));
 
-    std::vector<float> x(size_t(65536) * kTimingFrames, 0.5f), y(size_t(65536) * kTimingFrames);
+    std::vector<float> x(size_t(65536) * kTimingFrames, 0.5f), y(size_t(65536) * kTimingFrames);  // largest widths
     for (const auto& item : model->stateDict()) {
         const torch::Tensor t = item.value().detach().to(torch::kCPU, torch::kFloat).contiguous();
         runtime::EspmTensor tensor;
@@ -133,12 +133,8 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
             bool sparse = false;
             if (options.policy == SparsePolicy::Csr) {
                 sparse = row.density <= options.csrDensity;
-            } else if (options.policy == SparsePolicy::Auto && cols <= 65536 && rows <= 65536) {
-                using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-                const Eigen::Map<const RowMatrix> w(values, rows, cols);
-                const Eigen::Map<const RowMatrix> xs(x.data(), cols, kTimingFrames);
-                Eigen::Map<RowMatrix> ys(y.data(), rows, kTimingFrames);
-                row.denseUs = medianUs([&] { ys.noalias() = w * xs; });
+            } else if (options.policy == SparsePolicy::Auto && row.density <= kAutoMaxDensity) {
+                row.denseUs = medianUs([&] { runtime::denseMatmul(values, rows, cols, x.data(), kTimingFrames, nullptr, y.data()); });
                 row.sparseUs = medianUs([&] { runtime::spmm(csr, x.data(), kTimingFrames, nullptr, y.data()); });
                 sparse = row.sparseUs < row.denseUs;
             }

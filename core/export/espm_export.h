@@ -2,8 +2,8 @@
 // Export of a trained checkpoint to the deployable .espm container (docs/formats/espm.md): the
 // architecture and front end as META, the vocabulary, and every tensor — each linear layer's weight
 // matrix stored dense
-// or CSR by the chosen policy: `dense`, `csr` (at or below a density), or `auto` (both timed here on
-// this machine's kernels at T = 16 frames, the faster kept). Torch-free header.
+// or CSR by the chosen policy: `dense`, `csr` (at or below a density), or `auto` (the runtime's dense
+// and CSR kernels timed here at 128 frames, the faster kept). Torch-free header.
 #include <string>
 #include <vector>
 
@@ -21,7 +21,7 @@ struct ExportedTensor {
     std::vector<int64_t> shape;
     double density = 1.0;
     bool sparse = false;
-    double denseUs = 0.0;  // auto policy: the timings it chose by (T = 16 frames)
+    double denseUs = 0.0;  // auto policy: the timings it chose by (128 frames)
     double sparseUs = 0.0;
 };
 

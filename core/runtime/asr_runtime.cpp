@@ -10,7 +10,6 @@ namespace espalier::runtime {
 
 namespace {
 
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using RowVector = Eigen::Matrix<float, 1, Eigen::Dynamic>;
 constexpr float kLayerNormEps = 1e-5f;
 
@@ -168,10 +167,7 @@ Activations AsrRuntime::apply(const Linear& l, const Activations& x)
         spmm(l.weight->csr, x.data(), frames, l.bias, y.data());  // x, y feature-major: [K][T], [M][T]
         return y;
     }
-    const Eigen::Map<const RowMatrix> w(l.weight->dense.data(), l.out, l.in);
-    y.noalias() = x * w.transpose();
-    if (l.bias)
-        y.rowwise() += Eigen::Map<const RowVector>(l.bias, l.out);
+    denseMatmul(l.weight->dense.data(), l.out, l.in, x.data(), frames, l.bias, y.data());
     return y;
 }
 
@@ -277,37 +273,39 @@ Activations AsrRuntime::subsample(const float* features, int frames)
         for (int t = 0; t < frames; ++t)
             for (int f = 0; f < f0; ++f)
                 in[size_t(t) * f0 + f] = (features[size_t(t) * f0 + f] - mean[f]) * istd[f];
-        // conv.0: 1 -> c1 channels, 3x3 stride 2, ReLU; [c1][t1][f1].
+        // conv.0 (1 -> c1 channels) and conv.2 (c1 -> c2), 3x3 stride 2, ReLU: each one matrix product
+        // over its unfolded input ([taps][positions], positions contiguous: the kernels' layout).
         const float* w0 = dense("encoder.embed.conv.0.weight", {c1, 1, 3, 3});
         const float* b0 = dense("encoder.embed.conv.0.bias", {c1});
-        std::vector<float> h(size_t(c1) * t1 * f1);
-        for (int c = 0; c < c1; ++c)
-            for (int t = 0; t < t1; ++t)
-                for (int f = 0; f < f1; ++f) {
-                    float acc = b0[c];
-                    for (int i = 0; i < 3; ++i)
-                        for (int j = 0; j < 3; ++j)
-                            acc += w0[c * 9 + i * 3 + j] * in[size_t(2 * t + i) * f0 + 2 * f + j];
-                    h[(size_t(c) * t1 + t) * f1 + f] = std::max(acc, 0.0f);
-                }
-        // conv.2: c1 -> c2, 3x3 stride 2, ReLU, as one GEMM over the unfolded input.
-        RowMatrix cols(size_t(c1) * 9, size_t(t2) * f2);
+        const size_t p1 = size_t(t1) * f1, p2 = size_t(t2) * f2;
+        std::vector<float> taps0(9 * p1);
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j)
+                for (int t = 0; t < t1; ++t)
+                    for (int f = 0; f < f1; ++f)
+                        taps0[size_t(i * 3 + j) * p1 + size_t(t) * f1 + f] = in[size_t(2 * t + i) * f0 + 2 * f + j];
+        std::vector<float> h(size_t(c1) * p1);  // [c1][t1][f1]
+        denseMatmul(w0, c1, 9, taps0.data(), int(p1), b0, h.data());
+        for (float& v : h)
+            v = std::max(v, 0.0f);
+        std::vector<float> taps2(size_t(c1) * 9 * p2);
         for (int c = 0; c < c1; ++c)
             for (int i = 0; i < 3; ++i)
-                for (int j = 0; j < 3; ++j)
+                for (int j = 0; j < 3; ++j) {
+                    float* row = taps2.data() + size_t(c * 9 + i * 3 + j) * p2;
                     for (int t = 0; t < t2; ++t)
                         for (int f = 0; f < f2; ++f)
-                            cols(c * 9 + i * 3 + j, t * f2 + f) = h[(size_t(c) * t1 + 2 * t + i) * f1 + 2 * f + j];
-        const Eigen::Map<const RowMatrix> w2(dense("encoder.embed.conv.2.weight", {c2, c1, 3, 3}), c2, c1 * 9);
-        const Eigen::Map<const Eigen::VectorXf> b2(dense("encoder.embed.conv.2.bias", {c2}), c2);
-        RowMatrix y2 = w2 * cols;  // c2 × (t2·f2)
-        y2 = (y2.colwise() + b2).cwiseMax(0.0f);
+                            row[size_t(t) * f2 + f] = h[(size_t(c) * t1 + 2 * t + i) * f1 + 2 * f + j];
+                }
+        std::vector<float> y2(size_t(c2) * p2);  // [c2][t2·f2]
+        denseMatmul(dense("encoder.embed.conv.2.weight", {c2, c1, 3, 3}), c2, c1 * 9, taps2.data(), int(p2),
+                    dense("encoder.embed.conv.2.bias", {c2}), y2.data());
         // The projection reads channel c's F' positions as inputs c·F' … (c+1)·F' - 1 of each frame.
         x3.resize(t2, size_t(c2) * f2);
         for (int c = 0; c < c2; ++c)
             for (int f = 0; f < f2; ++f)
                 for (int t = 0; t < t2; ++t)
-                    x3(t, c * f2 + f) = y2(c, t * f2 + f);
+                    x3(t, c * f2 + f) = std::max(y2[size_t(c) * p2 + size_t(t) * f2 + f], 0.0f);
     }
     return apply(linear("encoder.embed.out.0"), x3);
 }

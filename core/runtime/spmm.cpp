@@ -11,12 +11,20 @@ namespace kernels {
 #if defined(ESPALIER_SPMM_X86)
 void spmmAvx512(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y);
 void spmmAvx2(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y);
+void denseAvx512(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y);
+void denseAvx2(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y);
 #endif
 } // namespace kernels
 
 namespace {
 
 using Kernel = void (*)(const CsrMatrix&, const float*, int, const float*, float*);
+using DenseKernel = void (*)(const float*, int, int, const float*, int, const float*, float*);
+
+void densePortable(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y)
+{
+    kernels::portable::denseBody<16, 4>(w, rows, cols, x, frames, bias, y);
+}
 
 // The baseline build's kernel: NEON on aarch64 (the compiler vectorises the frame loops with it).
 void spmmPortable(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
@@ -27,6 +35,7 @@ void spmmPortable(const CsrMatrix& w, const float* x, int frames, const float* b
 struct Choice {
     Kernel kernel;
     const char* name;
+    DenseKernel dense;
 };
 
 // The kernels this CPU can run, best first.
@@ -36,14 +45,14 @@ std::vector<Choice> available()
 #if defined(ESPALIER_SPMM_X86)
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
-        out.push_back({kernels::spmmAvx512, "avx512"});
+        out.push_back({kernels::spmmAvx512, "avx512", kernels::denseAvx512});
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        out.push_back({kernels::spmmAvx2, "avx2"});
+        out.push_back({kernels::spmmAvx2, "avx2", kernels::denseAvx2});
 #endif
 #if defined(__aarch64__)
-    out.push_back({spmmPortable, "neon"});
+    out.push_back({spmmPortable, "neon", densePortable});
 #else
-    out.push_back({spmmPortable, "portable"});
+    out.push_back({spmmPortable, "portable", densePortable});
 #endif
     return out;
 }
@@ -61,6 +70,13 @@ void spmm(const CsrMatrix& w, const float* x, int frames, const float* bias, flo
     if (frames <= 0 || w.rows == 0)
         return;
     chosen().kernel(w, x, frames, bias, y);
+}
+
+void denseMatmul(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y)
+{
+    if (frames <= 0 || rows == 0)
+        return;
+    chosen().dense(w, rows, cols, x, frames, bias, y);
 }
 
 std::string spmmKernelName()

@@ -22,7 +22,11 @@ std::string spmmKernelName();
 std::vector<std::string> availableSpmmKernels();
 void spmmUsing(const std::string& kernel, const CsrMatrix& w, const float* x, int frames, const float* bias, float* y);
 
-// Dense reference of the same product (row-major W), for tests and as the dense layer's fallback.
+// The same product with dense row-major weights [rows × cols], on the same dispatched kernels (the
+// runtime's dense linear layers and convolution GEMMs).
+void denseMatmul(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y);
+
+// Dense reference of the same product (row-major W, double accumulation), for tests.
 void denseLinearReference(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y);
 
 } // namespace espalier::runtime

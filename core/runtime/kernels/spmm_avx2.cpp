@@ -6,7 +6,12 @@ namespace espalier::runtime::kernels {
 
 void spmmAvx2(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
 {
-    avx2::spmmDispatchIndex<32, 8>(w, x, frames, bias, y);  // four, then one 8-float register of frames
+    avx2::spmmDispatchIndex<16, 8>(w, x, frames, bias, y);  // two, then one 8-float register of frames
+}
+
+void denseAvx2(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y)
+{
+    avx2::denseBody<32, 8>(w, rows, cols, x, frames, bias, y);
 }
 
 } // namespace espalier::runtime::kernels

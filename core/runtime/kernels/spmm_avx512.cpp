@@ -6,7 +6,12 @@ namespace espalier::runtime::kernels {
 
 void spmmAvx512(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
 {
-    avx512::spmmDispatchIndex<32, 16>(w, x, frames, bias, y);  // two, then one 16-float register of frames
+    avx512::spmmDispatchIndex<16, 16>(w, x, frames, bias, y);  // one 16-float register of frames per partial sum
+}
+
+void denseAvx512(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y)
+{
+    avx512::denseBody<32, 16>(w, rows, cols, x, frames, bias, y);
 }
 
 } // namespace espalier::runtime::kernels

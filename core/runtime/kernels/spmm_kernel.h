@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #ifndef ESPALIER_SPMM_ISA
 #error "define ESPALIER_SPMM_ISA before including spmm_kernel.h"
@@ -17,8 +18,25 @@ namespace espalier::runtime::kernels::ESPALIER_SPMM_ISA {
 // One row's nonzeros c/v[0, count) against kFrames frames of x (xt points at frame t0 of row 0):
 // out[i] = (kAccumulate ? out[i] : bias) + sum. Four partial sums per frame, so consecutive nonzeros
 // do not wait on each other's multiply-add (one chain would run at the FMA latency, not its throughput).
-template <int kFrames, bool kAccumulate, typename Index>
-inline __attribute__((always_inline)) void rowSpan(const Index* __restrict c, const float* __restrict v, size_t count,
+// The column indices of a dense row segment: start, start + 1, ... (no index array to load).
+struct Consecutive {
+    size_t start;
+    size_t operator[](size_t j) const { return start + j; }
+};
+
+// Frames [t0, t0 + kFrames) of x ([K][frames]) packed as [K][kFrames].
+template <int kFrames>
+inline const float* pack(const float* x, int cols, int frames, int t0, std::vector<float>& buffer)
+{
+    buffer.resize(size_t(cols) * kFrames);
+    for (size_t k = 0; k < size_t(cols); ++k)
+        for (int i = 0; i < kFrames; ++i)
+            buffer[k * kFrames + size_t(i)] = x[k * size_t(frames) + size_t(t0 + i)];
+    return buffer.data();
+}
+
+template <int kFrames, bool kAccumulate, typename Indices>
+inline __attribute__((always_inline)) void rowSpan(const Indices c, const float* __restrict v, size_t count,
                                                    const float* __restrict xt, size_t stride, float bias,
                                                    float* __restrict out)
 {
@@ -53,21 +71,23 @@ inline __attribute__((always_inline)) void rowSpan(const Index* __restrict c, co
 // Frames [t0, t0 + kFrames) of every row. When that slice of x (cols × kFrames floats) is larger than
 // L1, the columns are taken in panels that fit (whole CsrMatrix panels, whose row offsets are
 // precomputed), and y accumulates across panels.
+// xt: the block's frames of x packed [K][kFrames] (so one column's slice is one contiguous run, with
+// no power-of-two stride to alias in the cache); y keeps its [M][frames] layout.
 template <int kFrames, typename Index>
-inline void frameBlock(const CsrMatrix& w, const Index* cols, const float* x, int frames, int t0, const float* bias,
+inline void frameBlock(const CsrMatrix& w, const Index* cols, const float* xt, int frames, int t0, const float* bias,
                        float* y)
 {
     constexpr int kL1Bytes = 24 * 1024;  // of x per panel: leaves room for the weights' stream
     constexpr int kGroup = std::max(1, kL1Bytes / int(sizeof(float) * kFrames) / CsrMatrix::kPanelCols);
-    const size_t stride = size_t(frames);
-    const float* xt = x + t0;
+    const size_t stride = size_t(kFrames);
+    const size_t yStride = size_t(frames);
     const uint32_t* rowPtr = w.rowPtr.data();
     const float* values = w.values.data();
     const int panels = w.panels();
     if (panels <= kGroup + kGroup / 4 || w.panelPtr.empty()) {
         for (int m = 0; m < w.rows; ++m)
             rowSpan<kFrames, false>(cols + rowPtr[m], values + rowPtr[m], rowPtr[m + 1] - rowPtr[m], xt, stride,
-                                    bias ? bias[m] : 0.0f, y + size_t(m) * stride + t0);
+                                    bias ? bias[m] : 0.0f, y + size_t(m) * yStride + t0);
         return;
     }
     for (int p0 = 0; p0 < panels; p0 += kGroup) {
@@ -75,25 +95,12 @@ inline void frameBlock(const CsrMatrix& w, const Index* cols, const float* x, in
         for (int m = 0; m < w.rows; ++m) {
             const uint32_t* offsets = w.panelPtr.data() + size_t(m) * size_t(panels + 1);
             const uint32_t from = offsets[p0], to = offsets[p1];
-            float* out = y + size_t(m) * stride + t0;
+            float* out = y + size_t(m) * yStride + t0;
             if (p0 == 0)
                 rowSpan<kFrames, false>(cols + from, values + from, to - from, xt, stride, bias ? bias[m] : 0.0f, out);
             else
                 rowSpan<kFrames, true>(cols + from, values + from, to - from, xt, stride, 0.0f, out);
         }
-    }
-}
-
-// Frames left over after the full blocks: one at a time.
-template <typename Index>
-inline void rowTail(const uint32_t* rowPtr, const Index* cols, const float* values, int m, const float* x, int frames,
-                    int t0, float b, float* y)
-{
-    for (int t = t0; t < frames; ++t) {
-        float acc = b;
-        for (uint32_t p = rowPtr[m]; p < rowPtr[m + 1]; ++p)
-            acc += values[p] * x[size_t(cols[p]) * size_t(frames) + t];
-        y[size_t(m) * size_t(frames) + t] = acc;
     }
 }
 
@@ -126,14 +133,68 @@ inline void spmmBody(const CsrMatrix& w, const Index* cols, const float* x, int 
         fewFrames(w, cols, x, frames, bias, y);
         return;
     }
+    std::vector<float> buffer;
     int t0 = 0;
     for (; t0 + kWide <= frames; t0 += kWide)
-        frameBlock<kWide>(w, cols, x, frames, t0, bias, y);
+        frameBlock<kWide>(w, cols, pack<kWide>(x, w.cols, frames, t0, buffer), frames, t0, bias, y);
     for (; t0 + kNarrow <= frames; t0 += kNarrow)
-        frameBlock<kNarrow>(w, cols, x, frames, t0, bias, y);
-    if (t0 < frames)
-        for (int m = 0; m < w.rows; ++m)
-            rowTail(w.rowPtr.data(), cols, w.values.data(), m, x, frames, t0, bias ? bias[m] : 0.0f, y);
+        frameBlock<kNarrow>(w, cols, pack<kNarrow>(x, w.cols, frames, t0, buffer), frames, t0, bias, y);
+    for (; t0 + 4 <= frames; t0 += 4)
+        frameBlock<4>(w, cols, pack<4>(x, w.cols, frames, t0, buffer), frames, t0, bias, y);
+    for (; t0 < frames; ++t0)
+        frameBlock<1>(w, cols, pack<1>(x, w.cols, frames, t0, buffer), frames, t0, bias, y);
+}
+
+// Dense weights (row-major rows × cols) times feature-major x: the same frame blocks and panels, the
+// column of each weight being its position (the runtime's dense linear layers and convolution GEMMs).
+// Dense rows read x's columns in order, which the hardware prefetcher follows while x fits L2; a larger
+// x (a convolution's unfolded input) is packed per block like the sparse path's.
+template <int kFrames>
+inline void denseFrameBlock(const float* w, int rows, int cols, const float* x, int xFrames, int t0, const float* bias,
+                            float* y, int yFrames)
+{
+    constexpr int kL1Bytes = 24 * 1024;
+    constexpr size_t kPanel = size_t(std::max(64, kL1Bytes / int(sizeof(float) * kFrames)));
+    const size_t stride = size_t(xFrames);
+    const float* xt = x + t0;
+    for (size_t c0 = 0; c0 < size_t(cols); c0 += kPanel) {
+        const size_t width = std::min(size_t(cols) - c0, kPanel);
+        for (int m = 0; m < rows; ++m) {
+            float* out = y + size_t(m) * size_t(yFrames) + t0;
+            const float* row = w + size_t(m) * size_t(cols) + c0;
+            if (c0 == 0)
+                rowSpan<kFrames, false>(Consecutive{c0}, row, width, xt, stride, bias ? bias[m] : 0.0f, out);
+            else
+                rowSpan<kFrames, true>(Consecutive{c0}, row, width, xt, stride, 0.0f, out);
+        }
+    }
+}
+
+template <int kWide, int kNarrow>
+inline void denseBody(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y)
+{
+    constexpr size_t kL2Bytes = 512 * 1024;
+    if (size_t(cols) * size_t(frames) * sizeof(float) > kL2Bytes) {
+        std::vector<float> buffer;
+        int t0 = 0;
+        for (; t0 + kWide <= frames; t0 += kWide)
+            denseFrameBlock<kWide>(w, rows, cols, pack<kWide>(x, cols, frames, t0, buffer), kWide, 0, bias, y + t0, frames);
+        for (; t0 + kNarrow <= frames; t0 += kNarrow)
+            denseFrameBlock<kNarrow>(w, rows, cols, pack<kNarrow>(x, cols, frames, t0, buffer), kNarrow, 0, bias, y + t0,
+                                     frames);
+        for (; t0 < frames; ++t0)
+            denseFrameBlock<1>(w, rows, cols, pack<1>(x, cols, frames, t0, buffer), 1, 0, bias, y + t0, frames);
+        return;
+    }
+    int t0 = 0;
+    for (; t0 + kWide <= frames; t0 += kWide)
+        denseFrameBlock<kWide>(w, rows, cols, x, frames, t0, bias, y, frames);
+    for (; t0 + kNarrow <= frames; t0 += kNarrow)
+        denseFrameBlock<kNarrow>(w, rows, cols, x, frames, t0, bias, y, frames);
+    for (; t0 + 4 <= frames; t0 += 4)
+        denseFrameBlock<4>(w, rows, cols, x, frames, t0, bias, y, frames);
+    for (; t0 < frames; ++t0)
+        denseFrameBlock<1>(w, rows, cols, x, frames, t0, bias, y, frames);
 }
 
 template <int kWide, int kNarrow>

@@ -114,6 +114,23 @@ private slots:
             }
     }
 
+    void denseMatmulEqualsTheReference()
+    {
+        for (auto [rows, cols] : {std::pair{7, 5}, std::pair{64, 300}, std::pair{33, 1000}}) {
+            const auto w = sparseWeights(rows, cols, 1.0, unsigned(rows + cols));
+            const auto b = randomVector(size_t(rows), 3);
+            for (int frames : {1, 3, 4, 7, 16, 17, 40, 150}) {
+                const auto x = randomVector(size_t(cols) * size_t(frames), unsigned(frames));
+                std::vector<float> got(size_t(rows) * size_t(frames)), want(got.size());
+                denseMatmul(w.data(), rows, cols, x.data(), frames, b.data(), got.data());
+                denseLinearReference(w.data(), rows, cols, x.data(), frames, b.data(), want.data());
+                for (size_t i = 0; i < got.size(); ++i)
+                    QVERIFY2(std::abs(got[i] - want[i]) < 1e-3 * (1.0 + std::abs(want[i])),
+                             qPrintable(QString("%1x%2, %3 frames").arg(rows).arg(cols).arg(frames)));
+            }
+        }
+    }
+
     void namesItsKernel()
     {
         const std::string name = spmmKernelName();
