@@ -4,7 +4,7 @@
 // Activations are feature-major — x is [K][T], y is [M][T], frames contiguous (an Eigen column-major
 // T × K matrix) — so each nonzero weight is broadcast against a vector of frames (XNNPACK's f32-spmm
 // layout). Kernels: AVX-512 and AVX2 on x86 (chosen at run time), NEON on aarch64, a portable one
-// elsewhere; for fewer than 4 frames rows are taken 4 at a time.
+// elsewhere; 16-frame blocks packed contiguous; for fewer than 4 frames rows are taken 4 at a time.
 #include "runtime/csr_matrix.h"
 
 #include <string>
