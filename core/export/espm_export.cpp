@@ -124,10 +124,12 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
         tensor.shape = t.sizes().vec();
         const float* values = t.data_ptr<float>();
         ExportedTensor row{tensor.name, tensor.shape, 1.0, false, 0.0, 0.0};
-        const bool matrix = t.dim() == 2 && tensor.name.size() > 7
-                            && tensor.name.compare(tensor.name.size() - 7, 7, ".weight") == 0;  // a linear layer's
-        if (matrix && t.numel() > 0) {
-            const int rows = int(t.size(0)), cols = int(t.size(1));
+        const bool weight = tensor.name.size() > 7 && tensor.name.compare(tensor.name.size() - 7, 7, ".weight") == 0;
+        // A linear layer's matrix, or the second subsampling convolution's kernel seen as the matrix of
+        // its GEMM ([out channels] × [in channels · 3 · 3]; stored CSR as that matrix).
+        const bool convGemm = tensor.name == "encoder.embed.conv.2.weight" && t.dim() == 4;
+        if (weight && (t.dim() == 2 || convGemm) && t.numel() > 0) {
+            const int rows = int(t.size(0)), cols = int(t.numel() / t.size(0));
             runtime::CsrMatrix csr = runtime::CsrMatrix::fromDense(values, rows, cols);
             row.density = csr.density();
             bool sparse = false;
@@ -141,6 +143,7 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
             if (sparse) {
                 tensor.sparse = true;
                 tensor.csr = std::move(csr);
+                tensor.shape = {rows, cols};
             }
             row.sparse = sparse;
         }

@@ -91,7 +91,7 @@ AsrRuntime::AsrRuntime(EspmModel model, std::string sourceName) : model_(std::mo
     const int freq = ((inputDim_ - 1) / 2 - 1) / 2;
     tensor("encoder.global_cmvn.mean", {inputDim_});
     tensor("encoder.embed.conv.0.weight", {channels_[0], 1, 3, 3});
-    tensor("encoder.embed.conv.2.weight", {channels_[1], channels_[0], 3, 3});
+    tensor("encoder.embed.conv.2.weight", {});  // 4-D dense, or CSR as its GEMM's matrix (checked when run)
     if (linear("encoder.embed.out.0").in != channels_[1] * freq)
         throw FormatError(source_ + ": encoder.embed.out.0.weight does not read the subsampling's output");
     for (int b = 0; b < blocks_; ++b) {
@@ -298,8 +298,17 @@ Activations AsrRuntime::subsample(const float* features, int frames)
                             row[size_t(t) * f2 + f] = h[(size_t(c) * t1 + 2 * t + i) * f1 + 2 * f + j];
                 }
         std::vector<float> y2(size_t(c2) * p2);  // [c2][t2·f2]
-        denseMatmul(dense("encoder.embed.conv.2.weight", {c2, c1, 3, 3}), c2, c1 * 9, taps2.data(), int(p2),
-                    dense("encoder.embed.conv.2.bias", {c2}), y2.data());
+        const float* b2 = dense("encoder.embed.conv.2.bias", {c2});
+        const EspmTensor& w2 = tensor("encoder.embed.conv.2.weight", {});
+        if (w2.sparse) {  // stored as its GEMM's matrix, [c2] × [c1·3·3]
+            if (w2.csr.rows != c2 || w2.csr.cols != c1 * 9)
+                throw FormatError(source_ + ": encoder.embed.conv.2.weight is not a " + std::to_string(c2) + " x "
+                                  + std::to_string(c1 * 9) + " matrix");
+            spmm(w2.csr, taps2.data(), int(p2), b2, y2.data());
+        } else {
+            denseMatmul(dense("encoder.embed.conv.2.weight", {c2, c1, 3, 3}), c2, c1 * 9, taps2.data(), int(p2), b2,
+                        y2.data());
+        }
         // The projection reads channel c's F' positions as inputs c·F' … (c+1)·F' - 1 of each frame.
         x3.resize(t2, size_t(c2) * f2);
         for (int c = 0; c < c2; ++c)
