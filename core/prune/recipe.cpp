@@ -137,16 +137,35 @@ double fraction(const io::YamlReader& r, const YAML::Node& n, const std::string&
     return v;
 }
 
+// `calibration_utterances`, 1 to 100000 (fallback when absent).
+int calibrationUtterances(const io::YamlReader& r, const YAML::Node& node, const std::string& prefix, int fallback)
+{
+    const YAML::Node n = node["calibration_utterances"];
+    if (!n)
+        return fallback;
+    const int v = r.integer32(n, prefix + ".calibration_utterances");
+    if (v < 1 || v > 100000)
+        r.fail(n, prefix + ".calibration_utterances", "must be between 1 and 100000, got " + n.Scalar());
+    return v;
+}
+
+// `params` and `exclude` patterns, where given.
+void readSelection(const io::YamlReader& r, const YAML::Node& node, const std::string& prefix,
+                   std::vector<std::string>& params, std::vector<std::string>& exclude)
+{
+    if (const YAML::Node n = node["params"])
+        params = patternList(r, n, prefix + ".params");
+    if (const YAML::Node n = node["exclude"])
+        exclude = patternList(r, n, prefix + ".exclude");
+}
+
 UnstructuredStage readUnstructured(const io::YamlReader& r, const YAML::Node& node, const std::string& prefix)
 {
     r.checkKeys(node, prefix, kStageKeys);
     UnstructuredStage stage;
     stage.scope = readScope(r, node, prefix);
     stage.schedule = requiredSchedule(r, node, prefix);
-    if (const YAML::Node n = node["params"])
-        stage.params = patternList(r, n, prefix + ".params");
-    if (const YAML::Node n = node["exclude"])
-        stage.exclude = patternList(r, n, prefix + ".exclude");
+    readSelection(r, node, prefix, stage.params, stage.exclude);
     if (const YAML::Node n = node["overrides"]) {
         if (!n.IsSequence())
             r.fail(n, prefix + ".overrides", "expected a list of {params, final_sparsity}");
@@ -191,11 +210,7 @@ StructuredStage readStructured(const io::YamlReader& r, const YAML::Node& node, 
         if (!(stage.rescoreEvery > 0.0))
             r.fail(n, prefix + ".rescore_every", "must be positive, got " + n.Scalar());
     }
-    if (const YAML::Node n = node["calibration_utterances"]) {
-        stage.calibrationUtterances = r.integer32(n, prefix + ".calibration_utterances");
-        if (stage.calibrationUtterances < 1 || stage.calibrationUtterances > 100000)
-            r.fail(n, prefix + ".calibration_utterances", "must be between 1 and 100000, got " + n.Scalar());
-    }
+    stage.calibrationUtterances = calibrationUtterances(r, node, prefix, stage.calibrationUtterances);
     return stage;
 }
 
@@ -220,11 +235,7 @@ LayerStage readLayer(const io::YamlReader& r, const YAML::Node& node, const std:
     }
     if ((stage.drop > 0) == !stage.blocks.empty())
         r.fail(node, prefix, "give either drop (how many blocks, least sensitive first) or blocks (which ones)");
-    if (const YAML::Node n = node["calibration_utterances"]) {
-        stage.calibrationUtterances = r.integer32(n, prefix + ".calibration_utterances");
-        if (stage.calibrationUtterances < 1 || stage.calibrationUtterances > 100000)
-            r.fail(n, prefix + ".calibration_utterances", "must be between 1 and 100000, got " + n.Scalar());
-    }
+    stage.calibrationUtterances = calibrationUtterances(r, node, prefix, stage.calibrationUtterances);
     return stage;
 }
 
@@ -234,10 +245,7 @@ DynamicStage readDynamic(const io::YamlReader& r, const YAML::Node& node, const 
     DynamicStage stage;
     stage.scope = readScope(r, node, prefix);
     stage.schedule = requiredSchedule(r, node, prefix);
-    if (const YAML::Node n = node["params"])
-        stage.params = patternList(r, n, prefix + ".params");
-    if (const YAML::Node n = node["exclude"])
-        stage.exclude = patternList(r, n, prefix + ".exclude");
+    readSelection(r, node, prefix, stage.params, stage.exclude);
     if (const YAML::Node n = node["drop_fraction"])
         stage.dropFraction = fraction(r, n, prefix + ".drop_fraction", true);
     if (const YAML::Node n = node["mask_lr"])
