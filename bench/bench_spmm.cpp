@@ -89,10 +89,12 @@ void blasSgemm(benchmark::State& state, const Problem* p)
     }
 }
 
-void eigenDense(benchmark::State& state, const Problem* p)
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// y = w·x + b with Eigen, for a dense map or a sparse matrix w.
+template <typename Weights>
+void eigenProduct(benchmark::State& state, const Problem* p, const Weights& w)
 {
-    using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    const Eigen::Map<const RowMatrix> w(p->dense.data(), p->rows, p->cols);
     const Eigen::Map<const RowMatrix> x(p->x.data(), p->cols, g_frames);
     const Eigen::Map<const Eigen::VectorXf> b(p->bias.data(), p->rows);
     RowMatrix y(p->rows, g_frames);
@@ -103,19 +105,16 @@ void eigenDense(benchmark::State& state, const Problem* p)
     }
 }
 
+void eigenDense(benchmark::State& state, const Problem* p)
+{
+    eigenProduct(state, p, Eigen::Map<const RowMatrix>(p->dense.data(), p->rows, p->cols));
+}
+
 void eigenSparse(benchmark::State& state, const Problem* p)
 {
-    using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    const Eigen::Map<const RowMatrix> dense(p->dense.data(), p->rows, p->cols);
-    const Eigen::SparseMatrix<float, Eigen::RowMajor> w = dense.sparseView();
-    const Eigen::Map<const RowMatrix> x(p->x.data(), p->cols, g_frames);
-    const Eigen::Map<const Eigen::VectorXf> b(p->bias.data(), p->rows);
-    RowMatrix y(p->rows, g_frames);
-    for (auto _ : state) {
-        y.noalias() = w * x;
-        y.colwise() += b;
-        benchmark::DoNotOptimize(y.data());
-    }
+    const Eigen::SparseMatrix<float, Eigen::RowMajor> w =
+        Eigen::Map<const RowMatrix>(p->dense.data(), p->rows, p->cols).sparseView();
+    eigenProduct(state, p, w);
 }
 
 void torchCsr(benchmark::State& state, const Problem* p)

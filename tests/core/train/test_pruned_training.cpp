@@ -83,11 +83,7 @@ private slots:
         config.steps = 10;
         config.checkpointEvery = 5;
         const std::string run = dir_.path().toStdString() + "/pruned";
-        project::CancellationToken token;
-        project::JobContext context(nullptr, token);
-        train::Trainer trainer(config, run);
-        trainer.prepare(context, false);
-        QVERIFY(trainer.train(context));
+        QVERIFY(traintest::trainNewRun(config, run));
 
         const train::ModelStats stats = train::checkpointModelStats(run + "/checkpoints/step-00000010.pt");
         int64_t poolTotal = 0, poolZeros = 0;
@@ -165,11 +161,7 @@ private slots:
         config.steps = 8;
         config.checkpointEvery = 8;
         const std::string run = dir_.path().toStdString() + "/structured";
-        project::CancellationToken token;
-        project::JobContext context(nullptr, token);
-        train::Trainer trainer(config, run);
-        trainer.prepare(context, false);
-        QVERIFY(trainer.train(context));
+        QVERIFY(traintest::trainNewRun(config, run));
         // Half the channels (FFN units and heads) are dead by step 6 and stay dead.
         const auto achieved = metricSeries(run, "channel_sparsity");
         const auto target = metricSeries(run, "target_channel_sparsity");
@@ -204,6 +196,8 @@ private slots:
         train::TrainConfig tune = traintest::tinyConfig(train_);
         tune.model.init = shrunkPath;
         tune.steps = 2;
+        project::CancellationToken token;
+        project::JobContext context(nullptr, token);
         train::Trainer fineTune(tune, dir_.path().toStdString() + "/tuned");
         fineTune.prepare(context, false);
         QVERIFY(fineTune.train(context));
@@ -262,12 +256,8 @@ private slots:
         train::TrainConfig config = traintest::tinyConfig(train_);
         config.recipe = recipe;
         config.steps = 2;
-        project::CancellationToken token;
-        project::JobContext context(nullptr, token);
         const std::string run = dir_.path().toStdString() + "/oneshot";
-        train::Trainer trainer(config, run);
-        trainer.prepare(context, false);
-        QVERIFY(trainer.train(context));
+        QVERIFY(traintest::trainNewRun(config, run));
         const auto sparsity = metricSeries(run, "sparsity");
         QCOMPARE(sparsity.size(), size_t(2));
         QVERIFY2(std::abs(sparsity.front().second - 0.5) < 0.01, qPrintable(QString::number(sparsity.front().second)));

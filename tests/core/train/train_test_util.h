@@ -86,6 +86,16 @@ inline espalier::train::TrainConfig tinyConfig(const std::string& train, const s
     return c;
 }
 
+// Prepares a fresh run in `run` and trains it to its end; false when it stopped early.
+inline bool trainNewRun(const espalier::train::TrainConfig& config, const std::string& run)
+{
+    espalier::project::CancellationToken token;
+    espalier::project::JobContext context(nullptr, token);
+    espalier::train::Trainer trainer(config, run);
+    trainer.prepare(context, false);
+    return trainer.train(context);
+}
+
 // The loss of every step a trainer took (its history).
 inline std::vector<double> losses(const espalier::train::Trainer& trainer)
 {
