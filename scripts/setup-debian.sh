@@ -10,6 +10,9 @@ packages=(
   libtorch-dev libopenblas0-pthread libblas-dev libeigen3-dev
   libsndfile1-dev libsoxr-dev libespeak-ng-dev espeak-ng-data
   nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libcli11-dev zlib1g-dev
+  # deployment lab: the aarch64 runner (cross compiler, qemu-user for its tests and the emulated
+  # device), OpenSSH (client for boards; server for the tests' loopback device), adb for phones
+  g++-aarch64-linux-gnu qemu-user openssh-client openssh-server adb
   # workbench (widgets, app)
   qt6-base-dev qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   linguist-qt6 qt6-translations-l10n libqcustomplot-dev libgl-dev

@@ -1,7 +1,7 @@
 // espalier-cli export: a checkpoint to the deployable .espm container, each 2-D weight dense or CSR.
 #include "commands.h"
 
-#include "export/espm_export.h"
+#include "deploy/espm_export.h"
 #include "runtime/error.h"
 
 #include <nlohmann/json.hpp>
@@ -20,17 +20,17 @@ struct ExportArgs {
 
 int exportCommand(const CliContext& context, const ExportArgs& args)
 {
-    exporter::ExportOptions options;
+    deploy::ExportOptions options;
     if (args.sparse == "auto")
-        options.policy = exporter::SparsePolicy::Auto;
+        options.policy = deploy::SparsePolicy::Auto;
     else if (args.sparse == "csr")
-        options.policy = exporter::SparsePolicy::Csr;
+        options.policy = deploy::SparsePolicy::Csr;
     else if (args.sparse == "dense")
-        options.policy = exporter::SparsePolicy::Dense;
+        options.policy = deploy::SparsePolicy::Dense;
     else
         throw InputError("--sparse: expected auto, csr or dense, got '" + args.sparse + "'");
     options.csrDensity = args.density;
-    const exporter::ExportResult r = exporter::exportEspm(args.model, args.out, options);
+    const deploy::ExportResult r = deploy::exportEspm(args.model, args.out, options);
     int sparse = 0;
     for (const auto& t : r.tensors)
         sparse += t.sparse ? 1 : 0;
@@ -40,7 +40,7 @@ int exportCommand(const CliContext& context, const ExportArgs& args)
             tensors.push_back({{"name", t.name}, {"shape", t.shape}, {"density", t.density},
                                {"layout", t.sparse ? "csr" : "dense"}, {"dense_us", t.denseUs}, {"sparse_us", t.sparseUs}});
         context.printJson({{"checkpoint", r.checkpoint}, {"out", r.out}, {"bytes", r.fileBytes}, {"kernel", r.kernel},
-                           {"policy", exporter::sparsePolicyName(options.policy)}, {"sparse_tensors", sparse},
+                           {"policy", deploy::sparsePolicyName(options.policy)}, {"sparse_tensors", sparse},
                            {"tensors", tensors}});
         return kExitOk;
     }
@@ -54,7 +54,7 @@ int exportCommand(const CliContext& context, const ExportArgs& args)
         std::printf("\n");
     }
     std::printf("%s -> %s: %zu tensors, %d stored CSR (%s), %.2f MB\n", r.checkpoint.c_str(), r.out.c_str(),
-                r.tensors.size(), sparse, exporter::sparsePolicyName(options.policy), double(r.fileBytes) / 1e6);
+                r.tensors.size(), sparse, deploy::sparsePolicyName(options.policy), double(r.fileBytes) / 1e6);
     return kExitOk;
 }
 

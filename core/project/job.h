@@ -77,6 +77,7 @@ public:
     void metric(const MetricPoint& point);
 
     bool isCancelled() const { return token_.isCancelled(); }
+    const CancellationToken& token() const { return token_; }
     void throwIfCancelled() const { token_.throwIfCancelled(); }
     // Sends the final 100 % progress event (runJob calls it on success).
     void finish();

@@ -2,8 +2,12 @@
 
 #include "runtime/error.h"
 #include "runtime/spmm.h"
+#include "runtime/thread_pool.h"
+
+#include <chrono>
 
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 namespace espalier::runtime {
@@ -13,21 +17,23 @@ namespace {
 using RowVector = Eigen::Matrix<float, 1, Eigen::Dynamic>;
 constexpr float kLayerNormEps = 1e-5f;
 
-// Adds the time spent in its scope to profile[kind].
+// Adds the time spent in its scope to profile.at(name) (held by index: a nested timer may add entries).
 class ScopedTimer {
 public:
-    ScopedTimer(std::map<std::string, double>& profile, const char* kind)
-        : profile_(profile), kind_(kind), start_(std::chrono::steady_clock::now())
+    ScopedTimer(Profile& profile, const std::string& name)
+        : profile_(profile), index_(profile.indexOf(name)), start_(std::chrono::steady_clock::now())
     {
     }
     ~ScopedTimer()
     {
-        profile_[kind_] += std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start_).count();
+        ProfileEntry& e = profile_.entry(index_);
+        e.us += std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start_).count();
+        ++e.calls;
     }
 
 private:
-    std::map<std::string, double>& profile_;
-    const char* kind_;
+    Profile& profile_;
+    size_t index_;
     std::chrono::steady_clock::time_point start_;
 };
 
@@ -64,6 +70,44 @@ Activations sinusoids(int frames, int dim)
 }
 
 } // namespace
+
+size_t Profile::indexOf(const std::string& name)
+{
+    for (size_t i = 0; i < entries_.size(); ++i)
+        if (entries_[i].name == name)
+            return i;
+    entries_.push_back({name, 0.0, 0});
+    return entries_.size() - 1;
+}
+
+// The front end from META, defaults where a key is absent (older files).
+static FbankOptions frontEndFromMeta(const EspmModel& m)
+{
+    FbankOptions o;
+    auto num = [&m](const char* key, double fallback) {
+        const std::string v = m.metaValue(key);
+        return v.empty() ? fallback : std::atof(v.c_str());
+    };
+    o.sampleRate = int(num("fbank.sample_rate", 16000));
+    o.numMelBins = int(num("fbank.num_mel_bins", 80));
+    o.frameLengthMs = float(num("fbank.frame_length_ms", 25));
+    o.frameShiftMs = float(num("fbank.frame_shift_ms", 10));
+    o.preemphasis = float(num("fbank.preemphasis", 0.97));
+    o.lowFreq = float(num("fbank.low_freq", 20));
+    o.highFreq = float(num("fbank.high_freq", 0));
+    o.removeDcOffset = m.metaValue("fbank.remove_dc_offset", "true") == "true";
+    o.snipEdges = m.metaValue("fbank.snip_edges", "true") == "true";
+    o.dither = 0.0f;
+    return o;
+}
+
+AsrRuntime::~AsrRuntime() = default;
+
+void AsrRuntime::resetProfile()
+{
+    layers_.clear();
+    ops_.clear();
+}
 
 AsrRuntime::AsrRuntime(EspmModel model, std::string sourceName) : model_(std::move(model)), source_(std::move(sourceName))
 {
@@ -114,11 +158,20 @@ AsrRuntime::AsrRuntime(EspmModel model, std::string sourceName) : model_(std::mo
     if (linear("ctc.ctc_lo").out != vocab_)
         throw FormatError(source_ + ": the CTC layer has " + std::to_string(linear("ctc.ctc_lo").out) + " outputs for "
                           + std::to_string(vocab_) + " units");
+    frontEnd_ = frontEndFromMeta(model_);
+    try {
+        fbank_ = std::make_unique<Fbank>(frontEnd_);
+    } catch (const InputError& e) {
+        throw FormatError(source_ + ": META's front end is invalid: " + e.what());
+    }
+    if (frontEnd_.numMelBins != inputDim_)
+        throw FormatError(source_ + ": META fbank.num_mel_bins " + std::to_string(frontEnd_.numMelBins)
+                          + " differs from input_dim " + std::to_string(inputDim_));
     // A dry run over the shortest input reads every tensor the graph needs: a missing or mis-shaped one
     // is found now, not mid-utterance.
     const std::vector<float> silence(size_t(7) * size_t(inputDim_), 0.0f);
     logProbs(silence.data(), 7);
-    profileUs_.clear();
+    resetProfile();
 }
 
 const EspmTensor& AsrRuntime::tensor(const std::string& name, std::vector<int64_t> shape) const
@@ -160,9 +213,10 @@ AsrRuntime::Linear AsrRuntime::linear(const std::string& prefix, bool bias) cons
 
 Activations AsrRuntime::apply(const Linear& l, const Activations& x)
 {
-    ScopedTimer timer(profileUs_, l.weight->sparse ? "linear (csr)" : "linear (dense)");
+    ScopedTimer timer(ops_, l.weight->sparse ? "linear (csr)" : "linear (dense)");
     const int frames = int(x.rows());
     Activations y(frames, l.out);
+    bytes_ += (l.weight->sparse ? (long long)l.weight->csr.bytes() : 4LL * l.in * l.out) + 4LL * frames * (l.in + l.out);
     if (l.weight->sparse) {
         spmm(l.weight->csr, x.data(), frames, l.bias, y.data());  // x, y feature-major: [K][T], [M][T]
         return y;
@@ -171,8 +225,9 @@ Activations AsrRuntime::apply(const Linear& l, const Activations& x)
     return y;
 }
 
-Activations AsrRuntime::layerNorm(const std::string& prefix, const Activations& x) const
+Activations AsrRuntime::layerNorm(const std::string& prefix, const Activations& x)
 {
+    ScopedTimer timer(ops_, "layer norm");
     const int d = int(x.cols());
     const Eigen::Map<const RowVector> gamma(dense(prefix + ".weight", {d}), d);
     const Eigen::Map<const RowVector> beta(dense(prefix + ".bias", {d}), d);
@@ -202,28 +257,31 @@ Activations AsrRuntime::attention(int block, const Activations& x, const Activat
     Activations pos;
     if (relative_)
         pos = apply(linear(p + ".linear_pos", false), positions);
-    ScopedTimer timer(profileUs_, "attention");
+    ScopedTimer timer(ops_, "attention");
     const int heads = blockHeads_[size_t(block)], dk = headDim_, frames = int(x.rows());
     const float scale = 1.0f / std::sqrt(float(dk));
     Activations context(frames, heads * dk);
     const float* u = relative_ ? dense(p + ".pos_bias_u", {heads, dk}) : nullptr;
     const float* vb = relative_ ? dense(p + ".pos_bias_v", {heads, dk}) : nullptr;
-    for (int h = 0; h < heads; ++h) {
-        const auto qh = q.middleCols(h * dk, dk);
-        Activations scores;
-        if (relative_) {
-            const Activations qu = (qh.rowwise() + Eigen::Map<const RowVector>(u + h * dk, dk)) * scale;
-            const Activations qv = (qh.rowwise() + Eigen::Map<const RowVector>(vb + h * dk, dk)) * scale;
-            scores = qu * k.middleCols(h * dk, dk).transpose() + qv * pos.middleCols(h * dk, dk).transpose();
-        } else {
-            scores = (qh * scale) * k.middleCols(h * dk, dk).transpose();
+    // Heads are independent: the pool takes them in turn, each writing its own columns of context.
+    parallelFor(heads, [&](int part, int parts) {
+        for (int h = part; h < heads; h += parts) {
+            const auto qh = q.middleCols(h * dk, dk);
+            Activations scores;
+            if (relative_) {
+                const Activations qu = (qh.rowwise() + Eigen::Map<const RowVector>(u + h * dk, dk)) * scale;
+                const Activations qv = (qh.rowwise() + Eigen::Map<const RowVector>(vb + h * dk, dk)) * scale;
+                scores = qu * k.middleCols(h * dk, dk).transpose() + qv * pos.middleCols(h * dk, dk).transpose();
+            } else {
+                scores = (qh * scale) * k.middleCols(h * dk, dk).transpose();
+            }
+            const Eigen::VectorXf rowMax = scores.rowwise().maxCoeff();
+            scores = (scores.colwise() - rowMax).array().exp();
+            const Eigen::VectorXf rowSum = scores.rowwise().sum();
+            scores = scores.array().colwise() / rowSum.array();
+            context.middleCols(h * dk, dk).noalias() = scores * v.middleCols(h * dk, dk);
         }
-        const Eigen::VectorXf rowMax = scores.rowwise().maxCoeff();
-        scores = (scores.colwise() - rowMax).array().exp();
-        const Eigen::VectorXf rowSum = scores.rowwise().sum();
-        scores = scores.array().colwise() / rowSum.array();
-        context.middleCols(h * dk, dk).noalias() = scores * v.middleCols(h * dk, dk);
-    }
+    });
     return apply(linear(p + ".linear_out"), context);
 }
 
@@ -234,25 +292,27 @@ Activations AsrRuntime::convolution(int block, const Activations& x)
     const int frames = int(x.rows()), d = dim_, pad = (kernel_ - 1) / 2;
     Activations y;
     {
-        ScopedTimer timer(profileUs_, "conv module");
+        ScopedTimer timer(ops_, "conv module");
         // GLU over the channels, then the depthwise convolution along time (zero padding).
         const Activations glu = h.leftCols(d).array() / (1.0f + (-h.rightCols(d).array()).exp());
         const float* w = dense(p + ".depthwise_conv.weight", {d, 1, kernel_});
         const float* b = dense(p + ".depthwise_conv.bias", {d});
         y.resize(frames, d);
-        for (int c = 0; c < d; ++c) {
-            const float* in = glu.col(c).data();  // frames contiguous
-            float* out = y.col(c).data();
-            for (int t = 0; t < frames; ++t) {
-                float acc = b[c];
-                for (int j = 0; j < kernel_; ++j) {
-                    const int s = t + j - pad;
-                    if (s >= 0 && s < frames)
-                        acc += w[c * kernel_ + j] * in[s];
+        parallelFor(d / 16, [&](int part, int parts) {
+            for (int c = d * part / parts; c < d * (part + 1) / parts; ++c) {
+                const float* in = glu.col(c).data();  // frames contiguous
+                float* out = y.col(c).data();
+                for (int t = 0; t < frames; ++t) {
+                    float acc = b[c];
+                    for (int j = 0; j < kernel_; ++j) {
+                        const int s = t + j - pad;
+                        if (s >= 0 && s < frames)
+                            acc += w[c * kernel_ + j] * in[s];
+                    }
+                    out[t] = acc;
                 }
-                out[t] = acc;
             }
-        }
+        });
     }
     Activations n = layerNorm(p + ".norm", y);
     swishInPlace(n);
@@ -265,7 +325,7 @@ Activations AsrRuntime::subsample(const float* features, int frames)
     const int c1 = channels_[0], c2 = channels_[1];
     Activations x3;
     {
-        ScopedTimer timer(profileUs_, "subsampling");
+        ScopedTimer timer(ops_, "subsampling");
         // CMVN.
         const float* mean = dense("encoder.global_cmvn.mean", {f0});
         const float* istd = dense("encoder.global_cmvn.istd", {f0});
@@ -286,6 +346,7 @@ Activations AsrRuntime::subsample(const float* features, int frames)
                         taps0[size_t(i * 3 + j) * p1 + size_t(t) * f1 + f] = in[size_t(2 * t + i) * f0 + 2 * f + j];
         std::vector<float> h(size_t(c1) * p1);  // [c1][t1][f1]
         denseMatmul(w0, c1, 9, taps0.data(), int(p1), b0, h.data());
+        bytes_ += 4LL * (9 * c1 + (9 + c1) * (long long)p1);
         for (float& v : h)
             v = std::max(v, 0.0f);
         std::vector<float> taps2(size_t(c1) * 9 * p2);
@@ -300,6 +361,7 @@ Activations AsrRuntime::subsample(const float* features, int frames)
         std::vector<float> y2(size_t(c2) * p2);  // [c2][t2·f2]
         const float* b2 = dense("encoder.embed.conv.2.bias", {c2});
         const EspmTensor& w2 = tensor("encoder.embed.conv.2.weight", {});
+        bytes_ += (w2.sparse ? (long long)w2.csr.bytes() : 4LL * c2 * c1 * 9) + 4LL * (c1 * 9 + c2) * (long long)p2;
         if (w2.sparse) {  // stored as its GEMM's matrix, [c2] × [c1·3·3]
             if (w2.csr.rows != c2 || w2.csr.cols != c1 * 9)
                 throw FormatError(source_ + ": encoder.embed.conv.2.weight is not a " + std::to_string(c2) + " x "
@@ -323,27 +385,62 @@ Activations AsrRuntime::logProbs(const float* features, int frames)
 {
     if (frames < 7)
         throw InputError(source_ + ": " + std::to_string(frames) + " frames are too few (at least 7)");
-    Activations x = subsample(features, frames) * std::sqrt(float(dim_));
+    bytes_ = 0;
+    Activations x;
+    {
+        ScopedTimer layer(layers_, "embed");
+        x = subsample(features, frames) * std::sqrt(float(dim_));
+    }
     const Activations pe = sinusoids(int(x.rows()), dim_);
     if (!relative_)
         x += pe;
     for (int b = 0; b < blocks_; ++b) {
-        const std::string p = "encoder.blocks." + std::to_string(b);
-        if (macaron_)
+        const std::string p = "encoder.blocks." + std::to_string(b), name = "blocks." + std::to_string(b);
+        if (macaron_) {
+            ScopedTimer layer(layers_, name + ".ffn_macaron");
             x += 0.5f * feedForward(p + ".feed_forward_macaron", layerNorm(p + ".norm_ff_macaron", x), true);
-        x += attention(b, layerNorm(p + ".norm_mha", x), pe);
-        if (conformer_)
+        }
+        {
+            ScopedTimer layer(layers_, name + ".attention");
+            x += attention(b, layerNorm(p + ".norm_mha", x), pe);
+        }
+        if (conformer_) {
+            ScopedTimer layer(layers_, name + ".conv");
             x += convolution(b, layerNorm(p + ".norm_conv", x));
-        x += (macaron_ ? 0.5f : 1.0f) * feedForward(p + ".feed_forward", layerNorm(p + ".norm_ff", x), conformer_);
-        if (conformer_)
-            x = layerNorm(p + ".norm_final", x);
+        }
+        {
+            ScopedTimer layer(layers_, name + ".ffn");
+            x += (macaron_ ? 0.5f : 1.0f) * feedForward(p + ".feed_forward", layerNorm(p + ".norm_ff", x), conformer_);
+            if (conformer_)
+                x = layerNorm(p + ".norm_final", x);
+        }
     }
+    ScopedTimer layer(layers_, "ctc");
     Activations logits = apply(linear("ctc.ctc_lo"), layerNorm("encoder.after_norm", x));
-    ScopedTimer timer(profileUs_, "log-softmax");
+    ScopedTimer timer(ops_, "log-softmax");
     const Eigen::VectorXf rowMax = logits.rowwise().maxCoeff();
     logits = logits.colwise() - rowMax;
     const Eigen::VectorXf logSum = logits.array().exp().rowwise().sum().log();
+    lastBytes_ = bytes_;
     return logits.colwise() - logSum;
+}
+
+std::string AsrRuntime::transcribe(const std::vector<float>& samples, Activations* logProbsOut)
+{
+    FeatureMatrix features;
+    {
+        ScopedTimer layer(layers_, "fbank");
+        ScopedTimer op(ops_, "fbank");
+        features = fbank_->compute(samples);
+    }
+    if (features.frames < 7)
+        throw InputError(source_ + ": the audio gives " + std::to_string(features.frames)
+                         + " feature frames, too few to transcribe (at least 7)");
+    Activations probs = logProbs(features.data.data(), features.frames);
+    std::string text = greedyText(probs);
+    if (logProbsOut)
+        *logProbsOut = std::move(probs);
+    return text;
 }
 
 std::string AsrRuntime::greedyText(const Activations& logProbs) const

@@ -1,6 +1,9 @@
 #include "runtime/spmm.h"
 
 #include "runtime/error.h"
+#include "runtime/thread_pool.h"
+
+#include <algorithm>
 
 #define ESPALIER_SPMM_ISA portable
 #include "runtime/kernels/spmm_kernel.h"
@@ -9,27 +12,28 @@ namespace espalier::runtime {
 
 namespace kernels {
 #if defined(ESPALIER_SPMM_X86)
-void spmmAvx512(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y);
-void spmmAvx2(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y);
-void denseAvx512(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y);
-void denseAvx2(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y);
+void spmmAvx512(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y, int r0, int r1);
+void spmmAvx2(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y, int r0, int r1);
+void denseAvx512(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y);
+void denseAvx2(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y);
 #endif
 } // namespace kernels
 
 namespace {
 
-using Kernel = void (*)(const CsrMatrix&, const float*, int, const float*, float*);
-using DenseKernel = void (*)(const float*, int, int, const float*, int, const float*, float*);
+// Kernels over output rows [r0, r1).
+using Kernel = void (*)(const CsrMatrix&, const float*, int, const float*, float*, int, int);
+using DenseKernel = void (*)(const float*, int, int, int, const float*, int, const float*, float*);
 
-void densePortable(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y)
+void densePortable(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y)
 {
-    kernels::portable::denseBody<16, 4>(w, rows, cols, x, frames, bias, y);
+    kernels::portable::denseBody<16, 4>(w, r0, r1, cols, x, frames, bias, y);
 }
 
 // The baseline build's kernel: NEON on aarch64 (the compiler vectorises the frame loops with it).
-void spmmPortable(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
+void spmmPortable(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y, int r0, int r1)
 {
-    kernels::portable::spmmDispatchIndex<16, 4>(w, x, frames, bias, y);
+    kernels::portable::spmmDispatchIndex<16, 4>(w, x, frames, bias, y, r0, r1);
 }
 
 struct Choice {
@@ -63,20 +67,85 @@ const Choice& chosen()
     return c;
 }
 
+// Below this many multiply-adds per thread a product runs on one thread (waking the others costs more).
+constexpr double kMinWorkPerThread = 64.0 * 1024.0;
+
+int partsFor(double multiplyAdds, int rows)
+{
+    return std::max(1, std::min({computeThreads(), int(multiplyAdds / kMinWorkPerThread), (rows + 3) / 4}));
+}
+
+// The sparse product over the pool: each part takes a run of rows holding about 1/parts of the nonzeros.
+void sparseProduct(Kernel kernel, const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
+{
+    if (frames <= 0 || w.rows == 0)
+        return;
+    const int parts = partsFor(double(w.nonzeros()) * frames, w.rows);
+    if (parts == 1) {
+        kernel(w, x, frames, bias, y, 0, w.rows);
+        return;
+    }
+    parallelFor(parts, [&](int part, int n) {
+        const auto rowAt = [&](int k) {
+            if (k == 0)
+                return 0;
+            if (k == n)
+                return w.rows;
+            const uint32_t target = uint32_t(double(w.nonzeros()) * k / n);
+            return int(std::lower_bound(w.rowPtr.begin(), w.rowPtr.end(), target) - w.rowPtr.begin());
+        };
+        const int r0 = std::min(rowAt(part), w.rows), r1 = std::min(rowAt(part + 1), w.rows);
+        if (r1 > r0)
+            kernel(w, x, frames, bias, y, r0, r1);
+    });
+}
+
 } // namespace
 
 void spmm(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
 {
-    if (frames <= 0 || w.rows == 0)
-        return;
-    chosen().kernel(w, x, frames, bias, y);
+    sparseProduct(chosen().kernel, w, x, frames, bias, y);
 }
 
-void denseMatmul(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y)
+namespace {
+
+void denseProduct(DenseKernel kernel, const float* w, int rows, int cols, const float* x, int frames, const float* bias,
+                  float* y)
 {
     if (frames <= 0 || rows == 0)
         return;
-    chosen().dense(w, rows, cols, x, frames, bias, y);
+    const int parts = partsFor(double(rows) * cols * frames, rows);
+    if (parts == 1) {
+        kernel(w, 0, rows, cols, x, frames, bias, y);
+        return;
+    }
+    parallelFor(parts, [&](int part, int n) {
+        const int r0 = int(int64_t(rows) * part / n), r1 = int(int64_t(rows) * (part + 1) / n);
+        if (r1 > r0)
+            kernel(w, r0, r1, cols, x, frames, bias, y);
+    });
+}
+
+const Choice& named(const std::string& kernel)
+{
+    static const std::vector<Choice> all = available();
+    for (const Choice& c : all)
+        if (kernel == c.name)
+            return c;
+    throw InputError("kernel '" + kernel + "' is not available on this CPU");
+}
+
+} // namespace
+
+void denseMatmul(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y)
+{
+    denseProduct(chosen().dense, w, rows, cols, x, frames, bias, y);
+}
+
+void denseMatmulUsing(const std::string& kernel, const float* w, int rows, int cols, const float* x, int frames,
+                      const float* bias, float* y)
+{
+    denseProduct(named(kernel).dense, w, rows, cols, x, frames, bias, y);
 }
 
 std::string spmmKernelName()
@@ -94,13 +163,7 @@ std::vector<std::string> availableSpmmKernels()
 
 void spmmUsing(const std::string& kernel, const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
 {
-    for (const Choice& c : available())
-        if (kernel == c.name) {
-            if (frames > 0 && w.rows > 0)
-                c.kernel(w, x, frames, bias, y);
-            return;
-        }
-    throw InputError("sparse kernel '" + kernel + "' is not available on this CPU");
+    sparseProduct(named(kernel).kernel, w, x, frames, bias, y);
 }
 
 void denseLinearReference(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y)

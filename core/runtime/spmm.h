@@ -25,6 +25,8 @@ void spmmUsing(const std::string& kernel, const CsrMatrix& w, const float* x, in
 // The same product with dense row-major weights [rows × cols], on the same dispatched kernels (the
 // runtime's dense linear layers and convolution GEMMs).
 void denseMatmul(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y);
+void denseMatmulUsing(const std::string& kernel, const float* w, int rows, int cols, const float* x, int frames,
+                      const float* bias, float* y);
 
 // Dense reference of the same product (row-major W, double accumulation), for tests.
 void denseLinearReference(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y);

@@ -4,14 +4,14 @@
 
 namespace espalier::runtime::kernels {
 
-void spmmAvx512(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
+void spmmAvx512(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y, int r0, int r1)
 {
-    avx512::spmmDispatchIndex<16, 16>(w, x, frames, bias, y);  // one 16-float register of frames per partial sum
+    avx512::spmmDispatchIndex<16, 16>(w, x, frames, bias, y, r0, r1);  // one 16-float register of frames per partial sum
 }
 
-void denseAvx512(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y)
+void denseAvx512(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y)
 {
-    avx512::denseBody<32, 16>(w, rows, cols, x, frames, bias, y);
+    avx512::denseBody<32, 16>(w, r0, r1, cols, x, frames, bias, y);
 }
 
 } // namespace espalier::runtime::kernels

@@ -75,7 +75,7 @@ inline __attribute__((always_inline)) void rowSpan(const Indices c, const float*
 // no power-of-two stride to alias in the cache); y keeps its [M][frames] layout.
 template <int kFrames, typename Index>
 inline void frameBlock(const CsrMatrix& w, const Index* cols, const float* xt, int frames, int t0, const float* bias,
-                       float* y)
+                       float* y, int r0, int r1)
 {
     constexpr int kL1Bytes = 24 * 1024;  // of x per panel: leaves room for the weights' stream
     constexpr int kGroup = std::max(1, kL1Bytes / int(sizeof(float) * kFrames) / CsrMatrix::kPanelCols);
@@ -85,14 +85,14 @@ inline void frameBlock(const CsrMatrix& w, const Index* cols, const float* xt, i
     const float* values = w.values.data();
     const int panels = w.panels();
     if (panels <= kGroup + kGroup / 4 || w.panelPtr.empty()) {
-        for (int m = 0; m < w.rows; ++m)
+        for (int m = r0; m < r1; ++m)
             rowSpan<kFrames, false>(cols + rowPtr[m], values + rowPtr[m], rowPtr[m + 1] - rowPtr[m], xt, stride,
                                     bias ? bias[m] : 0.0f, y + size_t(m) * yStride + t0);
         return;
     }
     for (int p0 = 0; p0 < panels; p0 += kGroup) {
         const int p1 = std::min(panels, p0 + kGroup);
-        for (int m = 0; m < w.rows; ++m) {
+        for (int m = r0; m < r1; ++m) {
             const uint32_t* offsets = w.panelPtr.data() + size_t(m) * size_t(panels + 1);
             const uint32_t from = offsets[p0], to = offsets[p1];
             float* out = y + size_t(m) * yStride + t0;
@@ -106,14 +106,15 @@ inline void frameBlock(const CsrMatrix& w, const Index* cols, const float* xt, i
 
 // Few frames: four rows at a time, so four independent sums hide the load latency.
 template <typename Index>
-inline void fewFrames(const CsrMatrix& w, const Index* cols, const float* x, int frames, const float* bias, float* y)
+inline void fewFrames(const CsrMatrix& w, const Index* cols, const float* x, int frames, const float* bias, float* y,
+                      int r0, int r1)
 {
     const uint32_t* rowPtr = w.rowPtr.data();
     const float* values = w.values.data();
     for (int t = 0; t < frames; ++t) {
         const float* xt = x + t;
-        for (int m = 0; m < w.rows; m += 4) {
-            const int n = w.rows - m < 4 ? w.rows - m : 4;
+        for (int m = r0; m < r1; m += 4) {
+            const int n = r1 - m < 4 ? r1 - m : 4;
             float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
             for (int r = 0; r < n; ++r) {
                 acc[r] = bias ? bias[m + r] : 0.0f;
@@ -127,22 +128,23 @@ inline void fewFrames(const CsrMatrix& w, const Index* cols, const float* x, int
 }
 
 template <int kWide, int kNarrow, typename Index>
-inline void spmmBody(const CsrMatrix& w, const Index* cols, const float* x, int frames, const float* bias, float* y)
+inline void spmmBody(const CsrMatrix& w, const Index* cols, const float* x, int frames, const float* bias, float* y,
+                     int r0, int r1)
 {
     if (frames < 4) {
-        fewFrames(w, cols, x, frames, bias, y);
+        fewFrames(w, cols, x, frames, bias, y, r0, r1);
         return;
     }
     std::vector<float> buffer;
     int t0 = 0;
     for (; t0 + kWide <= frames; t0 += kWide)
-        frameBlock<kWide>(w, cols, pack<kWide>(x, w.cols, frames, t0, buffer), frames, t0, bias, y);
+        frameBlock<kWide>(w, cols, pack<kWide>(x, w.cols, frames, t0, buffer), frames, t0, bias, y, r0, r1);
     for (; t0 + kNarrow <= frames; t0 += kNarrow)
-        frameBlock<kNarrow>(w, cols, pack<kNarrow>(x, w.cols, frames, t0, buffer), frames, t0, bias, y);
+        frameBlock<kNarrow>(w, cols, pack<kNarrow>(x, w.cols, frames, t0, buffer), frames, t0, bias, y, r0, r1);
     for (; t0 + 4 <= frames; t0 += 4)
-        frameBlock<4>(w, cols, pack<4>(x, w.cols, frames, t0, buffer), frames, t0, bias, y);
+        frameBlock<4>(w, cols, pack<4>(x, w.cols, frames, t0, buffer), frames, t0, bias, y, r0, r1);
     for (; t0 < frames; ++t0)
-        frameBlock<1>(w, cols, pack<1>(x, w.cols, frames, t0, buffer), frames, t0, bias, y);
+        frameBlock<1>(w, cols, pack<1>(x, w.cols, frames, t0, buffer), frames, t0, bias, y, r0, r1);
 }
 
 // Dense weights (row-major rows × cols) times feature-major x: the same frame blocks and panels, the
@@ -150,8 +152,8 @@ inline void spmmBody(const CsrMatrix& w, const Index* cols, const float* x, int 
 // Dense rows read x's columns in order, which the hardware prefetcher follows while x fits L2; a larger
 // x (a convolution's unfolded input) is packed per block like the sparse path's.
 template <int kFrames>
-inline void denseFrameBlock(const float* w, int rows, int cols, const float* x, int xFrames, int t0, const float* bias,
-                            float* y, int yFrames)
+inline void denseFrameBlock(const float* w, int r0, int r1, int cols, const float* x, int xFrames, int t0,
+                            const float* bias, float* y, int yFrames)
 {
     constexpr int kL1Bytes = 24 * 1024;
     constexpr size_t kPanel = size_t(std::max(64, kL1Bytes / int(sizeof(float) * kFrames)));
@@ -159,7 +161,7 @@ inline void denseFrameBlock(const float* w, int rows, int cols, const float* x, 
     const float* xt = x + t0;
     for (size_t c0 = 0; c0 < size_t(cols); c0 += kPanel) {
         const size_t width = std::min(size_t(cols) - c0, kPanel);
-        for (int m = 0; m < rows; ++m) {
+        for (int m = r0; m < r1; ++m) {
             float* out = y + size_t(m) * size_t(yFrames) + t0;
             const float* row = w + size_t(m) * size_t(cols) + c0;
             if (c0 == 0)
@@ -171,39 +173,40 @@ inline void denseFrameBlock(const float* w, int rows, int cols, const float* x, 
 }
 
 template <int kWide, int kNarrow>
-inline void denseBody(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y)
+inline void denseBody(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y)
 {
     constexpr size_t kL2Bytes = 512 * 1024;
     if (size_t(cols) * size_t(frames) * sizeof(float) > kL2Bytes) {
         std::vector<float> buffer;
         int t0 = 0;
         for (; t0 + kWide <= frames; t0 += kWide)
-            denseFrameBlock<kWide>(w, rows, cols, pack<kWide>(x, cols, frames, t0, buffer), kWide, 0, bias, y + t0, frames);
+            denseFrameBlock<kWide>(w, r0, r1, cols, pack<kWide>(x, cols, frames, t0, buffer), kWide, 0, bias, y + t0, frames);
         for (; t0 + kNarrow <= frames; t0 += kNarrow)
-            denseFrameBlock<kNarrow>(w, rows, cols, pack<kNarrow>(x, cols, frames, t0, buffer), kNarrow, 0, bias, y + t0,
+            denseFrameBlock<kNarrow>(w, r0, r1, cols, pack<kNarrow>(x, cols, frames, t0, buffer), kNarrow, 0, bias, y + t0,
                                      frames);
         for (; t0 < frames; ++t0)
-            denseFrameBlock<1>(w, rows, cols, pack<1>(x, cols, frames, t0, buffer), 1, 0, bias, y + t0, frames);
+            denseFrameBlock<1>(w, r0, r1, cols, pack<1>(x, cols, frames, t0, buffer), 1, 0, bias, y + t0, frames);
         return;
     }
     int t0 = 0;
     for (; t0 + kWide <= frames; t0 += kWide)
-        denseFrameBlock<kWide>(w, rows, cols, x, frames, t0, bias, y, frames);
+        denseFrameBlock<kWide>(w, r0, r1, cols, x, frames, t0, bias, y, frames);
     for (; t0 + kNarrow <= frames; t0 += kNarrow)
-        denseFrameBlock<kNarrow>(w, rows, cols, x, frames, t0, bias, y, frames);
+        denseFrameBlock<kNarrow>(w, r0, r1, cols, x, frames, t0, bias, y, frames);
     for (; t0 + 4 <= frames; t0 += 4)
-        denseFrameBlock<4>(w, rows, cols, x, frames, t0, bias, y, frames);
+        denseFrameBlock<4>(w, r0, r1, cols, x, frames, t0, bias, y, frames);
     for (; t0 < frames; ++t0)
-        denseFrameBlock<1>(w, rows, cols, x, frames, t0, bias, y, frames);
+        denseFrameBlock<1>(w, r0, r1, cols, x, frames, t0, bias, y, frames);
 }
 
 template <int kWide, int kNarrow>
-inline void spmmDispatchIndex(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
+inline void spmmDispatchIndex(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y, int r0,
+                              int r1)
 {
     if (w.narrowIndices())
-        spmmBody<kWide, kNarrow>(w, w.colIdx16.data(), x, frames, bias, y);
+        spmmBody<kWide, kNarrow>(w, w.colIdx16.data(), x, frames, bias, y, r0, r1);
     else
-        spmmBody<kWide, kNarrow>(w, w.colIdx32.data(), x, frames, bias, y);
+        spmmBody<kWide, kNarrow>(w, w.colIdx32.data(), x, frames, bias, y, r0, r1);
 }
 
 } // namespace espalier::runtime::kernels::ESPALIER_SPMM_ISA

@@ -1,7 +1,7 @@
 // A checkpoint exported to .espm and run by the runtime (no LibTorch) gives the LibTorch model's
 // log-probabilities within 1e-4 and the same greedy transcript: Conformer and Transformer, dense and
 // CSR weights, a structurally shrunk model; a model the graph cannot run is refused with the reason.
-#include "export/espm_export.h"
+#include "deploy/espm_export.h"
 #include "prune/channels.h"
 #include "prune/shrink.h"
 #include "runtime/asr_runtime.h"
@@ -98,11 +98,11 @@ private slots:
                     item.value().masked_fill_(torch::rand(item.value().sizes()) < 0.7, 0.0);
         }
         const std::string ckpt = saveAsCheckpoint(*m, dir_.filePath("m.pt").toStdString());
-        exporter::ExportOptions options;
-        options.policy = policy == "csr" ? exporter::SparsePolicy::Csr : exporter::SparsePolicy::Dense;
+        deploy::ExportOptions options;
+        options.policy = policy == "csr" ? deploy::SparsePolicy::Csr : deploy::SparsePolicy::Dense;
         options.csrDensity = 1.0;
         const std::string out = dir_.filePath("m.espm").toStdString();
-        const exporter::ExportResult r = exporter::exportEspm(ckpt, out, options);
+        const deploy::ExportResult r = deploy::exportEspm(ckpt, out, options);
         int sparse = 0;
         for (const auto& t : r.tensors)
             sparse += t.sparse;
@@ -127,7 +127,7 @@ private slots:
         const auto shrunk = prune::shrinkModel(*m, prune::keepTopChannels(groups, scores, fractions), {1});
         const std::string ckpt = saveAsCheckpoint(*shrunk.model, dir_.filePath("s.pt").toStdString());
         const std::string out = dir_.filePath("s.espm").toStdString();
-        exporter::exportEspm(ckpt, out);  // auto: timed here
+        deploy::exportEspm(ckpt, out);  // auto: timed here
         const auto [worst, sameText] = compare(*shrunk.model, out, 80);
         QVERIFY2(worst < 1e-4, qPrintable(QString::number(worst)));
         QVERIFY(sameText);
@@ -138,7 +138,7 @@ private slots:
         auto m = makeModel(model::ModelType::Conformer, 7);
         const std::string ckpt = saveAsCheckpoint(*m, dir_.filePath("b.pt").toStdString());
         const std::string out = dir_.filePath("b.espm").toStdString();
-        exporter::exportEspm(ckpt, out);
+        deploy::exportEspm(ckpt, out);
         runtime::EspmModel model = runtime::readEspm(out);
         runtime::AsrRuntime rt(model, "b.espm");
         std::vector<float> few(6 * 20, 0.0f);

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace espalier::exporter {
+namespace espalier::deploy {
 
 enum class SparsePolicy { Auto, Csr, Dense };
 
@@ -39,4 +39,4 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
 
 const char* sparsePolicyName(SparsePolicy policy);  // "auto", "csr", "dense"
 
-} // namespace espalier::exporter
+} // namespace espalier::deploy

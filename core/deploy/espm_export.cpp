@@ -1,4 +1,4 @@
-#include "export/espm_export.h"
+#include "deploy/espm_export.h"
 
 #include "model/asr_model.h"
 #include "runtime/error.h"
@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <sstream>
 
-namespace espalier::exporter {
+namespace espalier::deploy {
 
 namespace {
 
@@ -160,4 +160,4 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
     return result;
 }
 
-} // namespace espalier::exporter
+} // namespace espalier::deploy

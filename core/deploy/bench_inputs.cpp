@@ -1,0 +1,61 @@
+#include "deploy/bench_inputs.h"
+
+#include "audio/audio_file.h"
+#include "data/manifest.h"
+#include "runtime/error.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace espalier::deploy {
+
+BenchInput featuresInput(int frames)
+{
+    BenchInput i;
+    i.name = std::to_string(frames) + " frames";
+    i.frames = frames;
+    return i;
+}
+
+BenchInput testSetInput(const std::string& split, int count, int sampleRate, const std::string& cacheDir)
+{
+    if (count < 1 || count > 1000)
+        throw InputError("utterances per test set must be between 1 and 1000, got " + std::to_string(count));
+    data::UtteranceList list = data::loadManifest(split);
+    if (list.empty())
+        throw InputError("test set '" + split + "' holds no utterances");
+    for (data::Utterance& u : list)
+        if (u.duration <= 0.0)
+            u.duration = audio::probeAudio(u.audioPath).duration();
+    std::sort(list.begin(), list.end(), [](const data::Utterance& a, const data::Utterance& b) {
+        return a.duration < b.duration || (a.duration == b.duration && a.key < b.key);
+    });
+    const fs::path path = fs::path(split).lexically_normal();
+    std::string name = (fs::is_directory(path) ? path : path.parent_path()).filename().string();
+    if (name.empty())
+        name = "audio";
+    BenchInput input;
+    input.name = name;
+    input.split = fs::absolute(path).string();
+    const fs::path dir = fs::path(cacheDir) / name;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    const size_t n = std::min(list.size(), size_t(count));
+    for (size_t i = 0; i < n; ++i) {
+        const size_t at = n == 1 ? list.size() / 2 : i * (list.size() - 1) / (n - 1);
+        const data::Utterance& u = list[at];
+        std::string key;
+        for (const char c : u.key)
+            key += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+        const fs::path wav = dir / (key + "_" + std::to_string(sampleRate) + ".wav");
+        if (!fs::exists(wav, ec))
+            audio::writeWav(wav.string(), audio::readAudio(u.audioPath, sampleRate));
+        input.wavs.push_back(wav.string());
+    }
+    return input;
+}
+
+} // namespace espalier::deploy

@@ -1,0 +1,59 @@
+#pragma once
+// The device benchmark protocol as a Job: connect and probe, copy the runner, the models and the
+// audio (each once), then for every round and input run each model's `espalier-run bench` pinned to
+// the chosen CPUs — the models' order reversed every other round (A B, B A: neither always runs on a
+// warmer device) and a cool-down before each — and save the session in the project and in each
+// model's run. Cancelling keeps what was measured (saved, marked incomplete).
+#include "deploy/bench_result.h"
+#include "deploy/device.h"
+#include "project/job.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace espalier::deploy {
+
+// A model to time: an .espm file, or a run folder (exported first through the job's exporter).
+struct BenchModelSource {
+    std::string path;
+    std::string label;  // "" : the run's id or the file's stem
+};
+
+// Exports a run to .espm and returns the file (the CLI and GUI hand in core/export's exporter; deploy
+// itself stays free of LibTorch).
+using RunExporter = std::function<std::string(const std::string& runDir, project::JobContext& context)>;
+
+class DeviceBenchJob : public project::Job {
+public:
+    DeviceBenchJob(std::string projectDir, std::string deviceName, std::vector<BenchModelSource> models,
+                   BenchSettings settings, RunExporter exporter = {});
+
+    std::string title() const override;
+    std::vector<std::string> cliCommand() const override;
+    void run(project::JobContext& context) override;
+
+    // After run(): what was measured, and the files the session was saved to.
+    const BenchSession& session() const { return session_; }
+    const std::vector<std::string>& savedTo() const { return savedTo_; }
+
+    // The runner arguments of one measurement (for tests and for the log).
+    static std::vector<std::string> benchArguments(const std::string& model, const BenchInput& input,
+                                                   const BenchSettings& settings,
+                                                   const std::vector<std::string>& deviceWavs);
+
+private:
+    void measure(project::JobContext& context, class DeviceSession& device);
+
+    std::string projectDir_, deviceName_;
+    std::vector<BenchModelSource> sources_;
+    BenchSettings settings_;
+    RunExporter exporter_;
+    BenchSession session_;
+    std::vector<std::string> savedTo_;
+};
+
+// Checks settings before a job starts (InputError naming the field): rounds, runs, inputs, CPU list.
+void validateBenchSettings(const BenchSettings& settings);
+
+} // namespace espalier::deploy
