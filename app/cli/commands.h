@@ -18,5 +18,6 @@ void addAugmentCommands(CLI::App& app, const CliContext& context, Action& action
 void addTrainCommands(CLI::App& app, const CliContext& context, Action& action);
 void addModelCommands(CLI::App& app, const CliContext& context, Action& action);
 void addDeployCommands(CLI::App& app, const CliContext& context, Action& action);
+void addDeviceCommands(CLI::App& app, const CliContext& context, Action& action);
 
 } // namespace espalier::cli

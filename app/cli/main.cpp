@@ -30,6 +30,7 @@ int main(int argc, char** argv)
     cli::addTrainCommands(app, context, action);
     cli::addModelCommands(app, context, action);
     cli::addDeployCommands(app, context, action);
+    cli::addDeviceCommands(app, context, action);
 
     try {
         app.parse(argc, argv);

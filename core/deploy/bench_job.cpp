@@ -62,8 +62,26 @@ void validateBenchSettings(const BenchSettings& s)
         throw InputError("benchmark threads must be between 1 and 256");
     if (s.cooldownSeconds < 0 || s.cooldownSeconds > 3600)
         throw InputError("benchmark cool-down must be between 0 and 3600 s");
-    if (!s.cpus.empty())
+    if (!s.cpus.empty() && s.cpus != "big" && s.cpus != "little")
         runtime::parseCpuList(s.cpus);
+}
+
+std::string resolveCpus(const std::string& setting, const runtime::DeviceInfo& device, const std::string& deviceName)
+{
+    if (setting.empty())
+        return {};
+    if (setting == "big" || setting == "little") {
+        if (device.clusters.empty())
+            throw InputError("device '" + deviceName + "' reported no CPU clusters to choose '" + setting + "' from");
+        // Clusters come slowest first (by maximum frequency).
+        const runtime::CpuCluster& c = setting == "big" ? device.clusters.back() : device.clusters.front();
+        return runtime::cpuListText(c.cpus);
+    }
+    const std::vector<int> want = runtime::parseCpuList(setting);
+    if (device.cpuCount > 0 && want.back() >= device.cpuCount)
+        throw InputError("device '" + deviceName + "' has CPUs 0-" + std::to_string(device.cpuCount - 1) + "; --cpus "
+                         + setting + " asks for CPU " + std::to_string(want.back()));
+    return runtime::cpuListText(want);
 }
 
 DeviceBenchJob::DeviceBenchJob(std::string projectDir, std::string deviceName, std::vector<BenchModelSource> models,
@@ -169,13 +187,11 @@ void DeviceBenchJob::run(project::JobContext& context)
     saveProbe(registry, session_.probe);
     context.info(device.name + ": " + session_.probe.info.cpu + ", " + session_.probe.info.os + ", kernel "
                  + session_.probe.kernel);
-    if (!settings_.cpus.empty()) {
-        const std::vector<int> want = runtime::parseCpuList(settings_.cpus);
-        const int cpus = session_.probe.info.cpuCount;
-        if (cpus > 0 && want.back() >= cpus)
-            throw InputError("device '" + device.name + "' has CPUs 0-" + std::to_string(cpus - 1) + "; --cpus "
-                             + settings_.cpus + " asks for more");
-    }
+    // The session records the CPUs the setting named on this device.
+    session_.settings.cpus = resolveCpus(settings_.cpus, session_.probe.info, device.name);
+    if (!session_.settings.cpus.empty())
+        context.info("pinning to CPUs " + session_.settings.cpus + " (mask "
+                     + runtime::cpuMaskHex(runtime::parseCpuList(session_.settings.cpus)) + ")");
     measure(context, remote);
 }
 
@@ -217,7 +233,8 @@ void DeviceBenchJob::measure(project::JobContext& context, DeviceSession& remote
                     if (settings_.cooldownSeconds > 0 && done > 0)
                         coolDown(context, settings_.cooldownSeconds);
                     const BenchModel& model = session_.models[k];
-                    const std::vector<std::string> args = benchArguments(deviceModels[k], input, settings_, deviceWavs[in]);
+                    const std::vector<std::string> args =
+                        benchArguments(deviceModels[k], input, session_.settings, deviceWavs[in]);
                     context.log(project::LogLevel::Debug, project::shellJoin(remote.runnerCommand(args)));
                     const std::string out = remote.runRunner(args, settings_.timeoutSeconds);
                     BenchMeasurement m;

@@ -7,6 +7,7 @@
 #include "deploy/bench_result.h"
 #include "deploy/device.h"
 #include "project/job.h"
+#include "runtime/device_info.h"
 
 #include <functional>
 #include <string>
@@ -55,5 +56,9 @@ private:
 
 // Checks settings before a job starts (InputError naming the field): rounds, runs, inputs, CPU list.
 void validateBenchSettings(const BenchSettings& settings);
+
+// The CPUs a setting names on a device: "big" (its fastest cluster), "little" (its slowest), or a
+// list ("4-7"), checked against the CPUs it has. "" stays "" (no pinning).
+std::string resolveCpus(const std::string& setting, const runtime::DeviceInfo& device, const std::string& deviceName);
 
 } // namespace espalier::deploy

@@ -160,4 +160,22 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
     return result;
 }
 
+std::string exportRunIfStale(const std::string& runDir, const ExportOptions& options)
+{
+    namespace fs = std::filesystem;
+    const fs::path out = fs::path(runDir) / "export" / "model.espm";
+    std::error_code ec;
+    if (fs::exists(out, ec)) {
+        const auto exported = fs::last_write_time(out, ec);
+        bool stale = false;
+        for (const auto& entry : fs::recursive_directory_iterator(fs::path(runDir) / "checkpoints", ec))
+            if (entry.is_regular_file(ec) && entry.last_write_time(ec) > exported)
+                stale = true;
+        if (!stale)
+            return out.string();
+    }
+    exportEspm(runDir, out.string(), options);
+    return out.string();
+}
+
 } // namespace espalier::deploy

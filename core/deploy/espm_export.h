@@ -39,4 +39,8 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
 
 const char* sparsePolicyName(SparsePolicy policy);  // "auto", "csr", "dense"
 
+// A run's deployable model, <run>/export/model.espm: exported (options' policy) unless the file is
+// newer than every checkpoint of the run. Returns its path; the device benchmark's exporter.
+std::string exportRunIfStale(const std::string& runDir, const ExportOptions& options = {});
+
 } // namespace espalier::deploy

@@ -228,6 +228,7 @@ std::vector<std::string> sshCommand(const DeviceSpec& d, const std::string& know
 {
     std::vector<std::string> cmd = {"ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new",
                                     "-o", "UserKnownHostsFile=" + knownHostsFile, "-o", "GlobalKnownHostsFile=/dev/null",
+                                    "-o", "HashKnownHosts=no",
                                     "-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=5",
                                     "-o", "ServerAliveCountMax=3", "-o", "LogLevel=ERROR",
                                     "-p", std::to_string(d.port)};

@@ -1,11 +1,14 @@
 // A checkpoint exported to .espm and run by the runtime (no LibTorch) gives the LibTorch model's
 // log-probabilities within 1e-4 and the same greedy transcript: Conformer and Transformer, dense and
 // CSR weights, a structurally shrunk model; a model the graph cannot run is refused with the reason.
+#include "deploy_test_util.h"
+
 #include "deploy/espm_export.h"
 #include "prune/channels.h"
 #include "prune/shrink.h"
 #include "runtime/asr_runtime.h"
 #include "runtime/error.h"
+#include "runtime/thread_pool.h"
 #include "train/checkpoint.h"
 
 #include <QTemporaryDir>
@@ -13,34 +16,10 @@
 #include <torch/torch.h>
 
 using namespace espalier;
+using deploytest::makeModel;
+using deploytest::saveAsCheckpoint;
 
 namespace {
-
-std::unique_ptr<model::AsrModel> makeModel(model::ModelType type, std::uint64_t seed)
-{
-    torch::manual_seed(seed);
-    model::ModelConfig c = model::ModelConfig::preset("tiny", type, 12);
-    c.inputDim = 20;
-    c.dropout = 0.0;
-    c.cmvn.mean.assign(20, 0.3f);
-    c.cmvn.istd.assign(20, 0.8f);
-    auto m = model::createModel(c);
-    m->train(false);
-    return m;
-}
-
-std::string saveAsCheckpoint(const model::AsrModel& m, const std::string& path)
-{
-    train::CheckpointMeta meta;
-    meta.modelConfigYaml = m.config()->toYaml();
-    meta.units = "<blank> 0\n<unk> 1\n";
-    const char* chars[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
-    for (int i = 0; i < 10; ++i)
-        meta.units += std::string(chars[i]) + " " + std::to_string(i + 2) + "\n";
-    meta.fbank.numMelBins = 20;
-    train::saveCheckpoint(path, m, nullptr, meta);
-    return path;
-}
 
 // max |runtime - torch| over the frames, and whether greedy transcripts agree.
 std::pair<double, bool> compare(model::AsrModel& m, const std::string& espmPath, int frames)
@@ -79,24 +58,23 @@ private slots:
     {
         QTest::addColumn<int>("type");
         QTest::addColumn<QString>("policy");
-        QTest::newRow("conformer dense") << int(model::ModelType::Conformer) << "dense";
-        QTest::newRow("conformer csr") << int(model::ModelType::Conformer) << "csr";
-        QTest::newRow("transformer dense") << int(model::ModelType::Transformer) << "dense";
-        QTest::newRow("transformer csr") << int(model::ModelType::Transformer) << "csr";
+        QTest::addColumn<int>("threads");
+        QTest::newRow("conformer dense") << int(model::ModelType::Conformer) << "dense" << 1;
+        QTest::newRow("conformer csr") << int(model::ModelType::Conformer) << "csr" << 1;
+        QTest::newRow("transformer dense") << int(model::ModelType::Transformer) << "dense" << 1;
+        QTest::newRow("transformer csr") << int(model::ModelType::Transformer) << "csr" << 1;
+        QTest::newRow("conformer csr, 3 threads") << int(model::ModelType::Conformer) << "csr" << 3;
+        QTest::newRow("transformer dense, 3 threads") << int(model::ModelType::Transformer) << "dense" << 3;
     }
 
     void matchesLibTorch()
     {
         QFETCH(int, type);
         QFETCH(QString, policy);
+        QFETCH(int, threads);
         auto m = makeModel(model::ModelType(type), 3);
-        {
-            // 70 % of every weight matrix zero, as a pruned model's.
-            torch::NoGradGuard noGrad;
-            for (const auto& item : m->namedParameters())
-                if (item.value().dim() == 2 && item.key().find("embed") == std::string::npos)
-                    item.value().masked_fill_(torch::rand(item.value().sizes()) < 0.7, 0.0);
-        }
+        deploytest::sparsify(*m, 0.7);  // as a pruned model's
+        runtime::setComputeThreads(threads);
         const std::string ckpt = saveAsCheckpoint(*m, dir_.filePath("m.pt").toStdString());
         deploy::ExportOptions options;
         options.policy = policy == "csr" ? deploy::SparsePolicy::Csr : deploy::SparsePolicy::Dense;
@@ -112,6 +90,7 @@ private slots:
             QVERIFY2(worst < 1e-4, qPrintable(QString("%1 frames: max |runtime - torch| = %2").arg(frames).arg(worst)));
             QVERIFY(sameText);
         }
+        runtime::setComputeThreads(1);
     }
 
     void shrunkModelsRunToo()

@@ -3,6 +3,7 @@
 // blocks and tails), narrow and wide indices, empty rows, with and without bias.
 #include "runtime/error.h"
 #include "runtime/spmm.h"
+#include "runtime/thread_pool.h"
 
 #include <QTest>
 
@@ -95,6 +96,8 @@ private slots:
         std::vector<float> absW(w.size());
         for (size_t i = 0; i < w.size(); ++i)
             absW[i] = std::abs(w[i]);
+        for (const int threads : {1, 3}) {  // rows split between threads by their nonzeros
+            setComputeThreads(threads);
         for (const std::string& kernel : availableSpmmKernels())  // every instruction set this CPU has
             for (int frames : {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 63, 100}) {
                 const auto x = randomVector(size_t(cols) * size_t(frames), unsigned(frames));
@@ -109,20 +112,25 @@ private slots:
                 double worst = 0.0;
                 for (size_t i = 0; i < got.size(); ++i)
                     worst = std::max(worst, double(std::abs(got[i] - want[i])) / (1.0 + scale[i]));
-                QVERIFY2(worst < 2e-6, qPrintable(QString("%1 frames: error %2 of sum |w||x| (kernel %3)")
-                                                      .arg(frames).arg(worst).arg(QString::fromStdString(kernel))));
+                QVERIFY2(worst < 2e-6, qPrintable(QString("%1 frames: error %2 of sum |w||x| (kernel %3, %4 threads)")
+                                                      .arg(frames).arg(worst).arg(QString::fromStdString(kernel)).arg(threads)));
             }
+        }
+        setComputeThreads(1);
     }
 
     void denseMatmulEqualsTheReference()
     {
+        for (const int threads : {1, 3})
         for (auto [rows, cols] : {std::pair{7, 5}, std::pair{64, 300}, std::pair{33, 1000}}) {
             const auto w = sparseWeights(rows, cols, 1.0, unsigned(rows + cols));
             const auto b = randomVector(size_t(rows), 3);
             for (int frames : {1, 3, 4, 7, 16, 17, 40, 150}) {
                 const auto x = randomVector(size_t(cols) * size_t(frames), unsigned(frames));
                 std::vector<float> got(size_t(rows) * size_t(frames)), want(got.size());
+                setComputeThreads(threads);
                 denseMatmul(w.data(), rows, cols, x.data(), frames, b.data(), got.data());
+                setComputeThreads(1);
                 denseLinearReference(w.data(), rows, cols, x.data(), frames, b.data(), want.data());
                 for (size_t i = 0; i < got.size(); ++i)
                     QVERIFY2(std::abs(got[i] - want[i]) < 1e-3 * (1.0 + std::abs(want[i])),
