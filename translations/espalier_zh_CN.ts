@@ -382,6 +382,399 @@
     </message>
 </context>
 <context>
+    <name>espalier::widgets::DeviceDialog</name>
+    <message>
+        <source>Add device</source>
+        <translation>添加设备</translation>
+    </message>
+    <message>
+        <source>e.g. rk3588 or pixel-7</source>
+        <translation>例如 rk3588 或 pixel-7</translation>
+    </message>
+    <message>
+        <source>Board over SSH</source>
+        <translation>通过 SSH 连接的开发板</translation>
+    </message>
+    <message>
+        <source>Android phone over ADB</source>
+        <translation>通过 ADB 连接的安卓手机</translation>
+    </message>
+    <message>
+        <source>Emulated aarch64 (qemu-user)</source>
+        <translation>模拟的 aarch64 设备（qemu-user）</translation>
+    </message>
+    <message>
+        <source>This machine</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>host name or address</source>
+        <translation>主机名或地址</translation>
+    </message>
+    <message>
+        <source>login (default: yours)</source>
+        <translation>登录用户（默认：当前用户）</translation>
+    </message>
+    <message>
+        <source>private key (default: ssh&apos;s own keys)</source>
+        <translation>私钥（默认：ssh 自己的密钥）</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Key file</source>
+        <translation>密钥文件</translation>
+    </message>
+    <message>
+        <source>OpenSSH in batch mode: a key, never a password prompt. The host key is pinned in the project on first connection and checked after.</source>
+        <translation>OpenSSH 批处理模式：只用密钥，从不提示输入密码。首次连接时主机密钥固定在项目中，之后每次都会校验。</translation>
+    </message>
+    <message>
+        <source>adb serial (empty: the only device attached)</source>
+        <translation>adb 序列号（留空：唯一连接的设备）</translation>
+    </message>
+    <message>
+        <source>Serial</source>
+        <translation>序列号</translation>
+    </message>
+    <message>
+        <source>Runs the aarch64 runner under qemu-user on this machine: every step of the deployment works without a board, but its timings are the emulator&apos;s, not a board&apos;s.</source>
+        <translation>在本机上用 qemu-user 运行 aarch64 推理程序：没有开发板也能走通部署的每一步，但计时反映的是模拟器而非开发板。</translation>
+    </message>
+    <message>
+        <source>Benchmarks this machine with its own runner.</source>
+        <translation>用本机自己的推理程序对本机做基准测试。</translation>
+    </message>
+    <message>
+        <source>default: /tmp/espalier-USER (SSH), /data/local/tmp/espalier (ADB)</source>
+        <translation>默认：/tmp/espalier-用户名（SSH），/data/local/tmp/espalier（ADB）</translation>
+    </message>
+    <message>
+        <source>e.g. 4-7 (empty: let the OS choose)</source>
+        <translation>例如 4-7（留空：由系统调度）</translation>
+    </message>
+    <message>
+        <source>Show command</source>
+        <translation>显示命令</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Work folder</source>
+        <translation>工作目录</translation>
+    </message>
+    <message>
+        <source>Default CPUs</source>
+        <translation>默认 CPU</translation>
+    </message>
+    <message>
+        <source>SSH private key</source>
+        <translation>SSH 私钥</translation>
+    </message>
+    <message>
+        <source>Edit device</source>
+        <translation>编辑设备</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::DeviceTableModel</name>
+    <message>
+        <source>this machine</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>SSH</source>
+        <translation>SSH</translation>
+    </message>
+    <message>
+        <source>ADB</source>
+        <translation>ADB</translation>
+    </message>
+    <message>
+        <source>emulated %1</source>
+        <translation>模拟 %1</translation>
+    </message>
+    <message>
+        <source>Probed %1 with %2</source>
+        <translation>%1 用 %2 探测</translation>
+    </message>
+    <message>
+        <source>not probed</source>
+        <translation>未探测</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::DevicesPage</name>
+    <message>
+        <source>Add a model</source>
+        <translation>添加模型</translation>
+    </message>
+    <message>
+        <source>Espalier models (*.espm)</source>
+        <translation>Espalier 模型 (*.espm)</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Devices of this project</source>
+        <translation>本项目的设备</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Probe</source>
+        <translation>探测</translation>
+    </message>
+    <message>
+        <source>Connect, push the runner and read the architecture, cores, clusters, memory and OS</source>
+        <translation>连接设备、推送推理程序，并读取架构、核心、簇、内存和操作系统</translation>
+    </message>
+    <message>
+        <source>Show command</source>
+        <translation>显示命令</translation>
+    </message>
+    <message>
+        <source>Benchmark</source>
+        <translation>基准测试</translation>
+    </message>
+    <message>
+        <source>Models (the first checked is the baseline):</source>
+        <translation>模型（第一个勾选的为基线）：</translation>
+    </message>
+    <message>
+        <source>Add .espm file…</source>
+        <translation>添加 .espm 文件…</translation>
+    </message>
+    <message>
+        <source>Random features, frames:</source>
+        <translation>随机特征，帧数：</translation>
+    </message>
+    <message>
+        <source>The encoder alone on this many frames of random features (600 = 6 s of audio)</source>
+        <translation>仅编码器，输入这么多帧随机特征（600 帧 = 6 秒音频）</translation>
+    </message>
+    <message>
+        <source>Test sets (end to end on their utterances):</source>
+        <translation>测试集（在其语音上端到端测试）：</translation>
+    </message>
+    <message>
+        <source>Utterances per test set</source>
+        <translation>每个测试集的语音条数</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行次数</translation>
+    </message>
+    <message>
+        <source>Warm-up runs</source>
+        <translation>预热次数</translation>
+    </message>
+    <message>
+        <source>Rounds</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Each round times every model once; the order reverses every other round</source>
+        <translation>每轮对每个模型各计时一次；每隔一轮顺序反转</translation>
+    </message>
+    <message>
+        <source>Cool-down (s)</source>
+        <translation>冷却时间（秒）</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>线程数</translation>
+    </message>
+    <message>
+        <source>Pin to CPUs</source>
+        <translation>绑定到 CPU</translation>
+    </message>
+    <message>
+        <source>Run benchmark</source>
+        <translation>运行基准测试</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation>延迟</translation>
+    </message>
+    <message>
+        <source>Per layer</source>
+        <translation>逐层</translation>
+    </message>
+    <message>
+        <source>CER / latency</source>
+        <translation>CER / 延迟</translation>
+    </message>
+    <message>
+        <source>, %1 % sparse</source>
+        <translation>，稀疏度 %1 %</translation>
+    </message>
+    <message>
+        <source>The device could not be added</source>
+        <translation>无法添加该设备</translation>
+    </message>
+    <message>
+        <source>The device could not be removed</source>
+        <translation>无法移除该设备</translation>
+    </message>
+    <message>
+        <source>anywhere (no pinning)</source>
+        <translation>任意（不绑定）</translation>
+    </message>
+    <message>
+        <source>No device selected. Add this machine, an SSH board, an ADB phone or an emulated aarch64 device.</source>
+        <translation>未选择设备。可添加本机、SSH 开发板、ADB 手机或模拟的 aarch64 设备。</translation>
+    </message>
+    <message>
+        <source>Open a project first.</source>
+        <translation>请先打开一个项目。</translation>
+    </message>
+    <message>
+        <source>Timings under emulation are the emulator&apos;s, not a board&apos;s.</source>
+        <translation>模拟下的计时反映的是模拟器，而不是开发板。</translation>
+    </message>
+    <message>
+        <source>Not probed yet: Probe connects and reads what it is.</source>
+        <translation>尚未探测：点击“探测”连接设备并读取其信息。</translation>
+    </message>
+    <message>
+        <source>Architecture: %1, sparse kernel %2</source>
+        <translation>架构：%1，稀疏内核 %2</translation>
+    </message>
+    <message>
+        <source>CPU: %1</source>
+        <translation>CPU：%1</translation>
+    </message>
+    <message>
+        <source>Cluster: CPUs %1 (taskset mask %2), %3%4</source>
+        <translation>簇：CPU %1（taskset 掩码 %2），%3%4</translation>
+    </message>
+    <message>
+        <source>, up to %1 MHz</source>
+        <translation>，最高 %1 MHz</translation>
+    </message>
+    <message>
+        <source>all %1 CPUs</source>
+        <translation>全部 %1 个 CPU</translation>
+    </message>
+    <message>
+        <source>big cluster</source>
+        <translation>大核簇</translation>
+    </message>
+    <message>
+        <source>little cluster</source>
+        <translation>小核簇</translation>
+    </message>
+    <message>
+        <source>middle cluster</source>
+        <translation>中核簇</translation>
+    </message>
+    <message>
+        <source>Memory: %1 MiB; %2 (kernel %3)</source>
+        <translation>内存：%1 MiB；%2（内核 %3）</translation>
+    </message>
+    <message>
+        <source>Probed %1</source>
+        <translation>探测于 %1</translation>
+    </message>
+    <message>
+        <source>device default: %1</source>
+        <translation>设备默认：%1</translation>
+    </message>
+    <message>
+        <source>Add and select a device first.</source>
+        <translation>请先添加并选择一个设备。</translation>
+    </message>
+    <message>
+        <source>Check at least one model (a run of the project or an .espm file).</source>
+        <translation>请至少勾选一个模型（项目中的一次运行或一个 .espm 文件）。</translation>
+    </message>
+    <message>
+        <source>Running on %1…</source>
+        <translation>正在 %1 上运行…</translation>
+    </message>
+    <message>
+        <source>%1 on %2 (%3 models)</source>
+        <translation>%1 于 %2（%3 个模型）</translation>
+    </message>
+    <message>
+        <source> — incomplete</source>
+        <translation> — 未完成</translation>
+    </message>
+    <message>
+        <source>No benchmark sessions yet</source>
+        <translation>还没有基准测试记录</translation>
+    </message>
+    <message>
+        <source>%1 — %2; %3 rounds × %4 runs, %5 thread(s)</source>
+        <translation>%1 — %2；%3 轮 × %4 次，%5 个线程</translation>
+    </message>
+    <message>
+        <source>, not pinned</source>
+        <translation>，未绑定 CPU</translation>
+    </message>
+    <message>
+        <source>, pinned to CPUs %1</source>
+        <translation>，绑定到 CPU %1</translation>
+    </message>
+    <message>
+        <source>(emulated: not a board&apos;s timings)</source>
+        <translation>（模拟：并非开发板的计时）</translation>
+    </message>
+</context>
+<context>
     <name>espalier::widgets::JobPanel</name>
     <message>
         <source>%1 (step %2 of %3)</source>
@@ -417,6 +810,51 @@
     </message>
 </context>
 <context>
+    <name>espalier::widgets::LatencyBoxPlot</name>
+    <message>
+        <source>Latency (ms)</source>
+        <translation>延迟（毫秒）</translation>
+    </message>
+    <message>
+        <source>No benchmark yet: pick a device and models, then Run</source>
+        <translation>尚无基准测试：请选择设备和模型，然后运行</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::LatencyTableModel</name>
+    <message>
+        <source>median of %1 samples; p90 %2 ms</source>
+        <translation>%1 个样本的中位数；p90 %2 毫秒</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>%1 CER</source>
+        <translation>%1 CER</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>%1 vs %2</source>
+        <translation>%1 相对 %2</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::LayerBarPlot</name>
+    <message>
+        <source>ms per inference</source>
+        <translation>每次推理毫秒数</translation>
+    </message>
+    <message>
+        <source>The time per layer appears after a benchmark</source>
+        <translation>基准测试完成后显示逐层耗时</translation>
+    </message>
+</context>
+<context>
     <name>espalier::widgets::MainWindow</name>
     <message>
         <source>Sensitivity</source>
@@ -433,14 +871,6 @@
     <message>
         <source>&lt;p&gt;Every run of the project side by side: CER per test set, model size, sparsity and latency, with the configuration that produced them.&lt;/p&gt;</source>
         <translation>&lt;p&gt;并排比较项目中的所有运行：各测试集字错误率、模型大小、稀疏度和延迟，以及产生它们的配置。&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Devices</source>
-        <translation>设备</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;ARM boards and phones over SSH or ADB, and an emulated aarch64 device: probe them, push the sparse runtime and the model, benchmark dense against sparse pinned to a core cluster, and compare latency distributions.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;通过 SSH 或 ADB 连接 ARM 开发板和手机，或使用模拟的 aarch64 设备：探测硬件，推送稀疏运行时和模型，绑定到指定核心簇对比稠密与稀疏模型的性能，并比较延迟分布。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Reports</source>

@@ -29,8 +29,13 @@ public:
     }
     void onMetric(const project::MetricPoint& point) override
     {
-        post([s = QString::fromStdString(point.series), x = point.step, y = point.value](JobController* c) {
+        QVariantMap tags;
+        for (const auto& [key, value] : point.tags)
+            tags.insert(QString::fromStdString(key), QString::fromStdString(value));
+        post([s = QString::fromStdString(point.series), x = point.step, y = point.value, tags](JobController* c) {
             emit c->metric(s, x, y);
+            if (!tags.isEmpty())
+                emit c->taggedMetric(s, x, y, tags);
         });
     }
 

@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 
 #include <memory>
 
@@ -45,6 +46,8 @@ signals:
     void progressChanged(double fraction, double etaSeconds, qint64 done, qint64 total);
     void logLine(int level, const QString& line);
     void metric(const QString& series, double step, double value);
+    // The same point with its tags, for points that have them (a latency sample's model and input).
+    void taggedMetric(const QString& series, double step, double value, const QVariantMap& tags);
     void finished(espalier::widgets::JobController::State outcome, const QString& message);
 
 private:

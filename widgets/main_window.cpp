@@ -5,6 +5,7 @@
 #include "language.h"
 #include "pages/augment_page.h"
 #include "pages/data_page.h"
+#include "pages/devices_page.h"
 #include "pages/placeholder_page.h"
 #include "pages/project_page.h"
 #include "pages/schedule_page.h"
@@ -97,11 +98,7 @@ void MainWindow::buildPages()
         return tr("<p>Every run of the project side by side: CER per test set, model size, sparsity and latency, "
                   "with the configuration that produced them.</p>");
     });
-    placeholder(QStyle::SP_ComputerIcon, [] { return tr("Devices"); }, [] {
-        return tr("<p>ARM boards and phones over SSH or ADB, and an emulated aarch64 device: probe them, push the "
-                  "sparse runtime and the model, benchmark dense against sparse pinned to a core cluster, and "
-                  "compare latency distributions.</p>");
-    });
+    pages_.push_back(new DevicesPage(this));
     placeholder(QStyle::SP_FileIcon, [] { return tr("Reports"); }, [] {
         return tr("<p>Reports for your team: the compression pipeline, its tables and plots, rendered to PDF.</p>");
     });

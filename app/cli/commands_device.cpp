@@ -188,12 +188,10 @@ int benchDevice(const CliContext& context, DeviceArgs a)
             throw InputError("--model '" + a.models[i] + "' does not exist");
         models.push_back({a.models[i], i < a.labels.size() ? a.labels[i] : ""});
     }
-    const int rate = project::Project::isProject(a.project) ? project::Project::open(a.project).config().sampleRate : 16000;
-    const std::string cache = (fs::path(deploy::DeviceRegistry::load(a.project).stateDir()) / "audio").string();
     for (const int f : a.frames)
         a.settings.inputs.push_back(deploy::featuresInput(f));
     for (const std::string& t : a.testSets)
-        a.settings.inputs.push_back(deploy::testSetInput(findTestSet(a.project, t), a.utterances, rate, cache));
+        a.settings.inputs.push_back(deploy::testSetInput(findTestSet(a.project, t), a.utterances));
     if (a.settings.inputs.empty())
         a.settings.inputs.push_back(deploy::featuresInput(600));
     deploy::DeviceBenchJob job(a.project, a.name, models, a.settings,

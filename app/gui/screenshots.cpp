@@ -2,6 +2,7 @@
 
 #include "main_window.h"
 #include "pages/data_page.h"
+#include "pages/devices_page.h"
 #include "pages/page.h"
 #include "pages/schedule_page.h"
 #include "project/project.h"
@@ -13,6 +14,8 @@
 #include <QTimer>
 
 #include <filesystem>
+#include <functional>
+#include <vector>
 
 #include <memory>
 
@@ -64,10 +67,30 @@ void showPipeline(widgets::SchedulePage& page, const project::Project* project)
 void captureScreenshots(widgets::MainWindow& window, const QString& dir)
 {
     QDir().mkpath(dir);
+    // After one shot per page, these: each sets the window up, and its shot is taken an interval later.
+    struct Extra {
+        std::function<void()> setUp;
+        QString file;
+    };
+    auto* devices = static_cast<widgets::DevicesPage*>(window.page(widgets::MainWindow::DevicesPageId));
+    const std::vector<Extra> extras = {
+        {[&window, devices] {
+             window.showPage(widgets::MainWindow::DevicesPageId);
+             devices->showResultsTab(1);
+         },
+         QStringLiteral("08-devices-layers.png")},
+        {[devices] { devices->showResultsTab(2); }, QStringLiteral("08-devices-table.png")},
+        {[&window, devices] {
+             devices->showResultsTab(0);
+             window.setLanguage(QStringLiteral("zh_CN"));
+             window.showPage(widgets::MainWindow::DataPageId);
+         },
+         QStringLiteral("zh-data.png")},
+    };
     auto step = std::make_shared<int>(0);
     auto timer = new QTimer(&window);
     timer->setInterval(kSettleMs);
-    QObject::connect(timer, &QTimer::timeout, &window, [&window, dir, step, timer] {
+    QObject::connect(timer, &QTimer::timeout, &window, [&window, dir, step, timer, extras] {
         const int pageCount = widgets::MainWindow::PageCount;
         const int i = (*step)++;
         if (i > 0 && i <= pageCount) {
@@ -75,6 +98,8 @@ void captureScreenshots(widgets::MainWindow& window, const QString& dir)
             const QString name = fileName(i - 1, window.page(i - 1)->title());
             if (!window.grab().save(QDir(dir).filePath(name)))
                 qWarning("cannot write %s", qPrintable(name));
+        } else if (i > pageCount) {
+            window.grab().save(QDir(dir).filePath(extras[size_t(i - pageCount - 1)].file));
         }
         if (i < pageCount) {
             window.showPage(i);
@@ -85,11 +110,9 @@ void captureScreenshots(widgets::MainWindow& window, const QString& dir)
                 auto* data = static_cast<widgets::DataPage*>(window.page(i));
                 QTimer::singleShot(kSettleMs / 2, data, [data] { data->selectUtteranceRow(0); });
             }
-        } else if (i == pageCount) {
-            window.setLanguage(QStringLiteral("zh_CN"));
-            window.showPage(widgets::MainWindow::DataPageId);
+        } else if (i - pageCount < int(extras.size())) {
+            extras[size_t(i - pageCount)].setUp();
         } else {
-            window.grab().save(QDir(dir).filePath(QStringLiteral("zh-data.png")));
             window.setLanguage(QStringLiteral("en"));
             timer->stop();
             QCoreApplication::exit(0);

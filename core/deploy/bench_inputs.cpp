@@ -20,30 +20,36 @@ BenchInput featuresInput(int frames)
     return i;
 }
 
-BenchInput testSetInput(const std::string& split, int count, int sampleRate, const std::string& cacheDir)
+BenchInput testSetInput(const std::string& split, int count, const std::string& name)
 {
     if (count < 1 || count > 1000)
         throw InputError("utterances per test set must be between 1 and 1000, got " + std::to_string(count));
-    data::UtteranceList list = data::loadManifest(split);
+    const fs::path path = fs::path(split).lexically_normal();
+    BenchInput input;
+    input.name = !name.empty() ? name : (fs::is_directory(path) ? path : path.parent_path()).filename().string();
+    if (input.name.empty())
+        input.name = "audio";
+    input.split = fs::absolute(path).string();
+    input.utterances = count;
+    return input;
+}
+
+void resolveTestSet(BenchInput& input, int sampleRate, const std::string& cacheDir)
+{
+    data::UtteranceList list = data::loadManifest(input.split);
     if (list.empty())
-        throw InputError("test set '" + split + "' holds no utterances");
+        throw InputError("test set '" + input.split + "' holds no utterances");
     for (data::Utterance& u : list)
         if (u.duration <= 0.0)
             u.duration = audio::probeAudio(u.audioPath).duration();
     std::sort(list.begin(), list.end(), [](const data::Utterance& a, const data::Utterance& b) {
         return a.duration < b.duration || (a.duration == b.duration && a.key < b.key);
     });
-    const fs::path path = fs::path(split).lexically_normal();
-    std::string name = (fs::is_directory(path) ? path : path.parent_path()).filename().string();
-    if (name.empty())
-        name = "audio";
-    BenchInput input;
-    input.name = name;
-    input.split = fs::absolute(path).string();
-    const fs::path dir = fs::path(cacheDir) / name;
+    const fs::path dir = fs::path(cacheDir) / input.name;
     std::error_code ec;
     fs::create_directories(dir, ec);
-    const size_t n = std::min(list.size(), size_t(count));
+    input.wavs.clear();
+    const size_t n = std::min(list.size(), size_t(std::max(1, input.utterances)));
     for (size_t i = 0; i < n; ++i) {
         const size_t at = n == 1 ? list.size() / 2 : i * (list.size() - 1) / (n - 1);
         const data::Utterance& u = list[at];
@@ -55,7 +61,6 @@ BenchInput testSetInput(const std::string& split, int count, int sampleRate, con
             audio::writeWav(wav.string(), audio::readAudio(u.audioPath, sampleRate));
         input.wavs.push_back(wav.string());
     }
-    return input;
 }
 
 } // namespace espalier::deploy

@@ -10,10 +10,14 @@ namespace espalier::deploy {
 
 BenchInput featuresInput(int frames);  // named "<frames> frames"
 
-// `count` utterances of a corpus split (a folder or manifest any corpus reader takes), spread over its
-// durations (the shortest, the longest and evenly between), decoded and resampled to `sampleRate` and
-// written as 16-bit WAV under cacheDir (the runner reads WAV only). The input is named after the
-// split's folder ("test_clean"), the name its CER has in run records. InputError for an empty split.
-BenchInput testSetInput(const std::string& split, int count, int sampleRate, const std::string& cacheDir);
+// `count` utterances of a corpus split (a folder or manifest any corpus reader takes), picked when the
+// benchmark runs (resolveTestSet). Named after the split's folder ("test_clean"), the name its CER has
+// in run records, unless a name is given. InputError for a count outside 1..1000.
+BenchInput testSetInput(const std::string& split, int count, const std::string& name = {});
+
+// Picks the input's utterances — spread over the split's durations: the shortest, the longest and
+// evenly between — decodes and resamples them to sampleRate and writes them as 16-bit WAV under
+// cacheDir (the runner reads WAV only), filling input.wavs. InputError for an empty split.
+void resolveTestSet(BenchInput& input, int sampleRate, const std::string& cacheDir);
 
 } // namespace espalier::deploy

@@ -1,5 +1,6 @@
 #include "deploy/bench_job.h"
 
+#include "deploy/bench_inputs.h"
 #include "deploy/device_session.h"
 #include "runtime/device_info.h"
 #include "runtime/error.h"
@@ -49,7 +50,9 @@ void validateBenchSettings(const BenchSettings& s)
     for (const BenchInput& i : s.inputs) {
         if (i.name.empty())
             throw InputError("benchmark: an input has no name");
-        if (i.wavs.empty() && (i.frames < 7 || i.frames > 100000))
+        if (!i.split.empty() && i.wavs.empty() && (i.utterances < 1 || i.utterances > 1000))
+            throw InputError("benchmark input '" + i.name + "': utterances must be between 1 and 1000");
+        if (i.split.empty() && i.wavs.empty() && (i.frames < 7 || i.frames > 100000))
             throw InputError("benchmark input '" + i.name + "': frames must be between 7 and 100000");
     }
     if (s.rounds < 1 || s.rounds > 1000)
@@ -114,13 +117,13 @@ std::vector<std::string> DeviceBenchJob::cliCommand() const
         if (m.label != defaultLabel(m.path))
             cmd.insert(cmd.end(), {"--label", m.label});
     }
-    size_t utterances = 0;
+    int utterances = 0;
     for (const BenchInput& i : settings_.inputs) {
-        if (i.wavs.empty()) {
+        if (i.split.empty()) {
             cmd.insert(cmd.end(), {"--frames", std::to_string(i.frames)});
         } else {
-            cmd.insert(cmd.end(), {"--test-set", i.split.empty() ? i.name : i.split});
-            utterances = std::max(utterances, i.wavs.size());
+            cmd.insert(cmd.end(), {"--test-set", i.split});
+            utterances = std::max(utterances, std::max(i.utterances, int(i.wavs.size())));
         }
     }
     if (utterances > 0)
@@ -164,7 +167,7 @@ void DeviceBenchJob::run(project::JobContext& context)
     // Time is mostly measuring; exporting a run takes about as long as a few measurements.
     context.setStageWeights({0.02 + 0.05 * exportCount, 0.05, 0.05, 0.86});
 
-    context.beginStage("prepare models", 0, stages, (long long)sources_.size());
+    context.beginStage("prepare models and audio", 0, stages, (long long)sources_.size());
     for (size_t i = 0; i < sources_.size(); ++i) {
         context.throwIfCancelled();
         const BenchModelSource& src = sources_[i];
@@ -178,6 +181,12 @@ void DeviceBenchJob::run(project::JobContext& context)
         session_.models.push_back(describeModel(espm, src.label, runDir));
         context.advance((long long)i + 1);
     }
+    // Test sets' utterances, at the first model's sample rate (the runner refuses another).
+    for (BenchInput& input : session_.settings.inputs)
+        if (!input.split.empty() && input.wavs.empty()) {
+            context.info("picking " + std::to_string(input.utterances) + " utterances of " + input.name);
+            resolveTestSet(input, session_.models.front().sampleRate, (fs::path(registry.stateDir()) / "audio").string());
+        }
 
     context.beginStage("connect to " + device.name, 1, stages);
     DeviceSession remote(device, registry, &context.token());
@@ -198,8 +207,9 @@ void DeviceBenchJob::run(project::JobContext& context)
 void DeviceBenchJob::measure(project::JobContext& context, DeviceSession& remote)
 {
     const int stages = 4;
+    const std::vector<BenchInput>& inputs = session_.settings.inputs;
     long long files = (long long)session_.models.size();
-    for (const BenchInput& i : settings_.inputs)
+    for (const BenchInput& i : inputs)
         files += (long long)i.wavs.size();
     context.beginStage("copy models and audio", 2, stages, files);
     long long copied = 0;
@@ -209,7 +219,7 @@ void DeviceBenchJob::measure(project::JobContext& context, DeviceSession& remote
         context.advance(++copied);
     }
     std::vector<std::vector<std::string>> deviceWavs;
-    for (const BenchInput& input : settings_.inputs) {
+    for (const BenchInput& input : inputs) {
         deviceWavs.emplace_back();
         for (const std::string& w : input.wavs) {
             deviceWavs.back().push_back(remote.stage(w, "audio"));
@@ -217,13 +227,13 @@ void DeviceBenchJob::measure(project::JobContext& context, DeviceSession& remote
         }
     }
 
-    const long long total = (long long)settings_.rounds * (long long)settings_.inputs.size() * (long long)session_.models.size();
+    const long long total = (long long)settings_.rounds * (long long)inputs.size() * (long long)session_.models.size();
     context.beginStage("benchmark", 3, stages, total);
     long long done = 0, sample = 0;
     try {
         for (int round = 0; round < settings_.rounds; ++round)
-            for (size_t in = 0; in < settings_.inputs.size(); ++in) {
-                const BenchInput& input = settings_.inputs[in];
+            for (size_t in = 0; in < inputs.size(); ++in) {
+                const BenchInput& input = inputs[in];
                 std::vector<size_t> order(session_.models.size());
                 for (size_t k = 0; k < order.size(); ++k)
                     order[k] = k;

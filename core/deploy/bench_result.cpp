@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -196,6 +197,7 @@ BenchModel describeModel(const std::string& espm, const std::string& label, cons
     }
     std::error_code ec;
     b.fileBytes = (long long)fs::file_size(espm, ec);
+    b.sampleRate = std::max(1, std::atoi(m.metaValue("fbank.sample_rate", "16000").c_str()));
     return b;
 }
 
@@ -255,10 +257,10 @@ json sessionJson(const BenchSession& s)
     for (const BenchModel& m : s.models)
         models.push_back({{"label", m.label}, {"espm", m.espm}, {"run", m.runDir}, {"tensors", m.tensors},
                           {"csr_tensors", m.csrTensors}, {"values", m.values}, {"stored_values", m.storedValues},
-                          {"file_bytes", m.fileBytes}});
+                          {"file_bytes", m.fileBytes}, {"sample_rate", m.sampleRate}});
     json inputs = json::array();
     for (const BenchInput& i : s.settings.inputs)
-        inputs.push_back({{"name", i.name}, {"frames", i.frames}, {"split", i.split}, {"wavs", i.wavs}});
+        inputs.push_back({{"name", i.name}, {"frames", i.frames}, {"split", i.split}, {"utterances", i.utterances}, {"wavs", i.wavs}});
     json measurements = json::array();
     for (const BenchMeasurement& m : s.measurements)
         measurements.push_back({{"model", m.model}, {"input", m.input}, {"round", m.round}, {"bench", runnerBenchJson(m.result)}});
@@ -318,6 +320,7 @@ BenchSession parseSession(const std::string& text, const std::string& source)
             in.name = get<std::string>(i, "name", "", source);
             in.frames = get<int>(i, "frames", 0, source);
             in.split = get<std::string>(i, "split", "", source);
+            in.utterances = get<int>(i, "utterances", 0, source);
             in.wavs = get<std::vector<std::string>>(i, "wavs", {}, source);
             s.settings.inputs.push_back(in);
         }
@@ -339,6 +342,7 @@ BenchSession parseSession(const std::string& text, const std::string& source)
             b.values = get<long long>(m, "values", 0, source);
             b.storedValues = get<long long>(m, "stored_values", 0, source);
             b.fileBytes = get<long long>(m, "file_bytes", 0, source);
+            b.sampleRate = get<int>(m, "sample_rate", 16000, source);
             s.models.push_back(b);
         }
     if (j.contains("measurements") && j["measurements"].is_array())

@@ -49,6 +49,7 @@ struct BenchModel {
     int tensors = 0, csrTensors = 0;
     long long values = 0, storedValues = 0;  // all weights, and those stored (nonzeros of CSR ones)
     long long fileBytes = 0;
+    int sampleRate = 16000;  // its front end's
 };
 // Reads the file for its counts (FormatError for a damaged one).
 BenchModel describeModel(const std::string& espm, const std::string& label, const std::string& runDir = {});
@@ -58,6 +59,7 @@ struct BenchInput {
     std::string name;                // "600 frames", "test_clean"
     int frames = 0;                  // features
     std::string split;               // or: the corpus split (folder or manifest) the utterances come from,
+    int utterances = 0;              // how many of them,
     std::vector<std::string> wavs;   // and those utterances as local WAV files at the model's rate
 };
 

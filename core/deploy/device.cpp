@@ -116,6 +116,33 @@ void validateDevice(const DeviceSpec& d)
         throw InputError("device cpus '" + d.cpus + "': expected a CPU list such as 4-7 or 0,2");
 }
 
+std::vector<std::string> deviceAddCommand(const DeviceSpec& d, const std::string& projectDir)
+{
+    std::vector<std::string> cmd = {"espalier-cli", "device", "add", d.name};
+    switch (d.kind) {
+    case DeviceKind::Local: cmd.push_back("--local"); break;
+    case DeviceKind::Emulated: cmd.push_back("--emulated"); break;
+    case DeviceKind::Ssh:
+        cmd.insert(cmd.end(), {"--ssh", (d.user.empty() ? "" : d.user + "@")
+                                            + (d.host.find(':') != std::string::npos ? "[" + d.host + "]" : d.host) + ":"
+                                            + std::to_string(d.port)});
+        if (!d.keyFile.empty())
+            cmd.insert(cmd.end(), {"--key", d.keyFile});
+        break;
+    case DeviceKind::Adb:
+        cmd.push_back("--adb");
+        if (!d.serial.empty())
+            cmd.insert(cmd.end(), {"--serial", d.serial});
+        break;
+    }
+    if (!d.workDir.empty())
+        cmd.insert(cmd.end(), {"--work-dir", d.workDir});
+    if (!d.cpus.empty())
+        cmd.insert(cmd.end(), {"--cpus", d.cpus});
+    cmd.insert(cmd.end(), {"--project", projectDir});
+    return cmd;
+}
+
 DeviceRegistry DeviceRegistry::load(const std::string& projectDir)
 {
     DeviceRegistry r;

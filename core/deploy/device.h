@@ -33,6 +33,9 @@ struct DeviceSpec {
 // whitespace, shell characters, a relative work folder, a port out of range).
 void validateDevice(const DeviceSpec& device);
 
+// The espalier-cli command that registers the device (the GUI shows it beside its Add device form).
+std::vector<std::string> deviceAddCommand(const DeviceSpec& device, const std::string& projectDir);
+
 // devices.yaml: read with file:line errors, written atomically.
 class DeviceRegistry {
 public:

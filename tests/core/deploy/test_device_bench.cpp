@@ -99,9 +99,9 @@ private slots:
     void localDeviceBenchmark()
     {
         const std::string split = writeSplit(project_ + "/corpus", "test_clean", 3);
-        const deploy::BenchInput wavs = deploy::testSetInput(split, 2, 16000, project_ + "/cache");
+        const deploy::BenchInput wavs = deploy::testSetInput(split, 2);
         QCOMPARE(QString::fromStdString(wavs.name), QString("test_clean"));
-        QCOMPARE(wavs.wavs.size(), size_t(2));  // the shortest and the longest
+        QVERIFY(wavs.wavs.empty());  // picked when the benchmark runs
         deploy::DeviceBenchJob job(project_, "here", {{dense_, "dense"}, {run_, "pruned"}},
                                    settings({deploy::featuresInput(60), wavs}),
                                    [this](const std::string& run, project::JobContext&) {
@@ -114,6 +114,8 @@ private slots:
         QVERIFY2(result.outcome == project::JobOutcome::Succeeded, result.message.c_str());
         const deploy::BenchSession& s = job.session();
         QVERIFY(s.complete);
+        QCOMPARE(s.settings.inputs[1].wavs.size(), size_t(2));  // the shortest and the longest utterance
+        QVERIFY(QString::fromStdString(s.settings.inputs[1].wavs[1]).contains("u2_16000.wav"));
         QCOMPARE(s.measurements.size(), size_t(2 * 2 * 2));
         // Round 0: dense then pruned; round 1 reversed — per input.
         QCOMPARE(QString::fromStdString(s.measurements[0].model), QString("dense"));
