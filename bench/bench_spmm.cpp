@@ -4,7 +4,7 @@
 // the loader picked (OpenBLAS when installed), Eigen dense, Eigen's sparse × dense product and
 // LibTorch's CSR matmul. Prints each median and the speed-ups, with the bandwidth ceiling of
 // reference.md (4 / (d·(4 + 2)) for 16-bit indices) and the fraction of it reached. Not a test.
-//   espalier_bench_spmm [--frames 16] [--benchmark_repetitions=5]
+//   espalier_bench_spmm [--frames 16] [--benchmark_repetitions=5]   (runs interleaved at random)
 #include "runtime/spmm.h"
 
 #include <Eigen/Dense>
@@ -192,6 +192,10 @@ int main(int argc, char** argv)
         reg(key(p, "eigen_sparse"), [&p](benchmark::State& s) { eigenSparse(s, &p); });
         reg(key(p, "torch_csr"), [&p](benchmark::State& s) { torchCsr(s, &p); });
     }
+    // Runs of every method interleaved at random: a slow patch of a shared machine falls on all alike,
+    // so the ratios hold even when the absolute times drift.
+    static char interleave[] = "--benchmark_enable_random_interleaving=true";
+    rest.push_back(interleave);
     int count = int(rest.size());
     benchmark::Initialize(&count, rest.data());
     MedianCollector reporter;

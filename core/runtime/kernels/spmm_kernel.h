@@ -1,13 +1,15 @@
 // The CSR × dense kernel body, compiled once per instruction set (spmm_avx512.cpp, spmm_avx2.cpp,
-// spmm.cpp) so the compiler vectorises the fixed-width frame loops for each: a block of kFrames frames
-// is accumulated in registers while the row's nonzeros are broadcast against it. Each including file
+// spmm.cpp): a block of kFrames frames is accumulated in vector registers while the row's nonzeros are
+// broadcast against it. Each including file
 // defines ESPALIER_SPMM_ISA first: the functions live in a namespace of that name, so the linker never
 // mixes one instruction set's copy into another's.
 #include "runtime/csr_matrix.h"
 
 #include <algorithm>
 #include <cstdint>
-#include <vector>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 
 #ifndef ESPALIER_SPMM_ISA
 #error "define ESPALIER_SPMM_ISA before including spmm_kernel.h"
@@ -15,60 +17,137 @@
 
 namespace espalier::runtime::kernels::ESPALIER_SPMM_ISA {
 
-// One row's nonzeros c/v[0, count) against kFrames frames of x (xt points at frame t0 of row 0):
-// out[i] = (kAccumulate ? out[i] : bias) + sum. Four partial sums per frame, so consecutive nonzeros
-// do not wait on each other's multiply-add (one chain would run at the FMA latency, not its throughput).
 // The column indices of a dense row segment: start, start + 1, ... (no index array to load).
 struct Consecutive {
     size_t start;
     size_t operator[](size_t j) const { return start + j; }
 };
 
-// Frames [t0, t0 + kFrames) of x ([K][frames]) packed as [K][kFrames].
-template <int kFrames>
-inline const float* pack(const float* x, int cols, int frames, int t0, std::vector<float>& buffer)
+// Scratch memory for packed frames, 64-byte aligned so a 16-frame column slice is one cache line (an
+// unaligned one splits every other vector load across two). One per thread, kept between products.
+class PackBuffer {
+public:
+    PackBuffer() = default;
+    PackBuffer(const PackBuffer&) = delete;
+    PackBuffer& operator=(const PackBuffer&) = delete;
+    ~PackBuffer() { std::free(data_); }
+    float* get(size_t floats)
+    {
+        if (floats > capacity_) {
+            std::free(data_);
+            capacity_ = (floats + 15) / 16 * 16;
+            data_ = static_cast<float*>(std::aligned_alloc(64, capacity_ * sizeof(float)));
+            if (!data_)
+                throw std::bad_alloc();
+        }
+        return data_;
+    }
+
+private:
+    float* data_ = nullptr;
+    size_t capacity_ = 0;
+};
+
+inline PackBuffer& packBuffer()
 {
-    buffer.resize(size_t(cols) * kFrames);
-    for (size_t k = 0; k < size_t(cols); ++k)
-        for (int i = 0; i < kFrames; ++i)
-            buffer[k * kFrames + size_t(i)] = x[k * size_t(frames) + size_t(t0 + i)];
-    return buffer.data();
+    thread_local PackBuffer buffer;
+    return buffer;
 }
 
+// Frames [t0, t0 + kFrames) of x ([K][frames]) packed as [K][kFrames].
+template <int kFrames>
+inline const float* pack(const float* x, int cols, int frames, int t0, PackBuffer& buffer)
+{
+    float* out = buffer.get(size_t(cols) * kFrames);
+    for (size_t k = 0; k < size_t(cols); ++k)
+        for (int i = 0; i < kFrames; ++i)
+            out[k * kFrames + size_t(i)] = x[k * size_t(frames) + size_t(t0 + i)];
+    return out;
+}
+
+// The vector registers of the instruction set this copy is compiled for, as GCC vector types: the
+// accumulators are explicit vectors, so no compiler's loop vectoriser can turn them into stack arrays
+// and scalar sums (it did, for the final sums of the frame block, costing a third of a short row's time).
+#if defined(__AVX512F__)
+constexpr int kLanes = 16;
+#elif defined(__AVX__)
+constexpr int kLanes = 8;
+#else
+constexpr int kLanes = 4;  // SSE2 on x86-64, NEON on aarch64
+#endif
+typedef float Vec __attribute__((vector_size(kLanes * sizeof(float))));
+
+inline Vec loadVec(const float* p)
+{
+    Vec v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+inline void storeVec(float* p, Vec v)
+{
+    std::memcpy(p, &v, sizeof v);
+}
+
+inline Vec splat(float x)
+{
+    return Vec{} + x;
+}
+
+// One row's nonzeros c/v[0, count) against kFrames frames of x (xt points at frame t0 of column 0;
+// a column's frames are stride floats apart): out[i] = (kAccumulate ? out[i] : bias) + sum. Four
+// partial sums per frame, so consecutive nonzeros do not wait on each other's multiply-add (one chain
+// would run at the FMA latency, not its throughput).
 template <int kFrames, bool kAccumulate, typename Indices>
 inline __attribute__((always_inline)) void rowSpan(const Indices c, const float* __restrict v, size_t count,
                                                    const float* __restrict xt, size_t stride, float bias,
                                                    float* __restrict out)
 {
-    float acc0[kFrames], acc1[kFrames], acc2[kFrames], acc3[kFrames];
-    for (int i = 0; i < kFrames; ++i) {
-        acc0[i] = kAccumulate ? out[i] : bias;
-        acc1[i] = acc2[i] = acc3[i] = 0.0f;
-    }
-    size_t j = 0;
-    for (; j + 4 <= count; j += 4) {
-        const float* x0 = xt + size_t(c[j]) * stride;
-        const float* x1 = xt + size_t(c[j + 1]) * stride;
-        const float* x2 = xt + size_t(c[j + 2]) * stride;
-        const float* x3 = xt + size_t(c[j + 3]) * stride;
-        const float v0 = v[j], v1 = v[j + 1], v2 = v[j + 2], v3 = v[j + 3];
-        for (int i = 0; i < kFrames; ++i) {
-            acc0[i] += v0 * x0[i];
-            acc1[i] += v1 * x1[i];
-            acc2[i] += v2 * x2[i];
-            acc3[i] += v3 * x3[i];
+    if constexpr (kFrames % kLanes == 0) {
+        constexpr int kVecs = kFrames / kLanes;
+        Vec acc0[kVecs], acc1[kVecs], acc2[kVecs], acc3[kVecs];
+        for (int k = 0; k < kVecs; ++k) {
+            acc0[k] = kAccumulate ? loadVec(out + k * kLanes) : splat(bias);
+            acc1[k] = acc2[k] = acc3[k] = Vec{};
         }
-    }
-    for (; j < count; ++j) {
-        const float* xs = xt + size_t(c[j]) * stride;
+        size_t j = 0;
+        for (; j + 4 <= count; j += 4) {
+            const float* x0 = xt + size_t(c[j]) * stride;
+            const float* x1 = xt + size_t(c[j + 1]) * stride;
+            const float* x2 = xt + size_t(c[j + 2]) * stride;
+            const float* x3 = xt + size_t(c[j + 3]) * stride;
+            const Vec w0 = splat(v[j]), w1 = splat(v[j + 1]), w2 = splat(v[j + 2]), w3 = splat(v[j + 3]);
+            for (int k = 0; k < kVecs; ++k) {
+                acc0[k] += w0 * loadVec(x0 + k * kLanes);
+                acc1[k] += w1 * loadVec(x1 + k * kLanes);
+                acc2[k] += w2 * loadVec(x2 + k * kLanes);
+                acc3[k] += w3 * loadVec(x3 + k * kLanes);
+            }
+        }
+        for (; j < count; ++j) {
+            const float* xs = xt + size_t(c[j]) * stride;
+            const Vec w = splat(v[j]);
+            for (int k = 0; k < kVecs; ++k)
+                acc0[k] += w * loadVec(xs + k * kLanes);
+        }
+        for (int k = 0; k < kVecs; ++k)
+            storeVec(out + k * kLanes, (acc0[k] + acc1[k]) + (acc2[k] + acc3[k]));
+    } else {
+        // Blocks narrower than a register (the last few frames): plain code.
+        float acc[kFrames];
         for (int i = 0; i < kFrames; ++i)
-            acc0[i] += v[j] * xs[i];
+            acc[i] = kAccumulate ? out[i] : bias;
+        for (size_t j = 0; j < count; ++j) {
+            const float* xs = xt + size_t(c[j]) * stride;
+            for (int i = 0; i < kFrames; ++i)
+                acc[i] += v[j] * xs[i];
+        }
+        for (int i = 0; i < kFrames; ++i)
+            out[i] = acc[i];
     }
-    for (int i = 0; i < kFrames; ++i)
-        out[i] = (acc0[i] + acc1[i]) + (acc2[i] + acc3[i]);
 }
 
-// Frames [t0, t0 + kFrames) of every row. When that slice of x (cols × kFrames floats) is larger than
+// Frames [t0, t0 + kFrames) of rows [r0, r1). When that slice of x (cols × kFrames floats) is larger than
 // L1, the columns are taken in panels that fit (whole CsrMatrix panels, whose row offsets are
 // precomputed), and y accumulates across panels.
 // xt: the block's frames of x packed [K][kFrames] (so one column's slice is one contiguous run, with
@@ -135,7 +214,11 @@ inline void spmmBody(const CsrMatrix& w, const Index* cols, const float* x, int 
         fewFrames(w, cols, x, frames, bias, y, r0, r1);
         return;
     }
-    std::vector<float> buffer;
+    if (frames == kWide) {  // x is laid out as one packed block already
+        frameBlock<kWide>(w, cols, x, frames, 0, bias, y, r0, r1);
+        return;
+    }
+    PackBuffer& buffer = packBuffer();
     int t0 = 0;
     for (; t0 + kWide <= frames; t0 += kWide)
         frameBlock<kWide>(w, cols, pack<kWide>(x, w.cols, frames, t0, buffer), frames, t0, bias, y, r0, r1);
@@ -177,7 +260,7 @@ inline void denseBody(const float* w, int r0, int r1, int cols, const float* x, 
 {
     constexpr size_t kL2Bytes = 512 * 1024;
     if (size_t(cols) * size_t(frames) * sizeof(float) > kL2Bytes) {
-        std::vector<float> buffer;
+        PackBuffer& buffer = packBuffer();
         int t0 = 0;
         for (; t0 + kWide <= frames; t0 += kWide)
             denseFrameBlock<kWide>(w, r0, r1, cols, pack<kWide>(x, cols, frames, t0, buffer), kWide, 0, bias, y + t0, frames);
