@@ -4,11 +4,9 @@
 // latency does not depend on which ones). Forward pass only, float32, no gradients, eval mode.
 // Reports median milliseconds per utterance and each variant's speed-up over the dense model. Not a test.
 //   espalier_bench_shrink_latency [--size small|base|tiny] [--model CKPT|RUN] [--frames 600] [--batch 1] [--threads 1]
+#include "bench_models.h"
+
 #include "model/torch_setup.h"
-#include "prune/channels.h"
-#include "prune/shrink.h"
-#include "train/checkpoint.h"
-#include "train/eval_job.h"
 
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
@@ -33,31 +31,6 @@ struct Settings {
 Settings g_settings;
 std::map<std::string, std::unique_ptr<model::AsrModel>> g_models;
 std::map<std::string, double> g_medianMs;
-
-std::unique_ptr<model::AsrModel> denseModel()
-{
-    if (!g_settings.model.empty())
-        return train::loadModelFromCheckpoint(train::resolveCheckpoint(g_settings.model));
-    torch::manual_seed(1);
-    auto m = model::createModel(model::ModelConfig::preset(g_settings.size, model::ModelType::Conformer, 500));
-    m->train(false);
-    return m;
-}
-
-// The dense model with `fraction` of the channels of the given kinds removed physically.
-std::unique_ptr<model::AsrModel> shrunk(model::AsrModel& dense, double fraction, std::vector<prune::ChannelKind> kinds)
-{
-    const auto groups = prune::channelGroups(dense);
-    torch::manual_seed(2);
-    prune::CalibrationBatch calibration{torch::randn({2, 300, dense.inputDim()}), torch::tensor({300L, 240L}), {}, {}};
-    const prune::ChannelScores scores = prune::featureMapImportance(dense, {calibration});
-    std::map<std::string, double> fractions;
-    for (const auto& g : groups)
-        if (std::find(kinds.begin(), kinds.end(), g.kind) != kinds.end())
-            fractions[g.name] = fraction;
-    const prune::ChannelKeep keep = prune::keepTopChannels(groups, scores, fractions);
-    return prune::shrinkModel(dense, keep).model;  // latency only: the removed channels need not be zero first
-}
 
 void forward(benchmark::State& state, const std::string& variant)
 {
@@ -106,11 +79,11 @@ int main(int argc, char** argv)
             rest.push_back(argv[i]);
     }
     model::configureTorchThreads(g_settings.threads);
-    g_models["dense"] = denseModel();
+    g_models["dense"] = benchmodels::denseModel(g_settings.model, g_settings.size);
     using K = prune::ChannelKind;
-    g_models["ffn_half"] = shrunk(*g_models["dense"], 0.5, {K::FeedForward});
-    g_models["ffn_heads_half"] = shrunk(*g_models["dense"], 0.5, {K::FeedForward, K::Heads});
-    g_models["ffn_heads_conv_half"] = shrunk(*g_models["dense"], 0.5, {K::FeedForward, K::Heads, K::Subsampling});
+    g_models["ffn_half"] = benchmodels::shrunk(*g_models["dense"], 0.5, {K::FeedForward});
+    g_models["ffn_heads_half"] = benchmodels::shrunk(*g_models["dense"], 0.5, {K::FeedForward, K::Heads});
+    g_models["ffn_heads_conv_half"] = benchmodels::shrunk(*g_models["dense"], 0.5, {K::FeedForward, K::Heads, K::Subsampling});
 
     const char* variants[] = {"dense", "ffn_half", "ffn_heads_half", "ffn_heads_conv_half"};
     for (const char* v : variants)
