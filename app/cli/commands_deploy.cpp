@@ -1,7 +1,11 @@
-// espalier-cli export: a checkpoint to the deployable .espm container, each 2-D weight dense or CSR.
+// espalier-cli export: a checkpoint to the deployable .espm container, each 2-D weight dense or CSR
+// (auto: timed here, or with --device on that device).
 #include "commands.h"
 
+#include "deploy/device_session.h"
 #include "deploy/espm_export.h"
+#include "deploy/target_layout.h"
+#include "project/job.h"
 #include "runtime/error.h"
 
 #include <nlohmann/json.hpp>
@@ -16,6 +20,7 @@ namespace {
 struct ExportArgs {
     std::string model, out, sparse = "auto";
     double density = 0.5;
+    std::string device, project = ".";
 };
 
 int exportCommand(const CliContext& context, const ExportArgs& args)
@@ -30,6 +35,17 @@ int exportCommand(const CliContext& context, const ExportArgs& args)
     else
         throw InputError("--sparse: expected auto, csr or dense, got '" + args.sparse + "'");
     options.csrDensity = args.density;
+    // --device: the auto policy's timings come from that device's runner.
+    std::unique_ptr<deploy::DeviceSession> session;
+    project::CancellationToken token;
+    if (!args.device.empty()) {
+        if (options.policy != deploy::SparsePolicy::Auto)
+            throw InputError("--device times the auto policy on a device; it needs --sparse auto");
+        const deploy::DeviceRegistry registry = deploy::DeviceRegistry::load(args.project);
+        session = std::make_unique<deploy::DeviceSession>(registry.get(args.device), registry, &token);
+        options.target = deploy::layoutTimerOn(*session);
+        options.targetName = args.device;
+    }
     const deploy::ExportResult r = deploy::exportEspm(args.model, args.out, options);
     int sparse = 0;
     for (const auto& t : r.tensors)
@@ -40,6 +56,7 @@ int exportCommand(const CliContext& context, const ExportArgs& args)
             tensors.push_back({{"name", t.name}, {"shape", t.shape}, {"density", t.density},
                                {"layout", t.sparse ? "csr" : "dense"}, {"dense_us", t.denseUs}, {"sparse_us", t.sparseUs}});
         context.printJson({{"checkpoint", r.checkpoint}, {"out", r.out}, {"bytes", r.fileBytes}, {"kernel", r.kernel},
+                           {"timed_on", r.timedOn},
                            {"policy", deploy::sparsePolicyName(options.policy)}, {"sparse_tensors", sparse},
                            {"tensors", tensors}});
         return kExitOk;
@@ -50,7 +67,7 @@ int exportCommand(const CliContext& context, const ExportArgs& args)
         std::printf("  %-52s %5lld x %-5lld density %5.1f %%  %s", t.name.c_str(), (long long)t.shape[0],
                     (long long)t.shape[1], 100.0 * t.density, t.sparse ? "csr  " : "dense");
         if (t.denseUs > 0.0)
-            std::printf("  (dense %.1f us, csr %.1f us at 128 frames)", t.denseUs, t.sparseUs);
+            std::printf("  (dense %.1f us, csr %.1f us at 128 frames on %s)", t.denseUs, t.sparseUs, r.timedOn.c_str());
         std::printf("\n");
     }
     std::printf("%s -> %s: %zu tensors, %d stored CSR (%s), %.2f MB\n", r.checkpoint.c_str(), r.out.c_str(),
@@ -71,6 +88,8 @@ void addDeployCommands(CLI::App& app, const CliContext& context, Action& action)
                     "dense: no CSR")
         ->capture_default_str();
     cmd->add_option("--density", args->density, "The csr policy's density threshold")->capture_default_str();
+    cmd->add_option("--device", args->device, "auto: time dense against CSR on this device of the project (devices.yaml)");
+    cmd->add_option("--project", args->project, "The project whose devices --device names")->capture_default_str();
     cmd->callback([&context, &action, args] { action = [&context, args] { return exportCommand(context, *args); }; });
 }
 

@@ -195,10 +195,7 @@ int benchDevice(const CliContext& context, DeviceArgs a)
     if (a.settings.inputs.empty())
         a.settings.inputs.push_back(deploy::featuresInput(600));
     deploy::DeviceBenchJob job(a.project, a.name, models, a.settings,
-                               [](const std::string& run, project::JobContext& ctx) {
-                                   ctx.info("exporting " + run + " (auto policy)");
-                                   return deploy::exportRunIfStale(run);
-                               });
+                               deploy::exportForDevice);
     const int code = context.runJob(job);
     const deploy::BenchSession& s = job.session();
     if (s.measurements.empty())

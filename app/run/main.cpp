@@ -23,6 +23,7 @@ const char* const kHelp =
     "  espalier-run transcribe MODEL.espm WAV [--threads N] [--logprobs OUT.f32] [--json]\n"
     "  espalier-run bench MODEL.espm [--frames T | --wav WAV ...] [--threads N] [--cpus LIST]\n"
     "                     [--warmup W] [--runs R] [--json]\n"
+    "  espalier-run layout MODEL.espm [--frames T] [--json]\n"
     "  espalier-run device [--json]\n"
     "  espalier-run selfcheck [--json]\n"
     "\n"
@@ -44,6 +45,8 @@ const char* const kHelp =
     "          each core's frequency and the temperatures before and after.\n"
     "          --threads N  compute threads (default 1)\n"
     "          --cpus LIST  pin the process to these CPUs first (e.g. 4-7: a big cluster)\n"
+    "  layout  Time each CSR weight of the model both ways, CSR and dense, at T frames (default 128) on\n"
+    "          this CPU: what `espalier-cli export --sparse auto --device` chooses by.\n"
     "  device  The CPU (cores decoded, clusters by maximum frequency), memory, OS, frequencies, temperatures.\n"
     "  selfcheck  Every sparse and dense kernel this CPU runs, on one and several threads, against a\n"
     "          double-precision reference; exit 1 on any mismatch.\n"
@@ -76,6 +79,8 @@ int dispatch(const Args& args)
         return runTranscribe(rest);
     if (command == "bench")
         return runBench(rest);
+    if (command == "layout")
+        return runLayout(rest);
     if (command == "device")
         return runDevice(rest);
     if (command == "selfcheck")

@@ -6,6 +6,7 @@
 #include "runtime/error.h"
 #include "runtime/espm.h"
 #include "runtime/json_writer.h"
+#include "runtime/layout_timing.h"
 #include "runtime/spmm.h"
 #include "runtime/thread_pool.h"
 #include "runtime/wav_reader.h"
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace espalier::run {
 
@@ -109,6 +111,45 @@ int runTranscribe(const Args& args)
     } else {
         std::cout << text << "\n";
     }
+    return kExitOk;
+}
+
+int runLayout(const Args& args)
+{
+    ArgParser p("layout", "espalier-run layout MODEL.espm [--frames T] [--json]");
+    p.option("--frames");
+    p.flag("--json");
+    if (!p.parse(args)) {
+        std::cout << kHelp;
+        return kExitOk;
+    }
+    p.requirePositional({"MODEL.espm"});
+    const int frames = int(p.integer("--frames", runtime::kLayoutTimingFrames, 1, 4096));
+    const runtime::EspmModel model = runtime::readEspm(p.positional()[0]);
+    runtime::JsonWriter j;
+    j.beginObject().field("kernel", runtime::spmmKernelName()).field("frames", frames).key("tensors").beginArray();
+    std::ostringstream text;
+    text << "dense and CSR at " << frames << " frames on this CPU (kernel " << runtime::spmmKernelName() << "):\n";
+    for (const runtime::EspmTensor& t : model.tensors) {
+        if (!t.sparse)
+            continue;
+        std::vector<float> dense(size_t(t.csr.rows) * size_t(t.csr.cols));
+        t.csr.toDense(dense.data());
+        const runtime::LayoutTiming timing = runtime::timeLayouts(dense.data(), t.csr, frames);
+        j.beginObject()
+            .field("name", t.name)
+            .field("rows", t.csr.rows)
+            .field("cols", t.csr.cols)
+            .field("density", t.csr.density())
+            .field("dense_us", timing.denseUs)
+            .field("csr_us", timing.sparseUs)
+            .endObject();
+        text << "  " << t.name << " " << t.csr.rows << "x" << t.csr.cols << " density " << 100.0 * t.csr.density()
+             << " %: dense " << timing.denseUs << " us, csr " << timing.sparseUs << " us -> "
+             << (timing.sparseFaster() ? "csr" : "dense") << "\n";
+    }
+    j.endArray().endObject();
+    std::cout << (p.has("--json") ? j.str() + "\n" : text.str());
     return kExitOk;
 }
 

@@ -16,6 +16,7 @@ extern const char* const kHelp;
 int runFbank(const Args& args);
 int runInfo(const Args& args);
 int runTranscribe(const Args& args);
+int runLayout(const Args& args);
 int runBench(const Args& args);
 int runDevice(const Args& args);
 int runSelfcheck(const Args& args);

@@ -2,6 +2,7 @@
 
 #include "deploy/bench_inputs.h"
 #include "deploy/device_session.h"
+#include "deploy/target_layout.h"
 #include "runtime/device_info.h"
 #include "runtime/error.h"
 
@@ -16,6 +17,8 @@ namespace fs = std::filesystem;
 namespace espalier::deploy {
 
 namespace {
+
+constexpr int kStages = 4;  // connect, prepare, copy, benchmark
 
 std::string defaultLabel(const std::string& path)
 {
@@ -163,32 +166,10 @@ void DeviceBenchJob::run(project::JobContext& context)
 
     const int exportCount = int(std::count_if(sources_.begin(), sources_.end(),
                                               [](const BenchModelSource& m) { return fs::is_directory(m.path); }));
-    const int stages = 4;
-    // Time is mostly measuring; exporting a run takes about as long as a few measurements.
-    context.setStageWeights({0.02 + 0.05 * exportCount, 0.05, 0.05, 0.86});
+    // Time is mostly measuring; exporting a run (timed on the device) takes about as long as a few measurements.
+    context.setStageWeights({0.04, 0.02 + 0.08 * exportCount, 0.05, 0.81});
 
-    context.beginStage("prepare models and audio", 0, stages, (long long)sources_.size());
-    for (size_t i = 0; i < sources_.size(); ++i) {
-        context.throwIfCancelled();
-        const BenchModelSource& src = sources_[i];
-        std::string espm = src.path, runDir;
-        if (fs::is_directory(src.path)) {
-            if (!exporter_)
-                throw InputError("'" + src.path + "' is a run folder; export it first (espalier-cli export)");
-            runDir = src.path;
-            espm = exporter_(src.path, context);
-        }
-        session_.models.push_back(describeModel(espm, src.label, runDir));
-        context.advance((long long)i + 1);
-    }
-    // Test sets' utterances, at the first model's sample rate (the runner refuses another).
-    for (BenchInput& input : session_.settings.inputs)
-        if (!input.split.empty() && input.wavs.empty()) {
-            context.info("picking " + std::to_string(input.utterances) + " utterances of " + input.name);
-            resolveTestSet(input, session_.models.front().sampleRate, (fs::path(registry.stateDir()) / "audio").string());
-        }
-
-    context.beginStage("connect to " + device.name, 1, stages);
+    context.beginStage("connect to " + device.name, 0, kStages);
     DeviceSession remote(device, registry, &context.token());
     context.info("probing " + device.describe());
     session_.probe = remote.probe();
@@ -201,17 +182,44 @@ void DeviceBenchJob::run(project::JobContext& context)
     if (!session_.settings.cpus.empty())
         context.info("pinning to CPUs " + session_.settings.cpus + " (mask "
                      + runtime::cpuMaskHex(runtime::parseCpuList(session_.settings.cpus)) + ")");
+    prepare(context, remote, registry);
     measure(context, remote);
+}
+
+void DeviceBenchJob::prepare(project::JobContext& context, DeviceSession& remote, const DeviceRegistry& registry)
+{
+    context.beginStage("prepare models and audio", 1, kStages, (long long)sources_.size());
+    for (size_t i = 0; i < sources_.size(); ++i) {
+        context.throwIfCancelled();
+        const BenchModelSource& src = sources_[i];
+        std::string espm = src.path, runDir;
+        if (fs::is_directory(src.path)) {
+            if (!exporter_)
+                throw InputError("'" + src.path + "' is a run folder; export it first (espalier-cli export)");
+            runDir = src.path;
+            ExportOptions options;
+            options.target = layoutTimerOn(remote);
+            options.targetName = remote.device().name;
+            espm = exporter_(src.path, options, context);
+        }
+        session_.models.push_back(describeModel(espm, src.label, runDir));
+        context.advance((long long)i + 1);
+    }
+    // Test sets' utterances, at the first model's sample rate (the runner refuses another).
+    for (BenchInput& input : session_.settings.inputs)
+        if (!input.split.empty() && input.wavs.empty()) {
+            context.info("picking " + std::to_string(input.utterances) + " utterances of " + input.name);
+            resolveTestSet(input, session_.models.front().sampleRate, (fs::path(registry.stateDir()) / "audio").string());
+        }
 }
 
 void DeviceBenchJob::measure(project::JobContext& context, DeviceSession& remote)
 {
-    const int stages = 4;
     const std::vector<BenchInput>& inputs = session_.settings.inputs;
     long long files = (long long)session_.models.size();
     for (const BenchInput& i : inputs)
         files += (long long)i.wavs.size();
-    context.beginStage("copy models and audio", 2, stages, files);
+    context.beginStage("copy models and audio", 2, kStages, files);
     long long copied = 0;
     std::vector<std::string> deviceModels;
     for (const BenchModel& m : session_.models) {
@@ -228,7 +236,7 @@ void DeviceBenchJob::measure(project::JobContext& context, DeviceSession& remote
     }
 
     const long long total = (long long)settings_.rounds * (long long)inputs.size() * (long long)session_.models.size();
-    context.beginStage("benchmark", 3, stages, total);
+    context.beginStage("benchmark", 3, kStages, total);
     long long done = 0, sample = 0;
     try {
         for (int round = 0; round < settings_.rounds; ++round)

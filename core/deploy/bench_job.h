@@ -1,11 +1,12 @@
 #pragma once
-// The device benchmark protocol as a Job: connect and probe, copy the runner, the models and the
-// audio (each once), then for every round and input run each model's `espalier-run bench` pinned to
+// The device benchmark protocol as a Job: connect and probe, export run folders (timing dense against
+// CSR on the device), copy the runner, the models and the audio (each once), then for every round and input run each model's `espalier-run bench` pinned to
 // the chosen CPUs — the models' order reversed every other round (A B, B A: neither always runs on a
 // warmer device) and a cool-down before each — and save the session in the project and in each
 // model's run. Cancelling keeps what was measured (saved, marked incomplete).
 #include "deploy/bench_result.h"
 #include "deploy/device.h"
+#include "deploy/espm_export.h"
 #include "project/job.h"
 #include "runtime/device_info.h"
 
@@ -21,9 +22,11 @@ struct BenchModelSource {
     std::string label;  // "" : the run's id or the file's stem
 };
 
-// Exports a run to .espm and returns the file (the CLI and GUI hand in core/export's exporter; deploy
-// itself stays free of LibTorch).
-using RunExporter = std::function<std::string(const std::string& runDir, project::JobContext& context)>;
+// Exports a run to .espm with the given options and returns the file (the CLI and GUI hand in
+// exportRunIfStale; deploy itself stays free of LibTorch). The job sets the options' target to the
+// benchmarked device, so the auto policy chooses dense or CSR by that device's timings.
+using RunExporter = std::function<std::string(const std::string& runDir, const ExportOptions& options,
+                                              project::JobContext& context)>;
 
 class DeviceBenchJob : public project::Job {
 public:
@@ -44,6 +47,7 @@ public:
                                                    const std::vector<std::string>& deviceWavs);
 
 private:
+    void prepare(project::JobContext& context, class DeviceSession& device, const DeviceRegistry& registry);
     void measure(project::JobContext& context, class DeviceSession& device);
 
     std::string projectDir_, deviceName_;

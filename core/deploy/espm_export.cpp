@@ -1,6 +1,7 @@
 #include "deploy/espm_export.h"
 
 #include "model/asr_model.h"
+#include "project/job.h"
 #include "runtime/error.h"
 #include "runtime/espm.h"
 #include "runtime/spmm.h"
@@ -16,7 +17,6 @@ namespace espalier::deploy {
 
 namespace {
 
-constexpr int kTimingFrames = 128;  // an utterance's frames after 4x subsampling (about 5 s)
 // Above this density CSR stores more bytes than dense (values + 16-bit indices): auto keeps it dense.
 constexpr double kAutoMaxDensity = 0.66;
 
@@ -66,23 +66,6 @@ std::vector<std::pair<std::string, std::string>> metaOf(const model::ModelConfig
     return meta;
 }
 
-// Median microseconds of fn over a few timed batches.
-template <typename Fn>
-double medianUs(Fn&& fn)
-{
-    fn();  // warm-up
-    std::vector<double> us;
-    for (int r = 0; r < 5; ++r) {
-        const int inner = 8;
-        const auto start = std::chrono::steady_clock::now();
-        for (int i = 0; i < inner; ++i)
-            fn();
-        us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() / inner);
-    }
-    std::sort(us.begin(), us.end());
-    return us[us.size() / 2];
-}
-
 } // namespace
 
 const char* sparsePolicyName(SparsePolicy policy)
@@ -116,7 +99,17 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
     for (int id = 0; id < tokenizer.size(); ++id)
         espm.vocabulary.push_back(tokenizer.token(id));
 
-    std::vector<float> x(size_t(65536) * kTimingFrames, 0.5f), y(size_t(65536) * kTimingFrames);  // largest widths
+    result.timedOn = options.targetName.empty() ? "this machine" : options.targetName;
+    const std::filesystem::path parent = std::filesystem::path(out).parent_path();
+    if (!parent.empty())
+        std::filesystem::create_directories(parent);
+    // Auto candidates to time on the target: their tensor's index and its dense form and shape.
+    struct Candidate {
+        size_t tensor;
+        std::vector<float> dense;
+        std::vector<int64_t> shape;
+    };
+    std::vector<Candidate> candidates;
     for (const auto& item : model->stateDict()) {
         const torch::Tensor t = item.value().detach().to(torch::kCPU, torch::kFloat).contiguous();
         runtime::EspmTensor tensor;
@@ -136,9 +129,15 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
             if (options.policy == SparsePolicy::Csr) {
                 sparse = row.density <= options.csrDensity;
             } else if (options.policy == SparsePolicy::Auto && row.density <= kAutoMaxDensity) {
-                row.denseUs = medianUs([&] { runtime::denseMatmul(values, rows, cols, x.data(), kTimingFrames, nullptr, y.data()); });
-                row.sparseUs = medianUs([&] { runtime::spmm(csr, x.data(), kTimingFrames, nullptr, y.data()); });
-                sparse = row.sparseUs < row.denseUs;
+                if (options.target) {
+                    sparse = true;  // decided once the target has timed it
+                    candidates.push_back({espm.tensors.size(), std::vector<float>(values, values + t.numel()), tensor.shape});
+                } else {
+                    const runtime::LayoutTiming timing = runtime::timeLayouts(values, csr, runtime::kLayoutTimingFrames);
+                    row.denseUs = timing.denseUs;
+                    row.sparseUs = timing.sparseUs;
+                    sparse = timing.sparseFaster();
+                }
             }
             if (sparse) {
                 tensor.sparse = true;
@@ -152,18 +151,44 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
         result.tensors.push_back(row);
         espm.tensors.push_back(std::move(tensor));
     }
-    std::filesystem::path parent = std::filesystem::path(out).parent_path();
-    if (!parent.empty())
-        std::filesystem::create_directories(parent);
+    if (!candidates.empty()) {
+        // Every candidate CSR in one file for the target to time; the slower form of each goes back.
+        const std::string candidateFile = out + ".candidate.espm";
+        runtime::writeEspm(candidateFile, espm);
+        std::map<std::string, runtime::LayoutTiming> timings;
+        try {
+            timings = options.target(candidateFile);
+        } catch (...) {
+            std::filesystem::remove(candidateFile);
+            throw;
+        }
+        std::filesystem::remove(candidateFile);
+        for (Candidate& c : candidates) {
+            runtime::EspmTensor& tensor = espm.tensors[c.tensor];
+            const auto it = timings.find(tensor.name);
+            if (it == timings.end())
+                throw IoError(result.timedOn + " did not time " + tensor.name);
+            ExportedTensor& row = result.tensors[c.tensor];
+            row.denseUs = it->second.denseUs;
+            row.sparseUs = it->second.sparseUs;
+            row.sparse = it->second.sparseFaster();
+            if (!row.sparse) {
+                tensor.sparse = false;
+                tensor.csr = {};
+                tensor.dense = std::move(c.dense);
+                tensor.shape = c.shape;
+            }
+        }
+    }
     runtime::writeEspm(out, espm);
     result.fileBytes = (long long)std::filesystem::file_size(out);
     return result;
 }
 
-std::string exportRunIfStale(const std::string& runDir, const ExportOptions& options)
+std::string exportRunIfStale(const std::string& runDir, const ExportOptions& options, const std::string& fileName)
 {
     namespace fs = std::filesystem;
-    const fs::path out = fs::path(runDir) / "export" / "model.espm";
+    const fs::path out = fs::path(runDir) / "export" / fileName;
     std::error_code ec;
     if (fs::exists(out, ec)) {
         const auto exported = fs::last_write_time(out, ec);
@@ -176,6 +201,14 @@ std::string exportRunIfStale(const std::string& runDir, const ExportOptions& opt
     }
     exportEspm(runDir, out.string(), options);
     return out.string();
+}
+
+std::string exportForDevice(const std::string& runDir, const ExportOptions& options, project::JobContext& context)
+{
+    const std::string name = options.targetName.empty() ? "model.espm" : "model-" + options.targetName + ".espm";
+    context.info("exporting " + runDir + " for " + (options.targetName.empty() ? "this machine" : options.targetName)
+                 + " (auto: dense or CSR per weight, timed there)");
+    return exportRunIfStale(runDir, options, name);
 }
 
 } // namespace espalier::deploy

@@ -314,6 +314,23 @@ std::optional<Precision> precisionFromName(const std::string& name)
 
 const char* deviceName(DeviceKind device) { return device == DeviceKind::Cuda ? "cuda" : "cpu"; }
 
+bool cpuHasNativeBf16()
+{
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512bf16");
+#else
+    return false;
+#endif
+}
+
+Precision autoPrecisionFor(DeviceKind device)
+{
+    if (device == DeviceKind::Cuda)
+        return Precision::Fp16;
+    return cpuHasNativeBf16() ? Precision::Bf16 : Precision::Fp32;
+}
+
 const char* scheduleName(ScheduleType type)
 {
     switch (type) {
@@ -530,11 +547,15 @@ TrainConfig TrainConfig::fromYaml(const std::string& yaml, const std::string& so
         c.gradClip = r.number(n, "grad_clip");
     if (const YAML::Node n = root["accumulation"])
         c.accumulation = r.integer32(n, "accumulation");
+    bool autoPrecision = false;
     if (const YAML::Node n = root["precision"]) {
-        const auto p = precisionFromName(r.string(n, "precision"));
-        if (!p)
-            r.fail(n, "precision", "expected fp32, bf16 or fp16, got " + describe(n));
-        c.precision = *p;
+        const std::string name = r.string(n, "precision");
+        autoPrecision = name == "auto";
+        const auto p = precisionFromName(name);
+        if (!p && !autoPrecision)
+            r.fail(n, "precision", "expected auto, fp32, bf16 or fp16, got " + describe(n));
+        if (p)
+            c.precision = *p;
     }
     if (const YAML::Node n = root["loss_scaler"])
         readScaler(r, n, c.scaler);
@@ -584,6 +605,8 @@ TrainConfig TrainConfig::fromYaml(const std::string& yaml, const std::string& so
             r.fail(n, "device", "expected cpu or cuda, got " + describe(n));
         c.device = d == "cuda" ? DeviceKind::Cuda : DeviceKind::Cpu;
     }
+    if (autoPrecision)
+        c.precision = autoPrecisionFor(c.device);
 
     // Rules across fields point at the field's line (or its section's when it came from a default).
     for (const model::ConfigProblem& p : c.problems()) {

@@ -85,7 +85,7 @@ private slots:
         // The seed's table: inputs down, models across, the run's CER on its test sets, ratios to dense.
         QVERIFY2(r.out.contains("test_clean") && r.out.contains("test_noisy") && r.out.contains("100 frames"), qPrintable(r.out));
         QVERIFY2(r.out.contains("CER ") && r.out.contains("x)"), qPrintable(r.out));
-        QVERIFY(QFile::exists(run_ + "/export/model.espm"));
+        QVERIFY(QFile::exists(run_ + "/export/model-board.espm"));  // auto policy timed on the board
         const QStringList stored = QDir(run_ + "/results/devices").entryList({"*.json"});
         QCOMPARE(stored.size(), 1);
 
@@ -98,6 +98,23 @@ private slots:
             QCOMPARE(m.toObject()["bench"].toObject()["affinity"].toString(), QString("0"));
         const Run table = cli({"device", "results", "--project", project_});
         QVERIFY(table.out.contains("u70"));
+    }
+
+    void exportTimedOnTheDevice()
+    {
+        const QString out = tmp_.filePath("board.espm");
+        const Run r = cli({"--json", "export", "--model", tmp_.filePath("p70.pt"), "--out", out, "--device", "board",
+                           "--project", project_});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o["timed_on"].toString(), QString("board"));
+        int timed = 0;
+        for (const QJsonValue t : o["tensors"].toArray())
+            timed += t.toObject()["dense_us"].toDouble() > 0.0 && t.toObject()["sparse_us"].toDouble() > 0.0;
+        QVERIFY(timed > 10);  // the 70 % pruned weights, each timed dense and CSR on the board
+        QVERIFY(!QFile::exists(out + ".candidate.espm"));
+        QCOMPARE(cli({"export", "--model", run_, "--out", out, "--sparse", "dense", "--device", "board", "--project",
+                      project_}).exitCode, 2);
     }
 
     void badBenchesAreNamed()

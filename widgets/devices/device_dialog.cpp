@@ -176,7 +176,10 @@ QString DeviceDialog::problem() const
 
 QString DeviceDialog::command() const
 {
-    return QString::fromStdString(project::shellJoin(deploy::deviceAddCommand(device(), projectDir_.toStdString())));
+    std::vector<std::string> argv = deploy::deviceAddCommand(device(), projectDir_.toStdString());
+    if (name_->isReadOnly())  // editing: the same name, replaced
+        argv.push_back("--replace");
+    return QString::fromStdString(project::shellJoin(argv));
 }
 
 void DeviceDialog::update()

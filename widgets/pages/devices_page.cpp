@@ -598,10 +598,7 @@ std::unique_ptr<project::Job> DevicesPage::makeBenchJob(QString* problem) const
     settings.cpus = (at >= 0 ? cpus_->itemData(at).toString() : cpus_->currentText().trimmed()).toStdString();
     try {
         return std::make_unique<deploy::DeviceBenchJob>(project_->dir(), selectedDevice().toStdString(), models, settings,
-                                                        [](const std::string& run, project::JobContext& context) {
-                                                            context.info("exporting " + run);
-                                                            return deploy::exportRunIfStale(run);
-                                                        });
+                                                        deploy::exportForDevice);
     } catch (const std::exception& e) {
         *problem = QString::fromUtf8(e.what());
         return nullptr;

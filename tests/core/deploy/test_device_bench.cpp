@@ -83,8 +83,10 @@ private slots:
         project_ = dir_.path().toStdString();
         dense_ = deploytest::exportTinyModel(project_, "dense", false);
         sparse_ = deploytest::exportTinyModel(project_, "sparse", true);
+        // A run folder holding the sparse model's checkpoint: the job exports it, timed on the device.
         run_ = project_ + "/runs/sparse-run";
-        QDir().mkpath(QString::fromStdString(run_));
+        QDir().mkpath(QString::fromStdString(run_ + "/checkpoints"));
+        QVERIFY(QFile::copy(QString::fromStdString(project_ + "/sparse.pt"), QString::fromStdString(run_ + "/checkpoints/best.pt")));
         deploy::DeviceRegistry r = deploy::DeviceRegistry::load(project_);
         deploy::DeviceSpec local;
         local.name = "here";
@@ -103,10 +105,7 @@ private slots:
         QCOMPARE(QString::fromStdString(wavs.name), QString("test_clean"));
         QVERIFY(wavs.wavs.empty());  // picked when the benchmark runs
         deploy::DeviceBenchJob job(project_, "here", {{dense_, "dense"}, {run_, "pruned"}},
-                                   settings({deploy::featuresInput(60), wavs}),
-                                   [this](const std::string& run, project::JobContext&) {
-                                       return run == run_ ? sparse_ : std::string();
-                                   });
+                                   settings({deploy::featuresInput(60), wavs}), deploy::exportForDevice);
         QCOMPARE(QString::fromStdString(project::shellJoin(job.cliCommand())).contains("--test-set"), true);
         Collector collector;
         project::CancellationToken token;
@@ -131,7 +130,10 @@ private slots:
         }
         QCOMPARE(collector.latencies.size(), size_t(2 * 2 * (3 + 6)));
         QCOMPARE(QString::fromStdString(collector.latencies.front().tags.at("model")), QString("dense"));
-        QCOMPARE(s.models[1].csrTensors > 0, true);
+        // The run was exported for this device, dense or CSR per weight as the device's runner timed them.
+        QCOMPARE(QString::fromStdString(s.models[1].espm), QString::fromStdString(run_ + "/export/model-here.espm"));
+        QCOMPARE(s.models[1].tensors, s.models[0].tensors);
+        QVERIFY(s.models[1].storedValues <= s.models[1].values);
         QCOMPARE(s.models[0].csrTensors, 0);
 
         // Saved in the project and in the run, and read back whole.

@@ -154,6 +154,15 @@ prefetch: 6
         QVERIFY(c.steps > 0 || c.epochs > 0);
     }
 
+    void autoPrecisionFollowsTheHardware()
+    {
+        const std::string head = "espalier_train: 1\ndata: {train: t, dev: d}\nsteps: 1\n";
+        const train::TrainConfig cpu = train::TrainConfig::fromYaml(head + "precision: auto\n", "a.yaml", root_, {}, false);
+        QCOMPARE(cpu.precision, train::cpuHasNativeBf16() ? train::Precision::Bf16 : train::Precision::Fp32);
+        QCOMPARE(train::autoPrecisionFor(train::DeviceKind::Cuda), train::Precision::Fp16);
+        QVERIFY(cpu.toYaml().find("precision: auto") == std::string::npos);  // the run records what it resolved to
+    }
+
     void schedules()
     {
         train::ScheduleConfig s;
@@ -198,7 +207,7 @@ prefetch: 6
         QTest::newRow("schedule") << head + "schedule:\n  type: linear\nsteps: 1\n" << "5: schedule.type: expected warmuplr, cosine or constant";
         QTest::newRow("max frames") << head + "batch:\n  max_frames: 0\nsteps: 1\n" << "5: batch.max_frames: must be >= 1";
         QTest::newRow("accumulation") << head + "accumulation: 0\nsteps: 1\n" << "4: accumulation: must be in 1..1024";
-        QTest::newRow("precision") << head + "precision: fp8\nsteps: 1\n" << "4: precision: expected fp32, bf16 or fp16";
+        QTest::newRow("precision") << head + "precision: fp8\nsteps: 1\n" << "4: precision: expected auto, fp32, bf16 or fp16";
         QTest::newRow("fp16 on cpu") << head + "precision: fp16\nsteps: 1\n" << "4: precision: fp16 autocast with loss scaling needs a CUDA device";
         QTest::newRow("backoff") << head + "loss_scaler:\n  backoff_factor: 2\nsteps: 1\n" << "5: loss_scaler.backoff_factor: must be in (0, 1)";
         QTest::newRow("scale cap") << head + "loss_scaler:\n  max_scale: 100\nsteps: 1\n" << "5: loss_scaler.init_scale: must lie between";
