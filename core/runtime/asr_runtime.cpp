@@ -3,6 +3,7 @@
 #include "runtime/error.h"
 #include "runtime/spmm.h"
 #include "runtime/thread_pool.h"
+#include "runtime/vector_math.h"
 
 #include <chrono>
 
@@ -263,23 +264,40 @@ Activations AsrRuntime::attention(int block, const Activations& x, const Activat
     Activations context(frames, heads * dk);
     const float* u = relative_ ? dense(p + ".pos_bias_u", {heads, dk}) : nullptr;
     const float* vb = relative_ ? dense(p + ".pos_bias_v", {heads, dk}) : nullptr;
-    // Heads are independent: the pool takes them in turn, each writing its own columns of context.
+    // Per head, on the dispatched kernels, scores transposed (keys down the rows, queries across):
+    //   S^T[t2][t1] = sum_d K'[t2][d] Q'[d][t1], with K' = [k | pos] (T x 2dk, row-major) and
+    //   Q' = [(q + u) / sqrt(dk) ; (q + v) / sqrt(dk)] (2dk x T, feature-major: the activations' own layout);
+    // a softmax down each column; then context[d][t1] = sum_t2 v[d][t2] S^T[t2][t1] straight into the
+    // context's columns. Heads are independent: the pool takes them in turn.
+    const int depth = relative_ ? 2 * dk : dk;
+    const size_t column = size_t(frames);
     parallelFor(heads, [&](int part, int parts) {
+        std::vector<float> keys(size_t(frames) * size_t(depth)), queries(size_t(depth) * column),
+            scores(column * column);
         for (int h = part; h < heads; h += parts) {
-            const auto qh = q.middleCols(h * dk, dk);
-            Activations scores;
-            if (relative_) {
-                const Activations qu = (qh.rowwise() + Eigen::Map<const RowVector>(u + h * dk, dk)) * scale;
-                const Activations qv = (qh.rowwise() + Eigen::Map<const RowVector>(vb + h * dk, dk)) * scale;
-                scores = qu * k.middleCols(h * dk, dk).transpose() + qv * pos.middleCols(h * dk, dk).transpose();
-            } else {
-                scores = (qh * scale) * k.middleCols(h * dk, dk).transpose();
+            for (int d = 0; d < dk; ++d) {
+                const float* qd = q.data() + size_t(h * dk + d) * column;
+                const float* kd = k.data() + size_t(h * dk + d) * column;
+                float* outU = queries.data() + size_t(d) * column;
+                const float biasU = relative_ ? u[h * dk + d] : 0.0f;
+                for (int t = 0; t < frames; ++t) {
+                    outU[t] = (qd[t] + biasU) * scale;
+                    keys[size_t(t) * size_t(depth) + size_t(d)] = kd[t];
+                }
+                if (relative_) {
+                    const float* pd = pos.data() + size_t(h * dk + d) * column;
+                    float* outV = queries.data() + size_t(dk + d) * column;
+                    const float biasV = vb[h * dk + d];
+                    for (int t = 0; t < frames; ++t) {
+                        outV[t] = (qd[t] + biasV) * scale;
+                        keys[size_t(t) * size_t(depth) + size_t(dk + d)] = pd[t];
+                    }
+                }
             }
-            const Eigen::VectorXf rowMax = scores.rowwise().maxCoeff();
-            scores = (scores.colwise() - rowMax).array().exp();
-            const Eigen::VectorXf rowSum = scores.rowwise().sum();
-            scores = scores.array().colwise() / rowSum.array();
-            context.middleCols(h * dk, dk).noalias() = scores * v.middleCols(h * dk, dk);
+            denseMatmul(keys.data(), frames, depth, queries.data(), frames, nullptr, scores.data());
+            softmaxColumns(scores.data(), frames, frames);
+            denseMatmul(v.data() + size_t(h * dk) * column, dk, frames, scores.data(), frames, nullptr,
+                        context.data() + size_t(h * dk) * column);
         }
     });
     return apply(linear(p + ".linear_out"), context);

@@ -1,9 +1,8 @@
-// The CSR × dense kernel body, compiled once per instruction set (spmm_avx512.cpp, spmm_avx2.cpp,
-// spmm.cpp): a block of kFrames frames is accumulated in vector registers while the row's nonzeros are
-// broadcast against it. Each including file
-// defines ESPALIER_SPMM_ISA first: the functions live in a namespace of that name, so the linker never
-// mixes one instruction set's copy into another's.
+// The CSR × dense kernel body, compiled once per instruction set (kernels/avx512.cpp, kernels/avx2.cpp,
+// kernel_dispatch.cpp): a block of kFrames frames is accumulated in vector registers while the row's
+// nonzeros are broadcast against it.
 #include "runtime/csr_matrix.h"
+#include "runtime/kernels/vec.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -11,11 +10,7 @@
 #include <cstring>
 #include <new>
 
-#ifndef ESPALIER_SPMM_ISA
-#error "define ESPALIER_SPMM_ISA before including spmm_kernel.h"
-#endif
-
-namespace espalier::runtime::kernels::ESPALIER_SPMM_ISA {
+namespace espalier::runtime::kernels::ESPALIER_KERNEL_ISA {
 
 // The column indices of a dense row segment: start, start + 1, ... (no index array to load).
 struct Consecutive {
@@ -63,35 +58,6 @@ inline const float* pack(const float* x, int cols, int frames, int t0, PackBuffe
         for (int i = 0; i < kFrames; ++i)
             out[k * kFrames + size_t(i)] = x[k * size_t(frames) + size_t(t0 + i)];
     return out;
-}
-
-// The vector registers of the instruction set this copy is compiled for, as GCC vector types: the
-// accumulators are explicit vectors, so no compiler's loop vectoriser can turn them into stack arrays
-// and scalar sums (it did, for the final sums of the frame block, costing a third of a short row's time).
-#if defined(__AVX512F__)
-constexpr int kLanes = 16;
-#elif defined(__AVX__)
-constexpr int kLanes = 8;
-#else
-constexpr int kLanes = 4;  // SSE2 on x86-64, NEON on aarch64
-#endif
-typedef float Vec __attribute__((vector_size(kLanes * sizeof(float))));
-
-inline Vec loadVec(const float* p)
-{
-    Vec v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-
-inline void storeVec(float* p, Vec v)
-{
-    std::memcpy(p, &v, sizeof v);
-}
-
-inline Vec splat(float x)
-{
-    return Vec{} + x;
 }
 
 // One row's nonzeros c/v[0, count) against kFrames frames of x (xt points at frame t0 of column 0;
@@ -292,4 +258,4 @@ inline void spmmDispatchIndex(const CsrMatrix& w, const float* x, int frames, co
         spmmBody<kWide, kNarrow>(w, w.colIdx32.data(), x, frames, bias, y, r0, r1);
 }
 
-} // namespace espalier::runtime::kernels::ESPALIER_SPMM_ISA
+} // namespace espalier::runtime::kernels::ESPALIER_KERNEL_ISA

@@ -1,6 +1,8 @@
-// The CSR × dense kernel for AVX-512 (compiled with -mavx512f; called only where the CPU has it).
-#define ESPALIER_SPMM_ISA avx512
+// The kernels for AVX-512 (compiled with -mavx512f; called only where the CPU has it).
+#define ESPALIER_KERNEL_ISA avx512
+#include "runtime/kernels/gemm_kernel.h"
 #include "runtime/kernels/spmm_kernel.h"
+#include "runtime/kernels/vector_math_kernel.h"
 
 namespace espalier::runtime::kernels {
 
@@ -11,7 +13,12 @@ void spmmAvx512(const CsrMatrix& w, const float* x, int frames, const float* bia
 
 void denseAvx512(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y)
 {
-    avx512::denseBody<32, 16>(w, r0, r1, cols, x, frames, bias, y);
+    avx512::gemm(w, r0, r1, cols, x, frames, bias, y);
+}
+
+void softmaxAvx512(float* m, int rows, int cols)
+{
+    avx512::softmaxColumns(m, rows, cols);
 }
 
 } // namespace espalier::runtime::kernels

@@ -1,12 +1,17 @@
+// The kernels' dispatch: the best instruction set this CPU runs, chosen once, for the products
+// (runtime/spmm.h) and the softmax (runtime/vector_math.h); the baseline build's own copy is here.
 #include "runtime/spmm.h"
+#include "runtime/vector_math.h"
 
 #include "runtime/error.h"
 #include "runtime/thread_pool.h"
 
 #include <algorithm>
 
-#define ESPALIER_SPMM_ISA portable
+#define ESPALIER_KERNEL_ISA portable
+#include "runtime/kernels/gemm_kernel.h"
 #include "runtime/kernels/spmm_kernel.h"
+#include "runtime/kernels/vector_math_kernel.h"
 
 namespace espalier::runtime {
 
@@ -16,6 +21,8 @@ void spmmAvx512(const CsrMatrix& w, const float* x, int frames, const float* bia
 void spmmAvx2(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y, int r0, int r1);
 void denseAvx512(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y);
 void denseAvx2(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y);
+void softmaxAvx512(float* m, int rows, int cols);
+void softmaxAvx2(float* m, int rows, int cols);
 #endif
 } // namespace kernels
 
@@ -24,10 +31,11 @@ namespace {
 // Kernels over output rows [r0, r1).
 using Kernel = void (*)(const CsrMatrix&, const float*, int, const float*, float*, int, int);
 using DenseKernel = void (*)(const float*, int, int, int, const float*, int, const float*, float*);
+using SoftmaxKernel = void (*)(float*, int, int);
 
 void densePortable(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y)
 {
-    kernels::portable::denseBody<16, 4>(w, r0, r1, cols, x, frames, bias, y);
+    kernels::portable::gemm(w, r0, r1, cols, x, frames, bias, y);
 }
 
 // The baseline build's kernel: NEON on aarch64 (the compiler vectorises the frame loops with it).
@@ -36,10 +44,16 @@ void spmmPortable(const CsrMatrix& w, const float* x, int frames, const float* b
     kernels::portable::spmmDispatchIndex<16, 4>(w, x, frames, bias, y, r0, r1);
 }
 
+void softmaxPortable(float* m, int rows, int cols)
+{
+    kernels::portable::softmaxColumns(m, rows, cols);
+}
+
 struct Choice {
     Kernel kernel;
     const char* name;
     DenseKernel dense;
+    SoftmaxKernel softmax;
 };
 
 // The kernels this CPU can run, best first.
@@ -49,14 +63,14 @@ std::vector<Choice> available()
 #if defined(ESPALIER_SPMM_X86)
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
-        out.push_back({kernels::spmmAvx512, "avx512", kernels::denseAvx512});
+        out.push_back({kernels::spmmAvx512, "avx512", kernels::denseAvx512, kernels::softmaxAvx512});
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        out.push_back({kernels::spmmAvx2, "avx2", kernels::denseAvx2});
+        out.push_back({kernels::spmmAvx2, "avx2", kernels::denseAvx2, kernels::softmaxAvx2});
 #endif
 #if defined(__aarch64__)
-    out.push_back({spmmPortable, "neon", densePortable});
+    out.push_back({spmmPortable, "neon", densePortable, softmaxPortable});
 #else
-    out.push_back({spmmPortable, "portable", densePortable});
+    out.push_back({spmmPortable, "portable", densePortable, softmaxPortable});
 #endif
     return out;
 }
@@ -146,6 +160,12 @@ void denseMatmulUsing(const std::string& kernel, const float* w, int rows, int c
                       const float* bias, float* y)
 {
     denseProduct(named(kernel).dense, w, rows, cols, x, frames, bias, y);
+}
+
+void softmaxColumns(float* matrix, int rows, int cols)
+{
+    if (rows > 0 && cols > 0)
+        chosen().softmax(matrix, rows, cols);
 }
 
 std::string spmmKernelName()

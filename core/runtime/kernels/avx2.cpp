@@ -1,6 +1,8 @@
-// The CSR × dense kernel for AVX2 + FMA (compiled with -mavx2 -mfma; called only where the CPU has them).
-#define ESPALIER_SPMM_ISA avx2
+// The kernels for AVX2 + FMA (compiled with -mavx2 -mfma; called only where the CPU has them).
+#define ESPALIER_KERNEL_ISA avx2
+#include "runtime/kernels/gemm_kernel.h"
 #include "runtime/kernels/spmm_kernel.h"
+#include "runtime/kernels/vector_math_kernel.h"
 
 namespace espalier::runtime::kernels {
 
@@ -11,7 +13,12 @@ void spmmAvx2(const CsrMatrix& w, const float* x, int frames, const float* bias,
 
 void denseAvx2(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y)
 {
-    avx2::denseBody<32, 8>(w, r0, r1, cols, x, frames, bias, y);
+    avx2::gemm(w, r0, r1, cols, x, frames, bias, y);
+}
+
+void softmaxAvx2(float* m, int rows, int cols)
+{
+    avx2::softmaxColumns(m, rows, cols);
 }
 
 } // namespace espalier::runtime::kernels

@@ -1,0 +1,140 @@
+// The dense product y = w · x + bias as a register-blocked GEMM (w row-major [rows × cols], x and y
+// feature-major: [cols][frames] and [rows][frames]), compiled once per instruction set like the sparse
+// kernel. A tile of kTileRows weight rows × kTileVecs vectors of frames accumulates in registers over a
+// block of the inner dimension; the block's weights are packed [k][row] and its frames [k][frame], so
+// each step is kTileVecs vector loads, kTileRows broadcasts and kTileRows · kTileVecs multiply-adds.
+// The runtime's dense layers, its subsampling convolutions and attention run on it: the dense
+// baseline a sparse speed-up is measured against.
+#include "runtime/kernels/vec.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+
+namespace espalier::runtime::kernels::ESPALIER_KERNEL_ISA {
+
+constexpr int kTileFrames = kTileVecs * kLanes;
+constexpr int kDepthBlock = 256;  // inner dimension per pass: a block of packed frames stays in L1
+
+// Per-thread scratch, 64-byte aligned, kept between products.
+class GemmBuffer {
+public:
+    GemmBuffer() = default;
+    GemmBuffer(const GemmBuffer&) = delete;
+    GemmBuffer& operator=(const GemmBuffer&) = delete;
+    ~GemmBuffer() { std::free(data_); }
+    float* get(size_t floats)
+    {
+        if (floats > capacity_) {
+            std::free(data_);
+            capacity_ = (floats + 15) / 16 * 16;
+            data_ = static_cast<float*>(std::aligned_alloc(64, capacity_ * sizeof(float)));
+            if (!data_)
+                throw std::bad_alloc();
+        }
+        return data_;
+    }
+
+private:
+    float* data_ = nullptr;
+    size_t capacity_ = 0;
+};
+
+// One tile: rows valid rows (<= kTileRows) by frames valid frames (<= kTileFrames) of y, over depth
+// steps of packed a ([depth][kTileRows]) and b ([depth][kTileFrames]). kFirst: start from the bias (or
+// zero), else add to what y holds.
+template <bool kFirst>
+inline void gemmTile(const float* __restrict a, const float* __restrict b, int depth, float* __restrict y,
+                     size_t yStride, const float* bias, int rows, int frames)
+{
+    Vec acc[kTileRows][kTileVecs];
+    if (kFirst || rows < kTileRows || frames < kTileFrames) {
+        for (int r = 0; r < kTileRows; ++r)
+            for (int j = 0; j < kTileVecs; ++j)
+                acc[r][j] = Vec{};
+    }
+    if (!kFirst && rows == kTileRows && frames == kTileFrames) {
+        for (int r = 0; r < kTileRows; ++r)
+            for (int j = 0; j < kTileVecs; ++j)
+                acc[r][j] = loadVec(y + size_t(r) * yStride + size_t(j * kLanes));
+    }
+    for (int k = 0; k < depth; ++k) {
+        Vec bv[kTileVecs];
+        for (int j = 0; j < kTileVecs; ++j)
+            bv[j] = loadVec(b + size_t(k) * kTileFrames + size_t(j * kLanes));
+        for (int r = 0; r < kTileRows; ++r) {
+            const Vec av = splat(a[size_t(k) * kTileRows + size_t(r)]);
+            for (int j = 0; j < kTileVecs; ++j)
+                acc[r][j] += av * bv[j];
+        }
+    }
+    if (rows == kTileRows && frames == kTileFrames) {
+        for (int r = 0; r < kTileRows; ++r)
+            for (int j = 0; j < kTileVecs; ++j) {
+                Vec out = acc[r][j];
+                if (kFirst && bias)
+                    out += splat(bias[r]);
+                storeVec(y + size_t(r) * yStride + size_t(j * kLanes), out);
+            }
+        return;
+    }
+    // An edge tile: through a buffer, only the valid part.
+    float tile[kTileRows][kTileFrames];
+    for (int r = 0; r < kTileRows; ++r)
+        for (int j = 0; j < kTileVecs; ++j)
+            storeVec(&tile[r][j * kLanes], acc[r][j]);
+    for (int r = 0; r < rows; ++r)
+        for (int t = 0; t < frames; ++t) {
+            float& out = y[size_t(r) * yStride + size_t(t)];
+            out = kFirst ? tile[r][t] + (bias ? bias[r] : 0.0f) : out + tile[r][t];
+        }
+}
+
+// Rows [r0, r1) of y = w · x + bias.
+inline void gemm(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y)
+{
+    thread_local GemmBuffer packedA, packedB;
+    const int rows = r1 - r0;
+    const int tiles = (rows + kTileRows - 1) / kTileRows;
+    const size_t yStride = size_t(frames);
+    for (int k0 = 0; k0 < cols; k0 += kDepthBlock) {
+        const int depth = std::min(kDepthBlock, cols - k0);
+        // The block's weights, tile by tile, [tile][k][row] (rows past r1 zero).
+        float* a = packedA.get(size_t(tiles) * size_t(depth) * kTileRows);
+        for (int t = 0; t < tiles; ++t)
+            for (int k = 0; k < depth; ++k)
+                for (int r = 0; r < kTileRows; ++r) {
+                    const int row = r0 + t * kTileRows + r;
+                    a[(size_t(t) * size_t(depth) + size_t(k)) * kTileRows + size_t(r)] =
+                        row < r1 ? w[size_t(row) * size_t(cols) + size_t(k0 + k)] : 0.0f;
+                }
+        float* b = packedB.get(size_t(depth) * kTileFrames);
+        for (int f0 = 0; f0 < frames; f0 += kTileFrames) {
+            const int width = std::min(kTileFrames, frames - f0);
+            for (int k = 0; k < depth; ++k) {
+                const float* src = x + size_t(k0 + k) * size_t(frames) + size_t(f0);
+                float* dst = b + size_t(k) * kTileFrames;
+                if (width == kTileFrames) {
+                    for (int j = 0; j < kTileVecs; ++j)
+                        storeVec(dst + j * kLanes, loadVec(src + j * kLanes));
+                } else {
+                    for (int i = 0; i < kTileFrames; ++i)
+                        dst[i] = i < width ? src[i] : 0.0f;
+                }
+            }
+            for (int t = 0; t < tiles; ++t) {
+                const int row = r0 + t * kTileRows;
+                const int valid = std::min(kTileRows, r1 - row);
+                float* out = y + size_t(row) * yStride + size_t(f0);
+                const float* at = a + size_t(t) * size_t(depth) * kTileRows;
+                if (k0 == 0)
+                    gemmTile<true>(at, b, depth, out, yStride, bias ? bias + row : nullptr, valid, width);
+                else
+                    gemmTile<false>(at, b, depth, out, yStride, nullptr, valid, width);
+            }
+        }
+    }
+}
+
+} // namespace espalier::runtime::kernels::ESPALIER_KERNEL_ISA
