@@ -5,6 +5,7 @@
 #include "runtime/thread_pool.h"
 #include "runtime/vector_math.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <cmath>
@@ -320,14 +321,14 @@ Activations AsrRuntime::convolution(int block, const Activations& x)
             for (int c = d * part / parts; c < d * (part + 1) / parts; ++c) {
                 const float* in = glu.col(c).data();  // frames contiguous
                 float* out = y.col(c).data();
-                for (int t = 0; t < frames; ++t) {
-                    float acc = b[c];
-                    for (int j = 0; j < kernel_; ++j) {
-                        const int s = t + j - pad;
-                        if (s >= 0 && s < frames)
-                            acc += w[c * kernel_ + j] * in[s];
-                    }
-                    out[t] = acc;
+                std::fill(out, out + frames, b[c]);
+                // Tap by tap over the frames it reaches (a loop the compiler vectorises; no bounds test).
+                for (int j = 0; j < kernel_; ++j) {
+                    const float wj = w[c * kernel_ + j];
+                    const int shift = j - pad;
+                    const int from = std::max(0, -shift), to = std::min(frames, frames - shift);
+                    for (int t = from; t < to; ++t)
+                        out[t] += wj * in[t + shift];
                 }
             }
         });
@@ -351,43 +352,28 @@ Activations AsrRuntime::subsample(const float* features, int frames)
         for (int t = 0; t < frames; ++t)
             for (int f = 0; f < f0; ++f)
                 in[size_t(t) * f0 + f] = (features[size_t(t) * f0 + f] - mean[f]) * istd[f];
-        // conv.0 (1 -> c1 channels) and conv.2 (c1 -> c2), 3x3 stride 2, ReLU: each one matrix product
-        // over its unfolded input ([taps][positions], positions contiguous: the kernels' layout).
+        // conv.0 (1 -> c1 channels) and conv.2 (c1 -> c2), 3x3 stride 2, ReLU: each its GEMM on the kernels,
+        // the unfolded input gathered block by block (outputs [channels][positions], positions t-major).
         const float* w0 = dense("encoder.embed.conv.0.weight", {c1, 1, 3, 3});
         const float* b0 = dense("encoder.embed.conv.0.bias", {c1});
         const size_t p1 = size_t(t1) * f1, p2 = size_t(t2) * f2;
-        std::vector<float> taps0(9 * p1);
-        for (int i = 0; i < 3; ++i)
-            for (int j = 0; j < 3; ++j)
-                for (int t = 0; t < t1; ++t)
-                    for (int f = 0; f < f1; ++f)
-                        taps0[size_t(i * 3 + j) * p1 + size_t(t) * f1 + f] = in[size_t(2 * t + i) * f0 + 2 * f + j];
         std::vector<float> h(size_t(c1) * p1);  // [c1][t1][f1]
-        denseMatmul(w0, c1, 9, taps0.data(), int(p1), b0, h.data());
-        bytes_ += 4LL * (9 * c1 + (9 + c1) * (long long)p1);
+        denseConv3x3s2(w0, c1, ConvInput{in.data(), 1, frames, f0}, b0, h.data());
+        bytes_ += 4LL * (9 * c1 + (long long)frames * f0 + c1 * (long long)p1);
         for (float& v : h)
             v = std::max(v, 0.0f);
-        std::vector<float> taps2(size_t(c1) * 9 * p2);
-        for (int c = 0; c < c1; ++c)
-            for (int i = 0; i < 3; ++i)
-                for (int j = 0; j < 3; ++j) {
-                    float* row = taps2.data() + size_t(c * 9 + i * 3 + j) * p2;
-                    for (int t = 0; t < t2; ++t)
-                        for (int f = 0; f < f2; ++f)
-                            row[size_t(t) * f2 + f] = h[(size_t(c) * t1 + 2 * t + i) * f1 + 2 * f + j];
-                }
         std::vector<float> y2(size_t(c2) * p2);  // [c2][t2·f2]
         const float* b2 = dense("encoder.embed.conv.2.bias", {c2});
         const EspmTensor& w2 = tensor("encoder.embed.conv.2.weight", {});
-        bytes_ += (w2.sparse ? (long long)w2.csr.bytes() : 4LL * c2 * c1 * 9) + 4LL * (c1 * 9 + c2) * (long long)p2;
+        bytes_ += (w2.sparse ? (long long)w2.csr.bytes() : 4LL * c2 * c1 * 9) + 4LL * (c1 * (long long)p1 + c2 * (long long)p2);
+        const ConvInput conv2{h.data(), c1, t1, f1};
         if (w2.sparse) {  // stored as its GEMM's matrix, [c2] × [c1·3·3]
             if (w2.csr.rows != c2 || w2.csr.cols != c1 * 9)
                 throw FormatError(source_ + ": encoder.embed.conv.2.weight is not a " + std::to_string(c2) + " x "
                                   + std::to_string(c1 * 9) + " matrix");
-            spmm(w2.csr, taps2.data(), int(p2), b2, y2.data());
+            spmmConv3x3s2(w2.csr, conv2, b2, y2.data());
         } else {
-            denseMatmul(dense("encoder.embed.conv.2.weight", {c2, c1, 3, 3}), c2, c1 * 9, taps2.data(), int(p2), b2,
-                        y2.data());
+            denseConv3x3s2(dense("encoder.embed.conv.2.weight", {c2, c1, 3, 3}), c2, conv2, b2, y2.data());
         }
         // The projection reads channel c's F' positions as inputs c·F' … (c+1)·F' - 1 of each frame.
         x3.resize(t2, size_t(c2) * f2);

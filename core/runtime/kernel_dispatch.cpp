@@ -9,52 +9,44 @@
 #include <algorithm>
 
 #define ESPALIER_KERNEL_ISA portable
-#include "runtime/kernels/gemm_kernel.h"
-#include "runtime/kernels/spmm_kernel.h"
-#include "runtime/kernels/vector_math_kernel.h"
+#define ESPALIER_KERNEL_SUFFIX Portable
+#define ESPALIER_SPMM_WIDE 16  // NEON: four registers of frames (SSE2: the x86 baseline's)
+#define ESPALIER_SPMM_NARROW 4
+#include "runtime/kernels/entry_points.h"
 
 namespace espalier::runtime {
 
 namespace kernels {
+// The entry points of kernels/entry_points.h for each instruction set.
+#define ESPALIER_DECLARE_KERNELS(Suffix)                                                                           \
+    void spmm##Suffix(const CsrMatrix&, const float*, int, const float*, float*, int, int);                        \
+    void spmmConv##Suffix(const CsrMatrix&, const ConvInput&, const float*, float*, int, int);                     \
+    void dense##Suffix(const float*, int, int, int, const float*, int, const float*, float*);                      \
+    void denseConv##Suffix(const float*, int, int, const ConvInput&, const float*, float*);                        \
+    void softmax##Suffix(float*, int, int);
 #if defined(ESPALIER_SPMM_X86)
-void spmmAvx512(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y, int r0, int r1);
-void spmmAvx2(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y, int r0, int r1);
-void denseAvx512(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y);
-void denseAvx2(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y);
-void softmaxAvx512(float* m, int rows, int cols);
-void softmaxAvx2(float* m, int rows, int cols);
+ESPALIER_DECLARE_KERNELS(Avx512)
+ESPALIER_DECLARE_KERNELS(Avx2)
 #endif
 } // namespace kernels
 
 namespace {
 
-// Kernels over output rows [r0, r1).
-using Kernel = void (*)(const CsrMatrix&, const float*, int, const float*, float*, int, int);
-using DenseKernel = void (*)(const float*, int, int, int, const float*, int, const float*, float*);
-using SoftmaxKernel = void (*)(float*, int, int);
-
-void densePortable(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y)
-{
-    kernels::portable::gemm(w, r0, r1, cols, x, frames, bias, y);
-}
-
-// The baseline build's kernel: NEON on aarch64 (the compiler vectorises the frame loops with it).
-void spmmPortable(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y, int r0, int r1)
-{
-    kernels::portable::spmmDispatchIndex<16, 4>(w, x, frames, bias, y, r0, r1);
-}
-
-void softmaxPortable(float* m, int rows, int cols)
-{
-    kernels::portable::softmaxColumns(m, rows, cols);
-}
-
 struct Choice {
-    Kernel kernel;
     const char* name;
-    DenseKernel dense;
-    SoftmaxKernel softmax;
+    void (*spmm)(const CsrMatrix&, const float*, int, const float*, float*, int, int);
+    void (*spmmConv)(const CsrMatrix&, const ConvInput&, const float*, float*, int, int);
+    void (*dense)(const float*, int, int, int, const float*, int, const float*, float*);
+    void (*denseConv)(const float*, int, int, const ConvInput&, const float*, float*);
+    void (*softmax)(float*, int, int);
 };
+
+#define ESPALIER_CHOICE(name, Suffix)                                                                               \
+    Choice                                                                                                         \
+    {                                                                                                              \
+        name, kernels::spmm##Suffix, kernels::spmmConv##Suffix, kernels::dense##Suffix, kernels::denseConv##Suffix, \
+            kernels::softmax##Suffix                                                                               \
+    }
 
 // The kernels this CPU can run, best first.
 std::vector<Choice> available()
@@ -63,14 +55,14 @@ std::vector<Choice> available()
 #if defined(ESPALIER_SPMM_X86)
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
-        out.push_back({kernels::spmmAvx512, "avx512", kernels::denseAvx512, kernels::softmaxAvx512});
+        out.push_back(ESPALIER_CHOICE("avx512", Avx512));
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        out.push_back({kernels::spmmAvx2, "avx2", kernels::denseAvx2, kernels::softmaxAvx2});
+        out.push_back(ESPALIER_CHOICE("avx2", Avx2));
 #endif
 #if defined(__aarch64__)
-    out.push_back({spmmPortable, "neon", densePortable, softmaxPortable});
+    out.push_back(ESPALIER_CHOICE("neon", Portable));
 #else
-    out.push_back({spmmPortable, "portable", densePortable, softmaxPortable});
+    out.push_back(ESPALIER_CHOICE("portable", Portable));
 #endif
     return out;
 }
@@ -89,14 +81,16 @@ int partsFor(double multiplyAdds, int rows)
     return std::max(1, std::min({computeThreads(), int(multiplyAdds / kMinWorkPerThread), (rows + 3) / 4}));
 }
 
-// The sparse product over the pool: each part takes a run of rows holding about 1/parts of the nonzeros.
-void sparseProduct(Kernel kernel, const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
+// A sparse product over the pool: each part takes a run of rows holding about 1/parts of the
+// nonzeros; run(r0, r1) computes rows [r0, r1).
+template <typename Run>
+void sparseRows(const CsrMatrix& w, int frames, const Run& run)
 {
     if (frames <= 0 || w.rows == 0)
         return;
     const int parts = partsFor(double(w.nonzeros()) * frames, w.rows);
     if (parts == 1) {
-        kernel(w, x, frames, bias, y, 0, w.rows);
+        run(0, w.rows);
         return;
     }
     parallelFor(parts, [&](int part, int n) {
@@ -110,33 +104,25 @@ void sparseProduct(Kernel kernel, const CsrMatrix& w, const float* x, int frames
         };
         const int r0 = std::min(rowAt(part), w.rows), r1 = std::min(rowAt(part + 1), w.rows);
         if (r1 > r0)
-            kernel(w, x, frames, bias, y, r0, r1);
+            run(r0, r1);
     });
 }
 
-} // namespace
-
-void spmm(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
-{
-    sparseProduct(chosen().kernel, w, x, frames, bias, y);
-}
-
-namespace {
-
-void denseProduct(DenseKernel kernel, const float* w, int rows, int cols, const float* x, int frames, const float* bias,
-                  float* y)
+// A dense product over the pool: rows split evenly.
+template <typename Run>
+void denseRows(int rows, int cols, int frames, const Run& run)
 {
     if (frames <= 0 || rows == 0)
         return;
     const int parts = partsFor(double(rows) * cols * frames, rows);
     if (parts == 1) {
-        kernel(w, 0, rows, cols, x, frames, bias, y);
+        run(0, rows);
         return;
     }
     parallelFor(parts, [&](int part, int n) {
         const int r0 = int(int64_t(rows) * part / n), r1 = int(int64_t(rows) * (part + 1) / n);
         if (r1 > r0)
-            kernel(w, r0, r1, cols, x, frames, bias, y);
+            run(r0, r1);
     });
 }
 
@@ -149,17 +135,52 @@ const Choice& named(const std::string& kernel)
     throw InputError("kernel '" + kernel + "' is not available on this CPU");
 }
 
+void sparseProduct(const Choice& c, const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
+{
+    sparseRows(w, frames, [&](int r0, int r1) { c.spmm(w, x, frames, bias, y, r0, r1); });
+}
+
+void denseProduct(const Choice& c, const float* w, int rows, int cols, const float* x, int frames, const float* bias,
+                  float* y)
+{
+    denseRows(rows, cols, frames, [&](int r0, int r1) { c.dense(w, r0, r1, cols, x, frames, bias, y); });
+}
+
 } // namespace
+
+void spmm(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
+{
+    sparseProduct(chosen(), w, x, frames, bias, y);
+}
+
+void spmmUsing(const std::string& kernel, const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
+{
+    sparseProduct(named(kernel), w, x, frames, bias, y);
+}
 
 void denseMatmul(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y)
 {
-    denseProduct(chosen().dense, w, rows, cols, x, frames, bias, y);
+    denseProduct(chosen(), w, rows, cols, x, frames, bias, y);
 }
 
 void denseMatmulUsing(const std::string& kernel, const float* w, int rows, int cols, const float* x, int frames,
                       const float* bias, float* y)
 {
-    denseProduct(named(kernel).dense, w, rows, cols, x, frames, bias, y);
+    denseProduct(named(kernel), w, rows, cols, x, frames, bias, y);
+}
+
+void spmmConv3x3s2(const CsrMatrix& w, const ConvInput& input, const float* bias, float* y)
+{
+    if (w.cols != input.channels * 9)
+        throw InputError("convolution weights have " + std::to_string(w.cols) + " columns for "
+                         + std::to_string(input.channels) + " input channels");
+    sparseRows(w, input.positions(), [&](int r0, int r1) { chosen().spmmConv(w, input, bias, y, r0, r1); });
+}
+
+void denseConv3x3s2(const float* w, int out, const ConvInput& input, const float* bias, float* y)
+{
+    denseRows(out, input.channels * 9, input.positions(),
+              [&](int r0, int r1) { chosen().denseConv(w, r0, r1, input, bias, y); });
 }
 
 void softmaxColumns(float* matrix, int rows, int cols)
@@ -179,11 +200,6 @@ std::vector<std::string> availableSpmmKernels()
     for (const Choice& c : available())
         names.push_back(c.name);
     return names;
-}
-
-void spmmUsing(const std::string& kernel, const CsrMatrix& w, const float* x, int frames, const float* bias, float* y)
-{
-    sparseProduct(named(kernel).kernel, w, x, frames, bias, y);
 }
 
 void denseLinearReference(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y)

@@ -28,6 +28,20 @@ void denseMatmul(const float* w, int rows, int cols, const float* x, int frames,
 void denseMatmulUsing(const std::string& kernel, const float* w, int rows, int cols, const float* x, int frames,
                       const float* bias, float* y);
 
+// A 3×3, stride-2, unpadded convolution's input (the subsampling's second convolution): h is
+// [channels][rows][cols]; the output has ((rows - 1) / 2) · ((cols - 1) / 2) positions.
+struct ConvInput {
+    const float* h;
+    int channels, rows, cols;
+    int positions() const { return ((rows - 1) / 2) * ((cols - 1) / 2); }
+};
+
+// y ([out][positions]) = the convolution with weights as the matrix of its GEMM ([out][channels · 9],
+// CSR or dense row-major) + bias, on the kernels above, the unfolded input gathered block by block
+// instead of materialised (an im2col copy nine times the input's size).
+void spmmConv3x3s2(const CsrMatrix& w, const ConvInput& input, const float* bias, float* y);
+void denseConv3x3s2(const float* w, int out, const ConvInput& input, const float* bias, float* y);
+
 // Dense reference of the same product (row-major W, double accumulation), for tests.
 void denseLinearReference(const float* w, int rows, int cols, const float* x, int frames, const float* bias, float* y);
 

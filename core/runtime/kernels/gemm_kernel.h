@@ -1,3 +1,4 @@
+#pragma once
 // The dense product y = w · x + bias as a register-blocked GEMM (w row-major [rows × cols], x and y
 // feature-major: [cols][frames] and [rows][frames]), compiled once per instruction set like the sparse
 // kernel. A tile of kTileRows weight rows × kTileVecs vectors of frames accumulates in registers over a
@@ -5,6 +6,7 @@
 // each step is kTileVecs vector loads, kTileRows broadcasts and kTileRows · kTileVecs multiply-adds.
 // The runtime's dense layers, its subsampling convolutions and attention run on it: the dense
 // baseline a sparse speed-up is measured against.
+#include "runtime/kernels/frame_source.h"
 #include "runtime/kernels/vec.h"
 
 #include <algorithm>
@@ -91,9 +93,11 @@ inline void gemmTile(const float* __restrict a, const float* __restrict b, int d
         }
 }
 
-// Rows [r0, r1) of y = w · x + bias.
-inline void gemm(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y)
+// Rows [r0, r1) of y = w · x + bias, x being any frame source (kernels/frame_source.h).
+template <typename Source>
+inline void gemm(const float* w, int r0, int r1, const Source& source, const float* bias, float* y)
 {
+    const int cols = source.depth, frames = source.frames;
     thread_local GemmBuffer packedA, packedB;
     const int rows = r1 - r0;
     const int tiles = (rows + kTileRows - 1) / kTileRows;
@@ -112,17 +116,7 @@ inline void gemm(const float* w, int r0, int r1, int cols, const float* x, int f
         float* b = packedB.get(size_t(depth) * kTileFrames);
         for (int f0 = 0; f0 < frames; f0 += kTileFrames) {
             const int width = std::min(kTileFrames, frames - f0);
-            for (int k = 0; k < depth; ++k) {
-                const float* src = x + size_t(k0 + k) * size_t(frames) + size_t(f0);
-                float* dst = b + size_t(k) * kTileFrames;
-                if (width == kTileFrames) {
-                    for (int j = 0; j < kTileVecs; ++j)
-                        storeVec(dst + j * kLanes, loadVec(src + j * kLanes));
-                } else {
-                    for (int i = 0; i < kTileFrames; ++i)
-                        dst[i] = i < width ? src[i] : 0.0f;
-                }
-            }
+            source.pack(k0, depth, f0, width, kTileFrames, b);
             for (int t = 0; t < tiles; ++t) {
                 const int row = r0 + t * kTileRows;
                 const int valid = std::min(kTileRows, r1 - row);

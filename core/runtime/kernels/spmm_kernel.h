@@ -1,7 +1,9 @@
+#pragma once
 // The CSR × dense kernel body, compiled once per instruction set (kernels/avx512.cpp, kernels/avx2.cpp,
 // kernel_dispatch.cpp): a block of kFrames frames is accumulated in vector registers while the row's
 // nonzeros are broadcast against it.
 #include "runtime/csr_matrix.h"
+#include "runtime/kernels/frame_source.h"
 #include "runtime/kernels/vec.h"
 
 #include <algorithm>
@@ -11,12 +13,6 @@
 #include <new>
 
 namespace espalier::runtime::kernels::ESPALIER_KERNEL_ISA {
-
-// The column indices of a dense row segment: start, start + 1, ... (no index array to load).
-struct Consecutive {
-    size_t start;
-    size_t operator[](size_t j) const { return start + j; }
-};
 
 // Scratch memory for packed frames, 64-byte aligned so a 16-frame column slice is one cache line (an
 // unaligned one splits every other vector load across two). One per thread, kept between products.
@@ -49,21 +45,19 @@ inline PackBuffer& packBuffer()
     return buffer;
 }
 
-// Frames [t0, t0 + kFrames) of x ([K][frames]) packed as [K][kFrames].
-template <int kFrames>
-inline const float* pack(const float* x, int cols, int frames, int t0, PackBuffer& buffer)
+// Frames [t0, t0 + kFrames) of the source packed as [depth][kFrames] (zero past its last frame).
+template <int kFrames, typename Source>
+inline const float* pack(const Source& source, int t0, PackBuffer& buffer)
 {
-    float* out = buffer.get(size_t(cols) * kFrames);
-    for (size_t k = 0; k < size_t(cols); ++k)
-        for (int i = 0; i < kFrames; ++i)
-            out[k * kFrames + size_t(i)] = x[k * size_t(frames) + size_t(t0 + i)];
+    float* out = buffer.get(size_t(source.depth) * kFrames);
+    source.pack(0, source.depth, t0, std::min(kFrames, source.frames - t0), kFrames, out);
     return out;
 }
 
 // One row's nonzeros c/v[0, count) against kFrames frames of x (xt points at frame t0 of column 0;
-// a column's frames are stride floats apart): out[i] = (kAccumulate ? out[i] : bias) + sum. Four
-// partial sums per frame, so consecutive nonzeros do not wait on each other's multiply-add (one chain
-// would run at the FMA latency, not its throughput).
+// a column's frames are stride floats apart): out[i] = (kAccumulate ? out[i] : bias) + sum. Several
+// partial sums per frame (four, or two when four would not fit the registers), so consecutive nonzeros
+// do not wait on each other's multiply-add (one chain would run at the FMA latency, not its throughput).
 template <int kFrames, bool kAccumulate, typename Indices>
 inline __attribute__((always_inline)) void rowSpan(const Indices c, const float* __restrict v, size_t count,
                                                    const float* __restrict xt, size_t stride, float bias,
@@ -71,33 +65,33 @@ inline __attribute__((always_inline)) void rowSpan(const Indices c, const float*
 {
     if constexpr (kFrames % kLanes == 0) {
         constexpr int kVecs = kFrames / kLanes;
-        Vec acc0[kVecs], acc1[kVecs], acc2[kVecs], acc3[kVecs];
+        constexpr int kChains = kVecs * 4 <= kVectorRegisters / 2 ? 4 : 2;
+        Vec acc[kChains][kVecs];
         for (int k = 0; k < kVecs; ++k) {
-            acc0[k] = kAccumulate ? loadVec(out + k * kLanes) : splat(bias);
-            acc1[k] = acc2[k] = acc3[k] = Vec{};
+            acc[0][k] = kAccumulate ? loadVec(out + k * kLanes) : splat(bias);
+            for (int q = 1; q < kChains; ++q)
+                acc[q][k] = Vec{};
         }
         size_t j = 0;
-        for (; j + 4 <= count; j += 4) {
-            const float* x0 = xt + size_t(c[j]) * stride;
-            const float* x1 = xt + size_t(c[j + 1]) * stride;
-            const float* x2 = xt + size_t(c[j + 2]) * stride;
-            const float* x3 = xt + size_t(c[j + 3]) * stride;
-            const Vec w0 = splat(v[j]), w1 = splat(v[j + 1]), w2 = splat(v[j + 2]), w3 = splat(v[j + 3]);
-            for (int k = 0; k < kVecs; ++k) {
-                acc0[k] += w0 * loadVec(x0 + k * kLanes);
-                acc1[k] += w1 * loadVec(x1 + k * kLanes);
-                acc2[k] += w2 * loadVec(x2 + k * kLanes);
-                acc3[k] += w3 * loadVec(x3 + k * kLanes);
+        for (; j + kChains <= count; j += kChains)
+            for (int q = 0; q < kChains; ++q) {
+                const float* xq = xt + size_t(c[j + size_t(q)]) * stride;
+                const Vec wq = splat(v[j + size_t(q)]);
+                for (int k = 0; k < kVecs; ++k)
+                    acc[q][k] += wq * loadVec(xq + k * kLanes);
             }
-        }
         for (; j < count; ++j) {
             const float* xs = xt + size_t(c[j]) * stride;
             const Vec w = splat(v[j]);
             for (int k = 0; k < kVecs; ++k)
-                acc0[k] += w * loadVec(xs + k * kLanes);
+                acc[0][k] += w * loadVec(xs + k * kLanes);
         }
-        for (int k = 0; k < kVecs; ++k)
-            storeVec(out + k * kLanes, (acc0[k] + acc1[k]) + (acc2[k] + acc3[k]));
+        for (int k = 0; k < kVecs; ++k) {
+            Vec sum = acc[0][k];
+            for (int q = 1; q < kChains; ++q)
+                sum += acc[q][k];
+            storeVec(out + k * kLanes, sum);
+        }
     } else {
         // Blocks narrower than a register (the last few frames): plain code.
         float acc[kFrames];
@@ -172,90 +166,56 @@ inline void fewFrames(const CsrMatrix& w, const Index* cols, const float* x, int
     }
 }
 
-template <int kWide, int kNarrow, typename Index>
-inline void spmmBody(const CsrMatrix& w, const Index* cols, const float* x, int frames, const float* bias, float* y,
-                     int r0, int r1)
+// Frames in blocks of kWide, then kNarrow, then one register; the last few frames as one zero-padded
+// register-wide block computed into a scratch tile (no scalar path for a tail).
+template <int kWide, int kNarrow, typename Index, typename Source>
+inline void spmmBody(const CsrMatrix& w, const Index* cols, const Source& source, const float* bias, float* y, int r0,
+                     int r1)
 {
+    const int frames = source.frames;
+    PackBuffer& buffer = packBuffer();
     if (frames < 4) {
+        const float* x = source.inPlace(frames);
+        if (!x) {
+            float* all = buffer.get(size_t(source.depth) * size_t(frames));
+            source.pack(0, source.depth, 0, frames, frames, all);
+            x = all;
+        }
         fewFrames(w, cols, x, frames, bias, y, r0, r1);
         return;
     }
-    if (frames == kWide) {  // x is laid out as one packed block already
+    if (const float* x = source.inPlace(kWide)) {  // one packed block already
         frameBlock<kWide>(w, cols, x, frames, 0, bias, y, r0, r1);
         return;
     }
-    PackBuffer& buffer = packBuffer();
-    int t0 = 0;
-    for (; t0 + kWide <= frames; t0 += kWide)
-        frameBlock<kWide>(w, cols, pack<kWide>(x, w.cols, frames, t0, buffer), frames, t0, bias, y, r0, r1);
-    for (; t0 + kNarrow <= frames; t0 += kNarrow)
-        frameBlock<kNarrow>(w, cols, pack<kNarrow>(x, w.cols, frames, t0, buffer), frames, t0, bias, y, r0, r1);
-    for (; t0 + 4 <= frames; t0 += 4)
-        frameBlock<4>(w, cols, pack<4>(x, w.cols, frames, t0, buffer), frames, t0, bias, y, r0, r1);
-    for (; t0 < frames; ++t0)
-        frameBlock<1>(w, cols, pack<1>(x, w.cols, frames, t0, buffer), frames, t0, bias, y, r0, r1);
-}
-
-// Dense weights (row-major rows × cols) times feature-major x: the same frame blocks and panels, the
-// column of each weight being its position (the runtime's dense linear layers and convolution GEMMs).
-// Dense rows read x's columns in order, which the hardware prefetcher follows while x fits L2; a larger
-// x (a convolution's unfolded input) is packed per block like the sparse path's.
-template <int kFrames>
-inline void denseFrameBlock(const float* w, int r0, int r1, int cols, const float* x, int xFrames, int t0,
-                            const float* bias, float* y, int yFrames)
-{
-    constexpr int kL1Bytes = 24 * 1024;
-    constexpr size_t kPanel = size_t(std::max(64, kL1Bytes / int(sizeof(float) * kFrames)));
-    const size_t stride = size_t(xFrames);
-    const float* xt = x + t0;
-    for (size_t c0 = 0; c0 < size_t(cols); c0 += kPanel) {
-        const size_t width = std::min(size_t(cols) - c0, kPanel);
-        for (int m = r0; m < r1; ++m) {
-            float* out = y + size_t(m) * size_t(yFrames) + t0;
-            const float* row = w + size_t(m) * size_t(cols) + c0;
-            if (c0 == 0)
-                rowSpan<kFrames, false>(Consecutive{c0}, row, width, xt, stride, bias ? bias[m] : 0.0f, out);
-            else
-                rowSpan<kFrames, true>(Consecutive{c0}, row, width, xt, stride, 0.0f, out);
-        }
-    }
-}
-
-template <int kWide, int kNarrow>
-inline void denseBody(const float* w, int r0, int r1, int cols, const float* x, int frames, const float* bias, float* y)
-{
-    constexpr size_t kL2Bytes = 512 * 1024;
-    if (size_t(cols) * size_t(frames) * sizeof(float) > kL2Bytes) {
-        PackBuffer& buffer = packBuffer();
-        int t0 = 0;
-        for (; t0 + kWide <= frames; t0 += kWide)
-            denseFrameBlock<kWide>(w, r0, r1, cols, pack<kWide>(x, cols, frames, t0, buffer), kWide, 0, bias, y + t0, frames);
-        for (; t0 + kNarrow <= frames; t0 += kNarrow)
-            denseFrameBlock<kNarrow>(w, r0, r1, cols, pack<kNarrow>(x, cols, frames, t0, buffer), kNarrow, 0, bias, y + t0,
-                                     frames);
-        for (; t0 < frames; ++t0)
-            denseFrameBlock<1>(w, r0, r1, cols, pack<1>(x, cols, frames, t0, buffer), 1, 0, bias, y + t0, frames);
+    if (const float* x = source.inPlace(kNarrow)) {
+        frameBlock<kNarrow>(w, cols, x, frames, 0, bias, y, r0, r1);
         return;
     }
     int t0 = 0;
     for (; t0 + kWide <= frames; t0 += kWide)
-        denseFrameBlock<kWide>(w, r0, r1, cols, x, frames, t0, bias, y, frames);
+        frameBlock<kWide>(w, cols, pack<kWide>(source, t0, buffer), frames, t0, bias, y, r0, r1);
     for (; t0 + kNarrow <= frames; t0 += kNarrow)
-        denseFrameBlock<kNarrow>(w, r0, r1, cols, x, frames, t0, bias, y, frames);
-    for (; t0 + 4 <= frames; t0 += 4)
-        denseFrameBlock<4>(w, r0, r1, cols, x, frames, t0, bias, y, frames);
-    for (; t0 < frames; ++t0)
-        denseFrameBlock<1>(w, r0, r1, cols, x, frames, t0, bias, y, frames);
+        frameBlock<kNarrow>(w, cols, pack<kNarrow>(source, t0, buffer), frames, t0, bias, y, r0, r1);
+    for (; t0 + kLanes <= frames; t0 += kLanes)
+        frameBlock<kLanes>(w, cols, pack<kLanes>(source, t0, buffer), frames, t0, bias, y, r0, r1);
+    if (t0 < frames) {
+        thread_local PackBuffer tileBuffer;
+        float* tile = tileBuffer.get(size_t(w.rows) * kLanes);  // [row][kLanes], by absolute row
+        frameBlock<kLanes>(w, cols, pack<kLanes>(source, t0, buffer), kLanes, 0, bias, tile, r0, r1);
+        for (int m = r0; m < r1; ++m)
+            for (int i = 0; i < frames - t0; ++i)
+                y[size_t(m) * size_t(frames) + size_t(t0 + i)] = tile[size_t(m) * kLanes + size_t(i)];
+    }
 }
 
-template <int kWide, int kNarrow>
-inline void spmmDispatchIndex(const CsrMatrix& w, const float* x, int frames, const float* bias, float* y, int r0,
-                              int r1)
+template <int kWide, int kNarrow, typename Source>
+inline void spmmDispatchIndex(const CsrMatrix& w, const Source& source, const float* bias, float* y, int r0, int r1)
 {
     if (w.narrowIndices())
-        spmmBody<kWide, kNarrow>(w, w.colIdx16.data(), x, frames, bias, y, r0, r1);
+        spmmBody<kWide, kNarrow>(w, w.colIdx16.data(), source, bias, y, r0, r1);
     else
-        spmmBody<kWide, kNarrow>(w, w.colIdx32.data(), x, frames, bias, y, r0, r1);
+        spmmBody<kWide, kNarrow>(w, w.colIdx32.data(), source, bias, y, r0, r1);
 }
 
 } // namespace espalier::runtime::kernels::ESPALIER_KERNEL_ISA

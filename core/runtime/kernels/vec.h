@@ -14,11 +14,13 @@ namespace espalier::runtime::kernels::ESPALIER_KERNEL_ISA {
 // accumulators are explicit vectors, so no compiler's loop vectoriser can turn them into stack arrays
 // and scalar sums (it did, for the final sums of the frame block, costing a third of a short row's time).
 #if defined(__AVX512F__)
-constexpr int kLanes = 16;
+constexpr int kLanes = 16, kVectorRegisters = 32;
 #elif defined(__AVX__)
-constexpr int kLanes = 8;
+constexpr int kLanes = 8, kVectorRegisters = 16;
+#elif defined(__aarch64__)
+constexpr int kLanes = 4, kVectorRegisters = 32;  // NEON
 #else
-constexpr int kLanes = 4;  // SSE2 on x86-64, NEON on aarch64
+constexpr int kLanes = 4, kVectorRegisters = 16;  // SSE2
 #endif
 typedef float Vec __attribute__((vector_size(kLanes * sizeof(float))));
 

@@ -1,3 +1,4 @@
+#pragma once
 // Vectorised exp and a column softmax, compiled once per instruction set like the products: attention's
 // softmax over T × T scores is otherwise a scalar exp per score.
 #include "runtime/kernels/vec.h"

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <random>
+#include <tuple>
 #include <vector>
 
 using namespace espalier::runtime;
@@ -137,6 +138,39 @@ private slots:
                              qPrintable(QString("%1x%2, %3 frames").arg(rows).arg(cols).arg(frames)));
             }
         }
+    }
+
+    void convolutionEqualsItsUnfoldedProduct()
+    {
+        // A 3x3 stride-2 convolution on the kernels (the unfolded input gathered per block) equals the
+        // reference product over an explicit im2col, CSR and dense, on one and three threads.
+        for (auto [channels, rows, cols, out] : {std::tuple{1, 41, 20, 8}, std::tuple{6, 29, 19, 10}, std::tuple{3, 7, 7, 5}})
+            for (const int threads : {1, 3}) {
+                setComputeThreads(threads);
+                const int outRows = (rows - 1) / 2, outCols = (cols - 1) / 2, positions = outRows * outCols;
+                const auto h = randomVector(size_t(channels) * rows * cols, unsigned(rows));
+                const auto w = sparseWeights(out, channels * 9, 0.4, unsigned(cols));
+                const auto b = randomVector(size_t(out), 9);
+                std::vector<float> unfolded(size_t(channels) * 9 * positions);
+                for (int c = 0; c < channels; ++c)
+                    for (int i = 0; i < 3; ++i)
+                        for (int j = 0; j < 3; ++j)
+                            for (int t = 0; t < outRows; ++t)
+                                for (int f = 0; f < outCols; ++f)
+                                    unfolded[size_t(c * 9 + i * 3 + j) * positions + size_t(t * outCols + f)] =
+                                        h[(size_t(c) * rows + 2 * t + i) * cols + 2 * f + j];
+                std::vector<float> want(size_t(out) * positions), sparse(want.size()), dense(want.size());
+                denseLinearReference(w.data(), out, channels * 9, unfolded.data(), positions, b.data(), want.data());
+                const ConvInput input{h.data(), channels, rows, cols};
+                spmmConv3x3s2(CsrMatrix::fromDense(w.data(), out, channels * 9), input, b.data(), sparse.data());
+                denseConv3x3s2(w.data(), out, input, b.data(), dense.data());
+                for (size_t i = 0; i < want.size(); ++i) {
+                    QVERIFY2(std::abs(sparse[i] - want[i]) < 1e-4f * (1.0f + std::abs(want[i])), "csr");
+                    QVERIFY2(std::abs(dense[i] - want[i]) < 1e-4f * (1.0f + std::abs(want[i])), "dense");
+                }
+            }
+        setComputeThreads(1);
+        QVERIFY_THROWS_EXCEPTION(espalier::InputError, spmmConv3x3s2(CsrMatrix{}, ConvInput{nullptr, 2, 9, 9}, nullptr, nullptr));
     }
 
     void namesItsKernel()
