@@ -538,6 +538,10 @@
         <source>System</source>
         <translation>系统</translation>
     </message>
+    <message>
+        <source>emulated %1 (qemu-user)</source>
+        <translation>模拟 %1（qemu-user）</translation>
+    </message>
 </context>
 <context>
     <name>espalier::widgets::DevicesPage</name>

@@ -15,6 +15,16 @@ QString deviceKindText(const deploy::DeviceSpec& d)
     return {};
 }
 
+QString deviceDescriptionText(const deploy::DeviceSpec& d)
+{
+    switch (d.kind) {
+    case deploy::DeviceKind::Local: return DeviceTableModel::tr("this machine");
+    case deploy::DeviceKind::Emulated:
+        return DeviceTableModel::tr("emulated %1 (qemu-user)").arg(QString::fromStdString(d.arch));
+    default: return QString::fromStdString(d.describe());  // the address, as the user wrote it
+    }
+}
+
 void DeviceTableModel::setRows(std::vector<Row> rows)
 {
     beginResetModel();

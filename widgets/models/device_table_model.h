@@ -43,5 +43,7 @@ private:
 
 // "ssh", "adb", "emulated aarch64", "this machine", translated.
 QString deviceKindText(const deploy::DeviceSpec& device);
+// How the device is reached, translated: "ssh linaro@192.168.1.20:22", "this machine", ...
+QString deviceDescriptionText(const deploy::DeviceSpec& device);
 
 } // namespace espalier::widgets

@@ -80,6 +80,7 @@ DevicesPage::DevicesPage(QWidget* parent) : Page(parent)
     deviceTable_->setSelectionMode(QAbstractItemView::SingleSelection);
     deviceTable_->verticalHeader()->hide();
     deviceTable_->setWordWrap(false);
+    deviceTable_->setMinimumHeight(110);
     deviceTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     deviceTable_->horizontalHeader()->setStretchLastSection(true);
     add_ = new QPushButton(style()->standardIcon(QStyle::SP_FileDialogNewFolder), QString(), devicesBox_);
@@ -219,6 +220,7 @@ DevicesPage::DevicesPage(QWidget* parent) : Page(parent)
     left->addWidget(benchBox_);
     left->setStretchFactor(0, 2);
     left->setStretchFactor(1, 3);
+    left->setSizes({300, 450});
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(left);
     splitter->addWidget(resultsBox_);
@@ -238,6 +240,7 @@ DevicesPage::DevicesPage(QWidget* parent) : Page(parent)
 
     connect(deviceTable_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
         showDeviceDetails();
+        showNewestSessionOf(selectedDevice());
         updateButtons();
     });
     connect(add_, &QPushButton::clicked, this, [this] {
@@ -347,6 +350,7 @@ void DevicesPage::setProject(std::shared_ptr<const project::Project> project)
     refreshDevices();
     refreshModelsAndTestSets();
     refreshSessions();
+    showNewestSessionOf(selectedDevice());
     updateButtons();
 }
 
@@ -493,7 +497,7 @@ void DevicesPage::showDeviceDetails()
         return;
     }
     QString html = QStringLiteral("<b>%1</b> — %2").arg(text(row->device.name).toHtmlEscaped(),
-                                                          text(row->device.describe()).toHtmlEscaped());
+                                                          deviceDescriptionText(row->device).toHtmlEscaped());
     if (row->device.kind == deploy::DeviceKind::Emulated)
         html += "<br><i>" + tr("Timings under emulation are the emulator's, not a board's.") + "</i>";
     if (!row->probe) {
@@ -688,6 +692,19 @@ void DevicesPage::refreshSessions(const QString& select)
     showSession();
 }
 
+void DevicesPage::showNewestSessionOf(const QString& device)
+{
+    if (benchmarking_)
+        return;
+    for (const deploy::BenchSession& s : sessions_)  // newest first
+        if (text(s.device) == device) {
+            const int at = sessionBox_->findData(text(s.id));
+            if (at >= 0 && at != sessionBox_->currentIndex())
+                sessionBox_->setCurrentIndex(at);
+            return;
+        }
+}
+
 void DevicesPage::showSession()
 {
     const QString id = sessionBox_->currentData().toString();
@@ -714,8 +731,10 @@ void DevicesPage::showSession()
         }
         return;
     }
+    const DeviceTableModel::Row* known = devices_->find(text(s->device));
     QString note = tr("%1 — %2; %3 rounds × %4 runs, %5 thread(s)")
-                       .arg(text(s->deviceDescription), text(s->probe.info.cpu))
+                       .arg(known ? deviceDescriptionText(known->device) : text(s->deviceDescription),
+                            text(s->probe.info.cpu))
                        .arg(s->settings.rounds)
                        .arg(s->settings.runs)
                        .arg(s->settings.threads);

@@ -95,6 +95,7 @@ private:
     void refreshSessions(const QString& select = {});
     void showDeviceDetails();
     void showSession();
+    void showNewestSessionOf(const QString& device);  // when it has one
     void showInput();
     void onTaggedMetric(const QString& series, double step, double value, const QVariantMap& tags);
     void updateButtons();
