@@ -5,6 +5,7 @@
 // removed, dense). Encoder on T frames of random fbank, one thread, runs interleaved at random.
 // Prints each median and its ratio to the dense model's. Not a test.
 //   espalier_bench_runtime [--model CKPT|RUN] [--size demo|small|base] [--frames 600] [--sparsity 0.7] [--threads 1]
+#include "bench_report.h"
 #include "bench_models.h"
 
 #include "deploy/espm_export.h"
@@ -75,16 +76,6 @@ void encode(benchmark::State& state, runtime::AsrRuntime* rt)
         benchmark::DoNotOptimize(rt->logProbs(features.data(), g_settings.frames).data());
 }
 
-class MedianCollector : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override
-    {
-        for (const Run& run : runs)
-            if (run.aggregate_name == "median")
-                g_medianMs[run.run_name.function_name] = run.GetAdjustedRealTime();
-        ConsoleReporter::ReportRuns(runs);
-    }
-};
 
 } // namespace
 
@@ -127,13 +118,7 @@ int main(int argc, char** argv)
             ->MinTime(1.0)
             ->Repetitions(7)
             ->ReportAggregatesOnly(true);
-    static char interleave[] = "--benchmark_enable_random_interleaving=true";
-    rest.push_back(interleave);
-    int count = int(rest.size());
-    benchmark::Initialize(&count, rest.data());
-    MedianCollector reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    benchmark::Shutdown();
+    g_medianMs = benchreport::runInterleaved(rest);
 
     const auto base = g_medianMs.find("encode/dense");
     if (base == g_medianMs.end())

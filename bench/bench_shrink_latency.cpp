@@ -4,6 +4,7 @@
 // latency does not depend on which ones). Forward pass only, float32, no gradients, eval mode.
 // Reports median milliseconds per utterance and each variant's speed-up over the dense model. Not a test.
 //   espalier_bench_shrink_latency [--size small|base|tiny] [--model CKPT|RUN] [--frames 600] [--batch 1] [--threads 1]
+#include "bench_report.h"
 #include "bench_models.h"
 
 #include "model/torch_setup.h"
@@ -46,16 +47,6 @@ void forward(benchmark::State& state, const std::string& variant)
     state.SetLabel(m.description());
 }
 
-class MedianCollector : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override
-    {
-        for (const Run& run : runs)
-            if (run.aggregate_name == "median")
-                g_medianMs[run.run_name.function_name] = run.GetAdjustedRealTime();
-        ConsoleReporter::ReportRuns(runs);
-    }
-};
 
 } // namespace
 
@@ -92,11 +83,7 @@ int main(int argc, char** argv)
             ->MinTime(2.0)
             ->Repetitions(5)
             ->ReportAggregatesOnly(true);
-    int count = int(rest.size());
-    benchmark::Initialize(&count, rest.data());
-    MedianCollector reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    benchmark::Shutdown();
+    g_medianMs = benchreport::runInterleaved(rest);
 
     const auto dense = g_medianMs.find("forward/dense");
     if (dense == g_medianMs.end())

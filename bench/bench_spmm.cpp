@@ -1,10 +1,12 @@
 // The sparse linear layer against the best dense and the other sparse products, side by side in one
 // run: y = W·x for W of 256×1024, 1024×256 and 256×256 at 70 % and 90 % sparsity, x of T = 16 frames
 // (feature-major), one thread. Compared: Espalier's CSR kernel (16-bit indices), dense sgemm of the BLAS
-// the loader picked (OpenBLAS when installed), Eigen dense, Eigen's sparse × dense product and
-// LibTorch's CSR matmul. Prints each median and the speed-ups, with the bandwidth ceiling of
-// reference.md (4 / (d·(4 + 2)) for 16-bit indices) and the fraction of it reached. Not a test.
+// the loader picked (OpenBLAS when installed), the runtime's own dense kernel, Eigen dense, Eigen's
+// sparse × dense product and LibTorch's CSR matmul. Prints each median and the speed-ups, with the
+// bandwidth ceiling of reference.md (4 / (d·(4 + 2)) for 16-bit indices) and the fraction of it
+// reached. Not a test.
 //   espalier_bench_spmm [--frames 16] [--benchmark_repetitions=5]   (runs interleaved at random)
+#include "bench_report.h"
 #include "runtime/spmm.h"
 
 #include <Eigen/Dense>
@@ -77,6 +79,17 @@ void espalierSpmm(benchmark::State& state, const Problem* p, std::string kernel)
     state.SetLabel(kernel + ", " + std::to_string(p->csr.bytes() / 1024) + " KiB");
 }
 
+// The runtime's own dense kernel (register-blocked GEMM) on the same weights: the dense baseline the
+// runner's models are timed against.
+void espalierDense(benchmark::State& state, const Problem* p)
+{
+    std::vector<float> y(size_t(p->rows) * size_t(g_frames));
+    for (auto _ : state) {
+        runtime::denseMatmul(p->dense.data(), p->rows, p->cols, p->x.data(), g_frames, p->bias.data(), y.data());
+        benchmark::DoNotOptimize(y.data());
+    }
+}
+
 void blasSgemm(benchmark::State& state, const Problem* p)
 {
     std::vector<float> y(size_t(p->rows) * size_t(g_frames));
@@ -130,16 +143,6 @@ void torchCsr(benchmark::State& state, const Problem* p)
     }
 }
 
-class MedianCollector : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override
-    {
-        for (const Run& run : runs)
-            if (run.aggregate_name == "median" || (run.aggregate_name.empty() && !g_medianUs.count(run.run_name.function_name)))
-                g_medianUs[run.run_name.function_name] = run.GetAdjustedRealTime();
-        ConsoleReporter::ReportRuns(runs);
-    }
-};
 
 std::string blasLibrary()
 {
@@ -188,24 +191,18 @@ int main(int argc, char** argv)
             if (kernel != runtime::spmmKernelName())
                 reg(key(p, ("espalier-" + kernel).c_str()), [&p, kernel](benchmark::State& s) { espalierSpmm(s, &p, kernel); });
         reg(key(p, "blas_sgemm"), [&p](benchmark::State& s) { blasSgemm(s, &p); });
+        reg(key(p, "espalier_dense"), [&p](benchmark::State& s) { espalierDense(s, &p); });
         reg(key(p, "eigen_dense"), [&p](benchmark::State& s) { eigenDense(s, &p); });
         reg(key(p, "eigen_sparse"), [&p](benchmark::State& s) { eigenSparse(s, &p); });
         reg(key(p, "torch_csr"), [&p](benchmark::State& s) { torchCsr(s, &p); });
     }
-    // Runs of every method interleaved at random: a slow patch of a shared machine falls on all alike,
-    // so the ratios hold even when the absolute times drift.
-    static char interleave[] = "--benchmark_enable_random_interleaving=true";
-    rest.push_back(interleave);
-    int count = int(rest.size());
-    benchmark::Initialize(&count, rest.data());
-    MedianCollector reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    benchmark::Shutdown();
+    g_medianUs = benchreport::runInterleaved(rest);
 
     std::printf("\nT = %d frames, one thread, kernel %s, dense BLAS %s\n", g_frames, runtime::spmmKernelName().c_str(),
                 blasLibrary().c_str());
-    std::printf("%-14s %9s %9s %9s %9s %9s  %8s %8s %8s %8s  %8s %6s\n", "shape/sparsity", "espalier", "sgemm", "eigen",
-                "eigen_sp", "torch_csr", "vs sgemm", "vs eigen", "vs e_sp", "vs torch", "ceiling", "reached");
+    std::printf("%-14s %9s %9s %9s %9s %9s %9s  %8s %8s %8s %8s  %8s %6s\n", "shape/sparsity", "espalier", "sgemm",
+                "our dense", "eigen", "eigen_sp", "torch_csr", "vs sgemm", "vs eigen", "vs e_sp", "vs torch", "ceiling",
+                "reached");
     for (const Problem& p : problems) {
         auto us = [&](const char* m) {
             const auto it = g_medianUs.find(key(p, m));
@@ -217,8 +214,9 @@ int main(int argc, char** argv)
         const double density = p.csr.density();
         const double ceiling = 4.0 / (density * (4.0 + (p.csr.narrowIndices() ? 2.0 : 4.0)));
         const double vsBlas = us("blas_sgemm") / ours;
-        std::printf("%4dx%-4d %3.0f%% %8.2fus %8.2fus %8.2fus %8.2fus %8.1fus  %7.2fx %7.2fx %7.2fx %7.1fx  %7.2fx %5.0f%%\n",
-                    p.rows, p.cols, 100.0 * p.sparsity, ours, us("blas_sgemm"), us("eigen_dense"), us("eigen_sparse"),
+        std::printf("%4dx%-4d %3.0f%% %8.2fus %8.2fus %8.2fus %8.2fus %8.2fus %8.1fus  %7.2fx %7.2fx %7.2fx %7.1fx  %7.2fx %5.0f%%\n",
+                    p.rows, p.cols, 100.0 * p.sparsity, ours, us("blas_sgemm"), us("espalier_dense"), us("eigen_dense"),
+                    us("eigen_sparse"),
                     us("torch_csr"), vsBlas, us("eigen_dense") / ours, us("eigen_sparse") / ours, us("torch_csr") / ours,
                     ceiling, 100.0 * vsBlas / ceiling);
     }

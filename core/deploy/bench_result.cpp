@@ -215,13 +215,17 @@ runtime::LatencySummary BenchSession::summary(const std::string& model, const st
     return runtime::summarize(latencies(model, input));
 }
 
-NamedTimes BenchSession::layerProfile(const std::string& model, const std::string& input) const
+namespace {
+
+// The mean over a session's measurements of a model on an input of one of their profiles.
+NamedTimes meanProfile(const std::vector<BenchMeasurement>& measurements, const std::string& model,
+                       const std::string& input, NamedTimes RunnerBench::*profile)
 {
     NamedTimes total;
     int n = 0;
     for (const BenchMeasurement& m : measurements)
         if (m.model == model && m.input == input) {
-            addTimes(total, m.result.layersMs);
+            addTimes(total, m.result.*profile);
             ++n;
         }
     for (auto& e : total)
@@ -229,18 +233,16 @@ NamedTimes BenchSession::layerProfile(const std::string& model, const std::strin
     return total;
 }
 
+} // namespace
+
+NamedTimes BenchSession::layerProfile(const std::string& model, const std::string& input) const
+{
+    return meanProfile(measurements, model, input, &RunnerBench::layersMs);
+}
+
 NamedTimes BenchSession::opProfile(const std::string& model, const std::string& input) const
 {
-    NamedTimes total;
-    int n = 0;
-    for (const BenchMeasurement& m : measurements)
-        if (m.model == model && m.input == input) {
-            addTimes(total, m.result.opsMs);
-            ++n;
-        }
-    for (auto& e : total)
-        e.second /= std::max(1, n);
-    return total;
+    return meanProfile(measurements, model, input, &RunnerBench::opsMs);
 }
 
 std::vector<std::string> BenchSession::inputNames() const

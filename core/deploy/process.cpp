@@ -208,7 +208,9 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
             return result;
         }
     }
-    // Both outputs closed: the child has exited or closed them; wait for it within the same limits.
+    // Both outputs closed: the child has exited or closed them; wait for it within the same limits
+    // (its input closed, so a child still reading it sees the end).
+    in.closeEnd(1);
     for (;;) {
         int status = 0;
         const pid_t done = ::waitpid(pid, &status, WNOHANG);

@@ -19,30 +19,6 @@ namespace espalier::runtime::kernels::ESPALIER_KERNEL_ISA {
 constexpr int kTileFrames = kTileVecs * kLanes;
 constexpr int kDepthBlock = 256;  // inner dimension per pass: a block of packed frames stays in L1
 
-// Per-thread scratch, 64-byte aligned, kept between products.
-class GemmBuffer {
-public:
-    GemmBuffer() = default;
-    GemmBuffer(const GemmBuffer&) = delete;
-    GemmBuffer& operator=(const GemmBuffer&) = delete;
-    ~GemmBuffer() { std::free(data_); }
-    float* get(size_t floats)
-    {
-        if (floats > capacity_) {
-            std::free(data_);
-            capacity_ = (floats + 15) / 16 * 16;
-            data_ = static_cast<float*>(std::aligned_alloc(64, capacity_ * sizeof(float)));
-            if (!data_)
-                throw std::bad_alloc();
-        }
-        return data_;
-    }
-
-private:
-    float* data_ = nullptr;
-    size_t capacity_ = 0;
-};
-
 // One tile: rows valid rows (<= kTileRows) by frames valid frames (<= kTileFrames) of y, over depth
 // steps of packed a ([depth][kTileRows]) and b ([depth][kTileFrames]). kFirst: start from the bias (or
 // zero), else add to what y holds.
@@ -98,7 +74,7 @@ template <typename Source>
 inline void gemm(const float* w, int r0, int r1, const Source& source, const float* bias, float* y)
 {
     const int cols = source.depth, frames = source.frames;
-    thread_local GemmBuffer packedA, packedB;
+    thread_local ScratchBuffer packedA, packedB;
     const int rows = r1 - r0;
     const int tiles = (rows + kTileRows - 1) / kTileRows;
     const size_t yStride = size_t(frames);

@@ -14,40 +14,15 @@
 
 namespace espalier::runtime::kernels::ESPALIER_KERNEL_ISA {
 
-// Scratch memory for packed frames, 64-byte aligned so a 16-frame column slice is one cache line (an
-// unaligned one splits every other vector load across two). One per thread, kept between products.
-class PackBuffer {
-public:
-    PackBuffer() = default;
-    PackBuffer(const PackBuffer&) = delete;
-    PackBuffer& operator=(const PackBuffer&) = delete;
-    ~PackBuffer() { std::free(data_); }
-    float* get(size_t floats)
-    {
-        if (floats > capacity_) {
-            std::free(data_);
-            capacity_ = (floats + 15) / 16 * 16;
-            data_ = static_cast<float*>(std::aligned_alloc(64, capacity_ * sizeof(float)));
-            if (!data_)
-                throw std::bad_alloc();
-        }
-        return data_;
-    }
-
-private:
-    float* data_ = nullptr;
-    size_t capacity_ = 0;
-};
-
-inline PackBuffer& packBuffer()
+inline ScratchBuffer& packBuffer()
 {
-    thread_local PackBuffer buffer;
+    thread_local ScratchBuffer buffer;
     return buffer;
 }
 
 // Frames [t0, t0 + kFrames) of the source packed as [depth][kFrames] (zero past its last frame).
 template <int kFrames, typename Source>
-inline const float* pack(const Source& source, int t0, PackBuffer& buffer)
+inline const float* pack(const Source& source, int t0, ScratchBuffer& buffer)
 {
     float* out = buffer.get(size_t(source.depth) * kFrames);
     source.pack(0, source.depth, t0, std::min(kFrames, source.frames - t0), kFrames, out);
@@ -173,7 +148,7 @@ inline void spmmBody(const CsrMatrix& w, const Index* cols, const Source& source
                      int r1)
 {
     const int frames = source.frames;
-    PackBuffer& buffer = packBuffer();
+    ScratchBuffer& buffer = packBuffer();
     if (frames < 4) {
         const float* x = source.inPlace(frames);
         if (!x) {
@@ -200,7 +175,7 @@ inline void spmmBody(const CsrMatrix& w, const Index* cols, const Source& source
     for (; t0 + kLanes <= frames; t0 += kLanes)
         frameBlock<kLanes>(w, cols, pack<kLanes>(source, t0, buffer), frames, t0, bias, y, r0, r1);
     if (t0 < frames) {
-        thread_local PackBuffer tileBuffer;
+        thread_local ScratchBuffer tileBuffer;
         float* tile = tileBuffer.get(size_t(w.rows) * kLanes);  // [row][kLanes], by absolute row
         frameBlock<kLanes>(w, cols, pack<kLanes>(source, t0, buffer), kLanes, 0, bias, tile, r0, r1);
         for (int m = r0; m < r1; ++m)

@@ -2,7 +2,10 @@
 // The vector type of the instruction set a kernel file is compiled for. Each kernel file defines
 // ESPALIER_KERNEL_ISA (avx512, avx2, portable) before including a kernel header: everything lives in
 // a namespace of that name, so the linker never mixes one instruction set's copy into another's.
+#include <cstddef>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 #ifndef ESPALIER_KERNEL_ISA
 #error "define ESPALIER_KERNEL_ISA before including a kernel header"
@@ -55,5 +58,30 @@ inline Vec splat(float x)
 {
     return x - Vec{};
 }
+
+// Scratch memory for packed operands, 64-byte aligned so a 16-frame slice is one cache line (an
+// unaligned one splits every other vector load across two). Kernels keep one per thread.
+class ScratchBuffer {
+public:
+    ScratchBuffer() = default;
+    ScratchBuffer(const ScratchBuffer&) = delete;
+    ScratchBuffer& operator=(const ScratchBuffer&) = delete;
+    ~ScratchBuffer() { std::free(data_); }
+    float* get(size_t floats)
+    {
+        if (floats > capacity_) {
+            std::free(data_);
+            capacity_ = (floats + 15) / 16 * 16;
+            data_ = static_cast<float*>(std::aligned_alloc(64, capacity_ * sizeof(float)));
+            if (!data_)
+                throw std::bad_alloc();
+        }
+        return data_;
+    }
+
+private:
+    float* data_ = nullptr;
+    size_t capacity_ = 0;
+};
 
 } // namespace espalier::runtime::kernels::ESPALIER_KERNEL_ISA
