@@ -19,12 +19,23 @@ namespace espalier::runtime::kernels::ESPALIER_KERNEL_ISA {
 constexpr int kTileFrames = kTileVecs * kLanes;
 constexpr int kDepthBlock = 256;  // inner dimension per pass: a block of packed frames stays in L1
 
+// A tile's weights: packed [depth][kTileRows] (many frame tiles reuse them), or read in place from
+// their rows (one or two tiles: packing would cost as much as the products).
+struct PackedWeights {
+    const float* a;
+    float at(int k, int r) const { return a[size_t(k) * kTileRows + size_t(r)]; }
+};
+struct RowWeights {
+    const float* row[kTileRows];  // rows past the matrix repeat its last (their sums are not stored)
+    float at(int k, int r) const { return row[r][k]; }
+};
+
 // One tile: rows valid rows (<= kTileRows) by frames valid frames (<= kTileFrames) of y, over depth
-// steps of packed a ([depth][kTileRows]) and b ([depth][kTileFrames]). kFirst: start from the bias (or
-// zero), else add to what y holds.
-template <bool kFirst>
-inline void gemmTile(const float* __restrict a, const float* __restrict b, int depth, float* __restrict y,
-                     size_t yStride, const float* bias, int rows, int frames)
+// steps of the weights and of packed b ([depth][kTileFrames]). kFirst: start from the bias (or zero),
+// else add to what y holds.
+template <bool kFirst, typename Weights>
+inline void gemmTile(const Weights& a, const float* __restrict b, int depth, float* __restrict y, size_t yStride,
+                     const float* bias, int rows, int frames)
 {
     Vec acc[kTileRows][kTileVecs];
     if (kFirst || rows < kTileRows || frames < kTileFrames) {
@@ -42,7 +53,7 @@ inline void gemmTile(const float* __restrict a, const float* __restrict b, int d
         for (int j = 0; j < kTileVecs; ++j)
             bv[j] = loadVec(b + size_t(k) * kTileFrames + size_t(j * kLanes));
         for (int r = 0; r < kTileRows; ++r) {
-            const Vec av = splat(a[size_t(k) * kTileRows + size_t(r)]);
+            const Vec av = splat(a.at(k, r));
             for (int j = 0; j < kTileVecs; ++j)
                 acc[r][j] += av * bv[j];
         }
@@ -78,17 +89,19 @@ inline void gemm(const float* w, int r0, int r1, const Source& source, const flo
     const int rows = r1 - r0;
     const int tiles = (rows + kTileRows - 1) / kTileRows;
     const size_t yStride = size_t(frames);
+    const bool packWeights = frames > 2 * kTileFrames;
     for (int k0 = 0; k0 < cols; k0 += kDepthBlock) {
         const int depth = std::min(kDepthBlock, cols - k0);
         // The block's weights, tile by tile, [tile][k][row] (rows past r1 zero).
-        float* a = packedA.get(size_t(tiles) * size_t(depth) * kTileRows);
-        for (int t = 0; t < tiles; ++t)
-            for (int k = 0; k < depth; ++k)
-                for (int r = 0; r < kTileRows; ++r) {
-                    const int row = r0 + t * kTileRows + r;
-                    a[(size_t(t) * size_t(depth) + size_t(k)) * kTileRows + size_t(r)] =
-                        row < r1 ? w[size_t(row) * size_t(cols) + size_t(k0 + k)] : 0.0f;
-                }
+        float* a = packWeights ? packedA.get(size_t(tiles) * size_t(depth) * kTileRows) : nullptr;
+        if (packWeights)
+            for (int t = 0; t < tiles; ++t)
+                for (int k = 0; k < depth; ++k)
+                    for (int r = 0; r < kTileRows; ++r) {
+                        const int row = r0 + t * kTileRows + r;
+                        a[(size_t(t) * size_t(depth) + size_t(k)) * kTileRows + size_t(r)] =
+                            row < r1 ? w[size_t(row) * size_t(cols) + size_t(k0 + k)] : 0.0f;
+                    }
         float* b = packedB.get(size_t(depth) * kTileFrames);
         for (int f0 = 0; f0 < frames; f0 += kTileFrames) {
             const int width = std::min(kTileFrames, frames - f0);
@@ -97,11 +110,21 @@ inline void gemm(const float* w, int r0, int r1, const Source& source, const flo
                 const int row = r0 + t * kTileRows;
                 const int valid = std::min(kTileRows, r1 - row);
                 float* out = y + size_t(row) * yStride + size_t(f0);
-                const float* at = a + size_t(t) * size_t(depth) * kTileRows;
-                if (k0 == 0)
-                    gemmTile<true>(at, b, depth, out, yStride, bias ? bias + row : nullptr, valid, width);
-                else
-                    gemmTile<false>(at, b, depth, out, yStride, nullptr, valid, width);
+                const float* tileBias = k0 == 0 && bias ? bias + row : nullptr;
+                auto run = [&](const auto& weights) {
+                    if (k0 == 0)
+                        gemmTile<true>(weights, b, depth, out, yStride, tileBias, valid, width);
+                    else
+                        gemmTile<false>(weights, b, depth, out, yStride, nullptr, valid, width);
+                };
+                if (packWeights) {
+                    run(PackedWeights{a + size_t(t) * size_t(depth) * kTileRows});
+                } else {
+                    RowWeights rows;
+                    for (int r = 0; r < kTileRows; ++r)
+                        rows.row[r] = w + size_t(std::min(row + r, r1 - 1)) * size_t(cols) + size_t(k0);
+                    run(rows);
+                }
             }
         }
     }
