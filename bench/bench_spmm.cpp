@@ -5,7 +5,7 @@
 // sparse × dense product and LibTorch's CSR matmul. Prints each median and the speed-ups, with the
 // bandwidth ceiling of reference.md (4 / (d·(4 + 2)) for 16-bit indices) and the fraction of it
 // reached. Not a test.
-//   espalier_bench_spmm [--frames 16] [--benchmark_repetitions=5]   (runs interleaved at random)
+//   espalier_bench_spmm [--frames 16] [--shapes 256x1024,1024x256,256x256] [--benchmark_repetitions=5]
 #include "bench_report.h"
 #include "runtime/spmm.h"
 
@@ -156,16 +156,37 @@ std::string blasLibrary()
     return "unknown";
 }
 
+// "384x96,96x384": weight shapes (rows x cols).
+std::vector<std::pair<int, int>> parseShapes(const std::string& text)
+{
+    std::vector<std::pair<int, int>> out;
+    size_t start = 0;
+    while (start < text.size()) {
+        const size_t comma = text.find(',', start);
+        const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        const size_t x = item.find('x');
+        if (x != std::string::npos)
+            out.emplace_back(std::stoi(item.substr(0, x)), std::stoi(item.substr(x + 1)));
+        if (comma == std::string::npos)
+            break;
+        start = comma + 1;
+    }
+    return out;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     std::vector<char*> rest = {argv[0]};
     bool repetitionsGiven = false;
+    std::vector<std::pair<int, int>> shapes = {{256, 1024}, {1024, 256}, {256, 256}};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--frames" && i + 1 < argc)
             g_frames = std::stoi(argv[++i]);
+        else if (a == "--shapes" && i + 1 < argc)
+            shapes = parseShapes(argv[++i]);
         else {
             repetitionsGiven = repetitionsGiven || a.rfind("--benchmark_repetitions", 0) == 0;
             rest.push_back(argv[i]);
@@ -178,7 +199,7 @@ int main(int argc, char** argv)
     Eigen::setNbThreads(1);
 
     static std::vector<Problem> problems;
-    for (auto [rows, cols] : {std::pair{256, 1024}, std::pair{1024, 256}, std::pair{256, 256}})
+    for (auto [rows, cols] : shapes)
         for (double s : {0.7, 0.9})
             problems.push_back(makeProblem(rows, cols, s));
     for (const Problem& p : problems) {
