@@ -5,11 +5,29 @@
 // time handed back for the summary a benchmark prints (its unit; the single run's when not repeated).
 #include <benchmark/benchmark.h>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace benchreport {
+
+using OptionHandlers = std::map<std::string, std::function<void(const std::string& value)>>;
+
+// argv's "--name value" options that a handler takes, handed to it; the rest (argv[0] first) left for
+// Google Benchmark.
+inline std::vector<char*> takeOptions(int argc, char** argv, const OptionHandlers& handlers)
+{
+    std::vector<char*> rest = {argv[0]};
+    for (int i = 1; i < argc; ++i) {
+        const auto it = handlers.find(argv[i]);
+        if (it != handlers.end() && i + 1 < argc)
+            it->second(argv[++i]);
+        else
+            rest.push_back(argv[i]);
+    }
+    return rest;
+}
 
 inline std::map<std::string, double> runInterleaved(std::vector<char*> args)
 {

@@ -81,23 +81,13 @@ void encode(benchmark::State& state, runtime::AsrRuntime* rt)
 
 int main(int argc, char** argv)
 {
-    std::vector<char*> rest = {argv[0]};
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-        if (a == "--model")
-            g_settings.model = value();
-        else if (a == "--size")
-            g_settings.size = value();
-        else if (a == "--frames")
-            g_settings.frames = std::stoi(value());
-        else if (a == "--sparsity")
-            g_settings.sparsity = std::stod(value());
-        else if (a == "--threads")
-            g_settings.threads = std::stoi(value());
-        else
-            rest.push_back(argv[i]);
-    }
+    std::vector<char*> rest = benchreport::takeOptions(argc, argv, {
+        {"--model", [](const std::string& v) { g_settings.model = v; }},
+        {"--size", [](const std::string& v) { g_settings.size = v; }},
+        {"--frames", [](const std::string& v) { g_settings.frames = std::stoi(v); }},
+        {"--sparsity", [](const std::string& v) { g_settings.sparsity = std::stod(v); }},
+        {"--threads", [](const std::string& v) { g_settings.threads = std::stoi(v); }},
+    });
     model::configureTorchThreads(1);
     runtime::setComputeThreads(g_settings.threads);
     const std::filesystem::path dir = std::filesystem::temp_directory_path() / "espalier_bench_runtime";

@@ -52,23 +52,13 @@ void forward(benchmark::State& state, const std::string& variant)
 
 int main(int argc, char** argv)
 {
-    std::vector<char*> rest = {argv[0]};
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-        if (a == "--size")
-            g_settings.size = value();
-        else if (a == "--model")
-            g_settings.model = value();
-        else if (a == "--frames")
-            g_settings.frames = std::stoi(value());
-        else if (a == "--batch")
-            g_settings.batch = std::stoi(value());
-        else if (a == "--threads")
-            g_settings.threads = std::stoi(value());
-        else
-            rest.push_back(argv[i]);
-    }
+    std::vector<char*> rest = benchreport::takeOptions(argc, argv, {
+        {"--size", [](const std::string& v) { g_settings.size = v; }},
+        {"--model", [](const std::string& v) { g_settings.model = v; }},
+        {"--frames", [](const std::string& v) { g_settings.frames = std::stoi(v); }},
+        {"--batch", [](const std::string& v) { g_settings.batch = std::stoi(v); }},
+        {"--threads", [](const std::string& v) { g_settings.threads = std::stoi(v); }},
+    });
     model::configureTorchThreads(g_settings.threads);
     g_models["dense"] = benchmodels::denseModel(g_settings.model, g_settings.size);
     using K = prune::ChannelKind;

@@ -3,6 +3,7 @@
 // frames/s for each precision and the bf16 / fp32 ratio (issue target: >= 1.8x on a CPU with
 // AVX-512 BF16 / AMX). Not a test.
 //   espalier_bench_train_precision [--size small] [--batch 16] [--seconds 4] [--vocab 500] [--threads 0]
+#include "bench_report.h"
 #include "audio/audio_file.h"
 #include "data/manifest.h"
 #include "model/torch_setup.h"
@@ -139,23 +140,13 @@ public:
 
 int main(int argc, char** argv)
 {
-    std::vector<char*> rest = {argv[0]};
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-        if (a == "--size")
-            g_settings.size = value();
-        else if (a == "--batch")
-            g_settings.batch = std::stoi(value());
-        else if (a == "--seconds")
-            g_settings.seconds = std::stod(value());
-        else if (a == "--vocab")
-            g_settings.vocab = std::stoi(value());
-        else if (a == "--threads")
-            g_settings.threads = std::stoi(value());
-        else
-            rest.push_back(argv[i]);
-    }
+    std::vector<char*> rest = benchreport::takeOptions(argc, argv, {
+        {"--size", [](const std::string& v) { g_settings.size = v; }},
+        {"--batch", [](const std::string& v) { g_settings.batch = std::stoi(v); }},
+        {"--seconds", [](const std::string& v) { g_settings.seconds = std::stod(v); }},
+        {"--vocab", [](const std::string& v) { g_settings.vocab = std::stoi(v); }},
+        {"--threads", [](const std::string& v) { g_settings.threads = std::stoi(v); }},
+    });
     g_settings.workDir = (std::filesystem::temp_directory_path() / ("espalier-bench-train-" + std::to_string(::getpid()))).string();
     model::configureTorchThreads(g_settings.threads);
 
