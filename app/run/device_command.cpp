@@ -57,7 +57,7 @@ struct CheckCase {
     int rows, cols;
     double density;
     bool wide;
-    std::vector<int> frames;  // the few-frames path, whole 16-frame blocks, the narrower blocks and tails
+    std::vector<int> frames;  // the few-frames path, whole frame blocks, the narrower blocks and tails
 };
 
 std::vector<float> randomMatrix(int rows, int cols, double density, std::mt19937& rng)
@@ -98,7 +98,7 @@ int runSelfcheck(const Args& args)
     }
     p.requirePositional({});
     const std::vector<CheckCase> cases = {
-        {37, 53, 0.3, false, {1, 3, 4, 7, 16, 17, 40, 151}},
+        {37, 53, 0.3, false, {1, 3, 4, 7, 16, 17, 32, 40, 151}},
         {256, 1024, 0.1, false, {2, 16, 37}},  // wide enough for the column panels
         {144, 576, 0.3, false, {5, 33}},
         {65, 300, 0.5, true, {3, 19}},         // 32-bit column indices
@@ -142,6 +142,42 @@ int runSelfcheck(const Args& args)
                         check("dense/" + kernel);
                     }
                 }
+            }
+        }
+    }
+    // The subsampling's convolution, its input gathered per block, against an explicit unfolding.
+    for (const int threads : {1, 3}) {
+        runtime::setComputeThreads(threads);
+        const int channels = 5, rows = 31, cols = 19, out = 12, outRows = (rows - 1) / 2, outCols = (cols - 1) / 2;
+        const int positions = outRows * outCols;
+        std::normal_distribution<float> d;
+        std::vector<float> h(size_t(channels) * rows * cols), bias(static_cast<size_t>(out));
+        for (float& v : h)
+            v = d(rng);
+        for (float& v : bias)
+            v = d(rng);
+        const std::vector<float> w = randomMatrix(out, channels * 9, 0.4, rng);
+        std::vector<float> unfolded(size_t(channels) * 9 * positions);
+        for (int c = 0; c < channels; ++c)
+            for (int i = 0; i < 9; ++i)
+                for (int p = 0; p < positions; ++p)
+                    unfolded[size_t(c * 9 + i) * positions + p] =
+                        h[(size_t(c) * rows + 2 * (p / outCols) + i / 3) * cols + 2 * (p % outCols) + i % 3];
+        std::vector<float> want(size_t(out) * positions), got(want.size());
+        runtime::denseLinearReference(w.data(), out, channels * 9, unfolded.data(), positions, bias.data(), want.data());
+        const runtime::ConvInput input{h.data(), channels, rows, cols};
+        for (const bool sparse : {true, false}) {
+            if (sparse)
+                runtime::spmmConv3x3s2(runtime::CsrMatrix::fromDense(w.data(), out, channels * 9), input, bias.data(),
+                                       got.data());
+            else
+                runtime::denseConv3x3s2(w.data(), out, input, bias.data(), got.data());
+            const double e = worstError(got, want, w, unfolded, out, channels * 9, positions);
+            ++checks;
+            if (!(e <= 1.0)) {
+                ++failures;
+                report << "mismatch: " << (sparse ? "csr" : "dense") << " 3x3 convolution, " << threads
+                       << " thread(s): error " << e << " x the tolerance\n";
             }
         }
     }

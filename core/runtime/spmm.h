@@ -1,10 +1,11 @@
 #pragma once
-// Sparse (CSR) weights times dense activations, the runtime's sparse linear layer:
+// The runtime's matrix products, sparse (CSR) and dense weights times activations:
 //   y[m][t] = bias[m] + sum_k W[m][k] · x[k][t]
 // Activations are feature-major — x is [K][T], y is [M][T], frames contiguous (an Eigen column-major
 // T × K matrix) — so each nonzero weight is broadcast against a vector of frames (XNNPACK's f32-spmm
-// layout). Kernels: AVX-512 and AVX2 on x86 (chosen at run time), NEON on aarch64, a portable one
-// elsewhere; 16-frame blocks packed contiguous; for fewer than 4 frames rows are taken 4 at a time.
+// layout); dense weights run a register-blocked GEMM. Kernels: AVX-512 and AVX2 on x86 (chosen at run
+// time), NEON on aarch64, a portable one elsewhere (kernels/*.h, docs/architecture.md); optional
+// threads split the output rows (runtime/thread_pool.h).
 #include "runtime/csr_matrix.h"
 
 #include <string>

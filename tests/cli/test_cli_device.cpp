@@ -25,7 +25,6 @@ class TestCliDevice : public QObject {
     deploytest::SshTestServer server_;
     QString project_, run_, pruned_;
 
-    QString user() const { return geteuid() == 0 ? "root" : qEnvironmentVariable("USER"); }
 
 private slots:
     void initTestCase()
@@ -54,7 +53,7 @@ private slots:
 
     void addListProbe()
     {
-        const QString target = QString("%1@127.0.0.1:%2").arg(user()).arg(server_.port());
+        const QString target = QString("%1@127.0.0.1:%2").arg(deploytest::SshTestServer::user()).arg(server_.port());
         const Run add = cli({"device", "add", "board", "--ssh", target, "--key", server_.clientKey(), "--work-dir",
                              tmp_.filePath("remote"), "--project", project_});
         QVERIFY2(add.exitCode == 0, qPrintable(add.err));

@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <pwd.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -104,6 +105,12 @@ public:
     }
 
     int port() const { return port_; }
+    // The login the server accepts: this process's user (an unprivileged sshd logs in no other).
+    static QString user()
+    {
+        const passwd* pw = getpwuid(geteuid());
+        return pw ? QString::fromLocal8Bit(pw->pw_name) : QStringLiteral("root");
+    }
     QString clientKey() const { return dir_.filePath("client_key"); }
     QString path(const QString& name) const { return dir_.filePath(name); }
 

@@ -30,9 +30,7 @@ class TestSshTransport : public QObject {
         d.kind = deploy::DeviceKind::Ssh;
         d.host = "127.0.0.1";
         d.port = server_.port();
-        d.user = qEnvironmentVariable("USER", "root").toStdString();
-        if (d.user.empty())
-            d.user = "root";
+        d.user = deploytest::SshTestServer::user().toStdString();
         d.keyFile = server_.clientKey().toStdString();
         d.workDir = project_.filePath("remote-work").toStdString();
         return d;
@@ -54,9 +52,6 @@ private slots:
             QSKIP("OpenSSH's server is not installed (scripts/setup-debian.sh installs openssh-server)");
         QString error;
         QVERIFY2(server_.start(&error), qPrintable(error));
-        // The login user: sshd unprivileged logs in only its own user.
-        if (geteuid() != 0)
-            qputenv("USER", qgetenv("USER").isEmpty() ? QByteArray("nobody") : qgetenv("USER"));
     }
 
     void argumentsArriveExactly()
