@@ -2,6 +2,7 @@
 // shell word can hide in a name, host, user or serial), and a malformed file is an error naming its
 // line. Normalised architectures and SSH command lines are what the transports rely on.
 #include "deploy/device.h"
+#include "deploy/process.h"
 #include "deploy/transport.h"
 #include "runtime/error.h"
 
@@ -129,6 +130,29 @@ private slots:
         } catch (const InputError& e) {
             QVERIFY2(QString(e.what()).contains(expected), e.what());
         }
+    }
+
+    void anAbsentPhoneIsNamed()
+    {
+        // The real adb client (its server started for the test, stopped after): a serial with no device
+        // behind it is an IoError naming the device and adb's own words.
+        if (!deploy::programExists("adb"))
+            QSKIP("adb is not installed (scripts/setup-debian.sh installs it)");
+        QTemporaryDir dir;
+        deploy::DeviceSpec phone;
+        phone.name = "pixel";
+        phone.kind = deploy::DeviceKind::Adb;
+        phone.serial = "ESPALIER-NO-SUCH-PHONE";
+        const deploy::DeviceRegistry registry = deploy::DeviceRegistry::load(dir.path().toStdString());
+        deploy::ProcessOptions o;
+        o.timeoutSeconds = 60;
+        try {
+            deploy::openTransport(phone, registry)->run({"uname", "-m"}, o);
+            QFAIL("ran");
+        } catch (const IoError& e) {
+            QVERIFY2(QString(e.what()).contains("pixel") && QString(e.what()).contains("not found"), e.what());
+        }
+        deploy::runProcess({"adb", "kill-server"}, o);
     }
 
     void architecturesAndSshCommand()
