@@ -2,15 +2,36 @@
 
 #include "audio/audio_file.h"
 #include "data/manifest.h"
+#include "runtime/crc32.h"
 #include "runtime/error.h"
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 
 namespace fs = std::filesystem;
 
 namespace espalier::deploy {
+
+namespace {
+
+std::string safeName(const std::string& text)
+{
+    std::string out;
+    for (const char c : text)
+        out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+    return out;
+}
+
+std::string checksum(const std::string& text)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%08x", runtime::crc32(text.data(), text.size()));
+    return buf;
+}
+
+} // namespace
 
 BenchInput featuresInput(int frames)
 {
@@ -45,7 +66,9 @@ void resolveTestSet(BenchInput& input, int sampleRate, const std::string& cacheD
     std::sort(list.begin(), list.end(), [](const data::Utterance& a, const data::Utterance& b) {
         return a.duration < b.duration || (a.duration == b.duration && a.key < b.key);
     });
-    const fs::path dir = fs::path(cacheDir) / input.name;
+    // One folder per split (its path's checksum: two corpora's "test" splits do not meet), one file per
+    // utterance key (its checksum too: keys "a.b" and "a_b" do not meet once made file-name safe).
+    const fs::path dir = fs::path(cacheDir) / (safeName(input.name) + "-" + checksum(input.split));
     std::error_code ec;
     fs::create_directories(dir, ec);
     input.wavs.clear();
@@ -53,10 +76,7 @@ void resolveTestSet(BenchInput& input, int sampleRate, const std::string& cacheD
     for (size_t i = 0; i < n; ++i) {
         const size_t at = n == 1 ? list.size() / 2 : i * (list.size() - 1) / (n - 1);
         const data::Utterance& u = list[at];
-        std::string key;
-        for (const char c : u.key)
-            key += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
-        const fs::path wav = dir / (key + "_" + std::to_string(sampleRate) + ".wav");
+        const fs::path wav = dir / (safeName(u.key) + "-" + checksum(u.key) + "_" + std::to_string(sampleRate) + ".wav");
         if (!fs::exists(wav, ec))
             audio::writeWav(wav.string(), audio::readAudio(u.audioPath, sampleRate));
         input.wavs.push_back(wav.string());

@@ -163,6 +163,9 @@ void DeviceBenchJob::run(project::JobContext& context)
     session_.settings = settings_;
     session_.startedAt = utcTimestamp();
     session_.id = fileStamp() + "-" + device.name;
+    // Two sessions on one device within a second keep their own files.
+    for (int n = 2; fs::exists(fs::path(projectDir_) / "devices" / "results" / (session_.id + ".json")); ++n)
+        session_.id = fileStamp() + "-" + device.name + "-" + std::to_string(n);
 
     const int exportCount = int(std::count_if(sources_.begin(), sources_.end(),
                                               [](const BenchModelSource& m) { return fs::is_directory(m.path); }));

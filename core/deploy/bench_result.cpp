@@ -1,6 +1,7 @@
 #include "deploy/bench_result.h"
 
 #include "io/atomic_file.h"
+#include "deploy/json_fields.h"
 #include "runtime/error.h"
 #include "runtime/espm.h"
 
@@ -20,18 +21,6 @@ namespace {
 constexpr int kFormatVersion = 1;
 constexpr size_t kMaxSamples = 1000000;
 
-template <typename T>
-T get(const json& j, const char* key, const T& fallback, const std::string& source)
-{
-    if (!j.is_object() || !j.contains(key) || j[key].is_null())
-        return fallback;
-    try {
-        return j[key].get<T>();
-    } catch (const json::exception&) {
-        throw FormatError(source + ": field '" + key + "' has the wrong type");
-    }
-}
-
 json summaryJson(const runtime::LatencySummary& s)
 {
     return {{"count", s.count}, {"min_ms", s.min},   {"median_ms", s.median}, {"p90_ms", s.p90},
@@ -41,13 +30,13 @@ json summaryJson(const runtime::LatencySummary& s)
 runtime::LatencySummary summaryFrom(const json& j, const std::string& source)
 {
     runtime::LatencySummary s;
-    s.count = get<int>(j, "count", 0, source);
-    s.min = get<double>(j, "min_ms", 0.0, source);
-    s.median = get<double>(j, "median_ms", 0.0, source);
-    s.p90 = get<double>(j, "p90_ms", 0.0, source);
-    s.max = get<double>(j, "max_ms", 0.0, source);
-    s.mean = get<double>(j, "mean_ms", 0.0, source);
-    s.std = get<double>(j, "std_ms", 0.0, source);
+    s.count = jsonField<int>(j, "count", 0, source);
+    s.min = jsonField<double>(j, "min_ms", 0.0, source);
+    s.median = jsonField<double>(j, "median_ms", 0.0, source);
+    s.p90 = jsonField<double>(j, "p90_ms", 0.0, source);
+    s.max = jsonField<double>(j, "max_ms", 0.0, source);
+    s.mean = jsonField<double>(j, "mean_ms", 0.0, source);
+    s.std = jsonField<double>(j, "std_ms", 0.0, source);
     return s;
 }
 
@@ -70,12 +59,15 @@ json timesJson(const NamedTimes& times)
     return a;
 }
 
-NamedTimes timesFromArray(const json& j)
+NamedTimes timesFromArray(const json& j, const std::string& source)
 {
     NamedTimes out;
     if (j.is_array())
-        for (const json& e : j)
-            out.emplace_back(e.value("name", ""), e.value("ms", 0.0));
+        for (const json& e : j) {
+            if (!e.is_object())
+                throw FormatError(source + ": a profile entry is not an object");
+            out.emplace_back(jsonField<std::string>(e, "name", "", source), jsonField<double>(e, "ms", 0.0, source));
+        }
     return out;
 }
 
@@ -97,14 +89,14 @@ RunnerBench runnerBenchFromJson(const json& j, const std::string& source)
     if (!j.is_object() || !j.contains("latencies_ms") || !j["latencies_ms"].is_array())
         throw FormatError(source + ": not espalier-run's bench JSON (no latencies_ms)");
     RunnerBench b;
-    b.input = get<std::string>(j, "input", "features", source);
-    b.frames = get<int>(j, "frames", 0, source);
-    b.threads = get<int>(j, "threads", 1, source);
-    b.warmup = get<int>(j, "warmup", 0, source);
-    b.runs = get<int>(j, "runs", 0, source);
-    b.affinity = get<std::string>(j, "affinity", "", source);
-    b.kernel = get<std::string>(j, "kernel", "", source);
-    b.loadMs = get<double>(j, "load_ms", 0.0, source);
+    b.input = jsonField<std::string>(j, "input", "features", source);
+    b.frames = jsonField<int>(j, "frames", 0, source);
+    b.threads = jsonField<int>(j, "threads", 1, source);
+    b.warmup = jsonField<int>(j, "warmup", 0, source);
+    b.runs = jsonField<int>(j, "runs", 0, source);
+    b.affinity = jsonField<std::string>(j, "affinity", "", source);
+    b.kernel = jsonField<std::string>(j, "kernel", "", source);
+    b.loadMs = jsonField<double>(j, "load_ms", 0.0, source);
     if (j["latencies_ms"].size() > kMaxSamples)
         throw FormatError(source + ": more than a million latencies");
     for (const json& v : j["latencies_ms"]) {
@@ -113,20 +105,20 @@ RunnerBench runnerBenchFromJson(const json& j, const std::string& source)
         b.latenciesMs.push_back(v.get<double>());
     }
     b.summary = runtime::summarize(b.latenciesMs);
-    b.bytesPerInference = get<long long>(j, "bytes_per_inference", 0, source);
-    b.peakRssKb = get<long long>(j, "peak_rss_kb", 0, source);
+    b.bytesPerInference = jsonField<long long>(j, "bytes_per_inference", 0, source);
+    b.peakRssKb = jsonField<long long>(j, "peak_rss_kb", 0, source);
     if (j.contains("utterances") && j["utterances"].is_array())
         for (const json& u : j["utterances"])
-            b.utterances.push_back({get<std::string>(u, "wav", "", source), get<double>(u, "audio_s", 0.0, source),
+            b.utterances.push_back({jsonField<std::string>(u, "wav", "", source), jsonField<double>(u, "audio_s", 0.0, source),
                                     summaryFrom(u, source)});
     if (j.contains("before"))
         b.before = parseMachineState(j["before"], source);
     if (j.contains("after"))
         b.after = parseMachineState(j["after"], source);
     if (j.contains("layers_ms") && j["layers_ms"].is_array())
-        b.layersMs = timesFromArray(j["layers_ms"]);
+        b.layersMs = timesFromArray(j["layers_ms"], source);
     if (j.contains("profile_ms") && j["profile_ms"].is_array())
-        b.opsMs = timesFromArray(j["profile_ms"]);
+        b.opsMs = timesFromArray(j["profile_ms"], source);
     return b;
 }
 
@@ -140,12 +132,16 @@ RunnerBench parseRunnerBench(const std::string& output, const std::string& sourc
     } catch (const json::exception&) {
         throw FormatError(source + " printed something that is not JSON: '" + output.substr(0, 120) + "'");
     }
-    RunnerBench b = runnerBenchFromJson(j, source);
-    if (ordered.contains("layers_ms"))
-        b.layersMs = timesFrom(ordered["layers_ms"]);
-    if (ordered.contains("profile_ms"))
-        b.opsMs = timesFrom(ordered["profile_ms"]);
-    return b;
+    try {
+        RunnerBench b = runnerBenchFromJson(j, source);
+        if (ordered.contains("layers_ms"))
+            b.layersMs = timesFrom(ordered["layers_ms"]);
+        if (ordered.contains("profile_ms"))
+            b.opsMs = timesFrom(ordered["profile_ms"]);
+        return b;
+    } catch (const json::exception& e) {  // anything the field readers did not foresee
+        throw FormatError(source + ": " + e.what());
+    }
 }
 
 json runnerBenchJson(const RunnerBench& b)
@@ -287,6 +283,10 @@ json sessionJson(const BenchSession& s)
             {"complete", s.complete}};
 }
 
+namespace {
+BenchSession sessionFromJson(const json& j, const std::string& source);
+}
+
 BenchSession parseSession(const std::string& text, const std::string& source)
 {
     json j;
@@ -295,21 +295,32 @@ BenchSession parseSession(const std::string& text, const std::string& source)
     } catch (const json::exception& e) {
         throw FormatError(source + ": not JSON (" + e.what() + ")");
     }
+    try {
+        return sessionFromJson(j, source);
+    } catch (const json::exception& e) {  // anything the field readers did not foresee
+        throw FormatError(source + ": " + e.what());
+    }
+}
+
+namespace {
+
+BenchSession sessionFromJson(const json& j, const std::string& source)
+{
     if (!j.is_object() || !j.contains("espalier_bench_session"))
         throw FormatError(source + ": not a benchmark session");
-    if (get<int>(j, "espalier_bench_session", 0, source) > kFormatVersion)
+    if (jsonField<int>(j, "espalier_bench_session", 0, source) > kFormatVersion)
         throw FormatError(source + ": written by a newer Espalier (format " +
-                          std::to_string(get<int>(j, "espalier_bench_session", 0, source)) + ")");
+                          std::to_string(jsonField<int>(j, "espalier_bench_session", 0, source)) + ")");
     BenchSession s;
-    s.id = get<std::string>(j, "id", "", source);
-    s.device = get<std::string>(j, "device", "", source);
-    s.deviceDescription = get<std::string>(j, "device_description", "", source);
+    s.id = jsonField<std::string>(j, "id", "", source);
+    s.device = jsonField<std::string>(j, "device", "", source);
+    s.deviceDescription = jsonField<std::string>(j, "device_description", "", source);
     if (j.contains("probe")) {
         const json& p = j["probe"];
-        s.probe.device = get<std::string>(p, "device_name", s.device, source);
-        s.probe.probedAt = get<std::string>(p, "probed_at", "", source);
-        s.probe.runner = get<std::string>(p, "runner", "", source);
-        s.probe.kernel = get<std::string>(p, "kernel", "", source);
+        s.probe.device = jsonField<std::string>(p, "device_name", s.device, source);
+        s.probe.probedAt = jsonField<std::string>(p, "probed_at", "", source);
+        s.probe.runner = jsonField<std::string>(p, "runner", "", source);
+        s.probe.kernel = jsonField<std::string>(p, "kernel", "", source);
         if (p.contains("device"))
             s.probe.info = parseDeviceInfo(p["device"], source);
         if (p.contains("state"))
@@ -319,50 +330,52 @@ BenchSession parseSession(const std::string& text, const std::string& source)
     if (settings.contains("inputs") && settings["inputs"].is_array())
         for (const json& i : settings["inputs"]) {
             BenchInput in;
-            in.name = get<std::string>(i, "name", "", source);
-            in.frames = get<int>(i, "frames", 0, source);
-            in.split = get<std::string>(i, "split", "", source);
-            in.utterances = get<int>(i, "utterances", 0, source);
-            in.wavs = get<std::vector<std::string>>(i, "wavs", {}, source);
+            in.name = jsonField<std::string>(i, "name", "", source);
+            in.frames = jsonField<int>(i, "frames", 0, source);
+            in.split = jsonField<std::string>(i, "split", "", source);
+            in.utterances = jsonField<int>(i, "utterances", 0, source);
+            in.wavs = jsonField<std::vector<std::string>>(i, "wavs", {}, source);
             s.settings.inputs.push_back(in);
         }
-    s.settings.warmup = get<int>(settings, "warmup", 0, source);
-    s.settings.runs = get<int>(settings, "runs", 0, source);
-    s.settings.rounds = get<int>(settings, "rounds", 0, source);
-    s.settings.cooldownSeconds = get<double>(settings, "cooldown_s", 0.0, source);
-    s.settings.threads = get<int>(settings, "threads", 1, source);
-    s.settings.cpus = get<std::string>(settings, "cpus", "", source);
-    s.settings.timeoutSeconds = get<double>(settings, "timeout_s", 900.0, source);
+    s.settings.warmup = jsonField<int>(settings, "warmup", 0, source);
+    s.settings.runs = jsonField<int>(settings, "runs", 0, source);
+    s.settings.rounds = jsonField<int>(settings, "rounds", 0, source);
+    s.settings.cooldownSeconds = jsonField<double>(settings, "cooldown_s", 0.0, source);
+    s.settings.threads = jsonField<int>(settings, "threads", 1, source);
+    s.settings.cpus = jsonField<std::string>(settings, "cpus", "", source);
+    s.settings.timeoutSeconds = jsonField<double>(settings, "timeout_s", 900.0, source);
     if (j.contains("models") && j["models"].is_array())
         for (const json& m : j["models"]) {
             BenchModel b;
-            b.label = get<std::string>(m, "label", "", source);
-            b.espm = get<std::string>(m, "espm", "", source);
-            b.runDir = get<std::string>(m, "run", "", source);
-            b.tensors = get<int>(m, "tensors", 0, source);
-            b.csrTensors = get<int>(m, "csr_tensors", 0, source);
-            b.values = get<long long>(m, "values", 0, source);
-            b.storedValues = get<long long>(m, "stored_values", 0, source);
-            b.fileBytes = get<long long>(m, "file_bytes", 0, source);
-            b.sampleRate = get<int>(m, "sample_rate", 16000, source);
+            b.label = jsonField<std::string>(m, "label", "", source);
+            b.espm = jsonField<std::string>(m, "espm", "", source);
+            b.runDir = jsonField<std::string>(m, "run", "", source);
+            b.tensors = jsonField<int>(m, "tensors", 0, source);
+            b.csrTensors = jsonField<int>(m, "csr_tensors", 0, source);
+            b.values = jsonField<long long>(m, "values", 0, source);
+            b.storedValues = jsonField<long long>(m, "stored_values", 0, source);
+            b.fileBytes = jsonField<long long>(m, "file_bytes", 0, source);
+            b.sampleRate = jsonField<int>(m, "sample_rate", 16000, source);
             s.models.push_back(b);
         }
     if (j.contains("measurements") && j["measurements"].is_array())
         for (const json& m : j["measurements"]) {
             BenchMeasurement x;
-            x.model = get<std::string>(m, "model", "", source);
-            x.input = get<std::string>(m, "input", "", source);
-            x.round = get<int>(m, "round", 0, source);
+            x.model = jsonField<std::string>(m, "model", "", source);
+            x.input = jsonField<std::string>(m, "input", "", source);
+            x.round = jsonField<int>(m, "round", 0, source);
             if (!m.contains("bench"))
                 throw FormatError(source + ": a measurement without 'bench'");
             x.result = runnerBenchFromJson(m["bench"], source);
             s.measurements.push_back(std::move(x));
         }
-    s.startedAt = get<std::string>(j, "started_at", "", source);
-    s.finishedAt = get<std::string>(j, "finished_at", "", source);
-    s.complete = get<bool>(j, "complete", false, source);
+    s.startedAt = jsonField<std::string>(j, "started_at", "", source);
+    s.finishedAt = jsonField<std::string>(j, "finished_at", "", source);
+    s.complete = jsonField<bool>(j, "complete", false, source);
     return s;
 }
+
+} // namespace
 
 std::vector<std::string> saveSession(const std::string& projectDir, const BenchSession& session)
 {

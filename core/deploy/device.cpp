@@ -65,7 +65,9 @@ std::string DeviceSpec::effectiveWorkDir() const
         return workDir;
     switch (kind) {
     case DeviceKind::Adb: return "/data/local/tmp/espalier";
-    case DeviceKind::Ssh: return "/tmp/espalier-" + (user.empty() ? std::string("run") : user);
+    // In the login's home (relative to where ssh starts a command): not a predictable folder of a
+    // world-writable /tmp, where another user of a shared board could plant a runner.
+    case DeviceKind::Ssh: return ".cache/espalier";
     default: return {};  // local and emulated: the project's state folder (DeviceRegistry::stateDir)
     }
 }
@@ -84,6 +86,8 @@ std::string DeviceSpec::describe() const
 void validateDevice(const DeviceSpec& d)
 {
     checkWord("name", d.name, "_.-", true);
+    if (d.name.find_first_not_of('.') == std::string::npos)
+        throw InputError("device name '" + d.name + "' is only dots");
     if (d.name.size() > 64)
         throw InputError("device name '" + d.name + "' is longer than 64 characters");
     switch (d.kind) {

@@ -21,9 +21,12 @@ struct DeviceSpec {
     std::string keyFile;        // ssh private key on this machine ("" : ssh's default keys)
     std::string serial;         // adb ("" : the only device attached)
     std::string arch = "aarch64";  // emulated
-    std::string workDir;        // on the device; "" : the kind's default (defaultWorkDir)
+    std::string workDir;        // on the device, absolute; "" : the kind's default (effectiveWorkDir)
     std::string cpus;           // default CPUs to pin benchmarks to ("" : none), e.g. "4-7"
 
+    // The work folder: workDir, else for SSH .cache/espalier in the login's home (a relative path:
+    // ssh starts commands there), for ADB /data/local/tmp/espalier, and "" for the local and emulated
+    // devices (the project's state folder holds theirs).
     std::string effectiveWorkDir() const;
     // "ssh linaro@192.168.1.20:22", "adb 28021FDH2000F1", "emulated aarch64 (qemu-user)", "this machine".
     std::string describe() const;

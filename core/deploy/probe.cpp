@@ -2,6 +2,7 @@
 
 #include "deploy/device.h"
 #include "io/atomic_file.h"
+#include "deploy/json_fields.h"
 #include "runtime/error.h"
 
 #include <nlohmann/json.hpp>
@@ -14,18 +15,6 @@ namespace fs = std::filesystem;
 namespace espalier::deploy {
 
 namespace {
-
-template <typename T>
-T get(const nlohmann::json& j, const char* key, const T& fallback, const std::string& source)
-{
-    if (!j.is_object() || !j.contains(key) || j[key].is_null())
-        return fallback;
-    try {
-        return j[key].get<T>();
-    } catch (const nlohmann::json::exception&) {
-        throw FormatError(source + ": field '" + key + "' has the wrong type");
-    }
-}
 
 std::string stamp(const char* format)
 {
@@ -54,24 +43,24 @@ runtime::DeviceInfo parseDeviceInfo(const nlohmann::json& j, const std::string& 
     if (!j.is_object())
         throw FormatError(source + ": 'device' is not an object");
     runtime::DeviceInfo info;
-    info.arch = get<std::string>(j, "arch", "", source);
-    info.cpu = get<std::string>(j, "cpu", "", source);
-    info.cpuCount = get<int>(j, "cpus", 0, source);
-    info.memoryKb = get<long long>(j, "memory_kb", 0, source);
-    info.os = get<std::string>(j, "os", "", source);
-    info.kernel = get<std::string>(j, "kernel", "", source);
+    info.arch = jsonField<std::string>(j, "arch", "", source);
+    info.cpu = jsonField<std::string>(j, "cpu", "", source);
+    info.cpuCount = jsonField<int>(j, "cpus", 0, source);
+    info.memoryKb = jsonField<long long>(j, "memory_kb", 0, source);
+    info.os = jsonField<std::string>(j, "os", "", source);
+    info.kernel = jsonField<std::string>(j, "kernel", "", source);
     if (j.contains("clusters")) {
         if (!j["clusters"].is_array() || j["clusters"].size() > 64)
             throw FormatError(source + ": 'clusters' is not a list of at most 64");
         for (const nlohmann::json& c : j["clusters"]) {
             runtime::CpuCluster cluster;
             try {
-                cluster.cpus = runtime::parseCpuList(get<std::string>(c, "cpus", "", source));
+                cluster.cpus = runtime::parseCpuList(jsonField<std::string>(c, "cpus", "", source));
             } catch (const InputError& e) {
                 throw FormatError(source + ": cluster: " + e.what());
             }
-            cluster.maxKHz = get<long>(c, "max_khz", 0, source);
-            cluster.core = get<std::string>(c, "core", "", source);
+            cluster.maxKHz = jsonField<long>(c, "max_khz", 0, source);
+            cluster.core = jsonField<std::string>(c, "core", "", source);
             info.clusters.push_back(cluster);
         }
     }
@@ -85,12 +74,12 @@ runtime::MachineState parseMachineState(const nlohmann::json& j, const std::stri
         return s;
     if (j.contains("cur_khz") && j["cur_khz"].is_array())
         for (const nlohmann::json& f : j["cur_khz"])
-            s.curKHz.push_back(f.is_number() ? f.get<long>() : 0);
+            s.curKHz.push_back(f.is_number_integer() && f.get<long long>() >= 0 && f.get<long long>() < (1LL << 40) ? long(f.get<long long>()) : 0);
     if (j.contains("temperatures") && j["temperatures"].is_array())
         for (const nlohmann::json& t : j["temperatures"]) {
             if (int(s.temperatures.size()) >= runtime::kMaxThermalZones)
                 break;
-            s.temperatures.push_back({get<std::string>(t, "zone", "", source), get<double>(t, "celsius", 0.0, source)});
+            s.temperatures.push_back({jsonField<std::string>(t, "zone", "", source), jsonField<double>(t, "celsius", 0.0, source)});
         }
     return s;
 }
@@ -126,15 +115,19 @@ DeviceProbe parseDeviceProbe(const std::string& runnerOutput, const std::string&
     }
     if (!j.is_object() || !j.contains("device"))
         throw FormatError(source + ": no 'device' in its output");
-    DeviceProbe p;
-    p.device = deviceName;
-    p.probedAt = get<std::string>(j, "probed_at", utcTimestamp(), source);
-    p.runner = get<std::string>(j, "runner", "", source);
-    p.kernel = get<std::string>(j, "kernel", "", source);
-    p.info = parseDeviceInfo(j["device"], source);
-    if (j.contains("state"))
-        p.state = parseMachineState(j["state"], source);
-    return p;
+    try {
+        DeviceProbe p;
+        p.device = deviceName;
+        p.probedAt = jsonField<std::string>(j, "probed_at", utcTimestamp(), source);
+        p.runner = jsonField<std::string>(j, "runner", "", source);
+        p.kernel = jsonField<std::string>(j, "kernel", "", source);
+        p.info = parseDeviceInfo(j["device"], source);
+        if (j.contains("state"))
+            p.state = parseMachineState(j["state"], source);
+        return p;
+    } catch (const nlohmann::json::exception& e) {  // anything the field readers did not foresee
+        throw FormatError(source + ": " + e.what());
+    }
 }
 
 nlohmann::json probeJson(const DeviceProbe& p)

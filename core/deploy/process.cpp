@@ -152,7 +152,11 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
     size_t written = 0;
     const auto start = std::chrono::steady_clock::now();
     bool overflow = false;
+    bool exited = false;  // the child is gone: read what its pipes still hold, then stop (a descendant
+    int exitStatus = 0;   // that keeps them open must not hold us to the time limit)
     while (out.fd[0] >= 0 || err.fd[0] >= 0) {
+        if (!exited && ::waitpid(pid, &exitStatus, WNOHANG) == pid)
+            exited = true;
         pollfd fds[3];
         int n = 0;
         int outIndex = -1, errIndex = -1, inIndex = -1;
@@ -168,7 +172,9 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
             inIndex = n;
             fds[n++] = {in.fd[1], POLLOUT, 0};
         }
-        ::poll(fds, nfds_t(n), 100);
+        const int ready = ::poll(fds, nfds_t(n), exited ? 0 : 100);
+        if (exited && ready <= 0)
+            break;
         char buffer[65536];
         auto drain = [&](int index, Pipe& pipe, std::string& sink) {
             if (index < 0 || !(fds[index].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -207,6 +213,13 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
             result.signal = SIGKILL;
             return result;
         }
+    }
+    if (exited) {
+        if (WIFEXITED(exitStatus))
+            result.exitCode = WEXITSTATUS(exitStatus);
+        else if (WIFSIGNALED(exitStatus))
+            result.signal = WTERMSIG(exitStatus);
+        return result;
     }
     // Both outputs closed: the child has exited or closed them; wait for it within the same limits
     // (its input closed, so a child still reading it sees the end).

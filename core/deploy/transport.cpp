@@ -1,10 +1,12 @@
 #include "deploy/transport.h"
 
 #include "io/atomic_file.h"
-#include "project/job.h"
 #include "runtime/error.h"
 
 #include <sys/utsname.h>
+#include <unistd.h>
+
+#include <atomic>
 
 #include <cstdio>
 #include <filesystem>
@@ -16,9 +18,34 @@ namespace espalier::deploy {
 
 namespace {
 
+// argv as one command line for a POSIX shell (sh, mksh on Android): every word single-quoted unless it
+// is plainly safe (letters, digits, _ . / -), so nothing in it is expanded, split or run — nor read as
+// an assignment (an unquoted FOO=bar first word would be).
 std::string joinForShell(const std::vector<std::string>& argv)
 {
-    return project::shellJoin(argv);
+    std::string out;
+    for (const std::string& arg : argv) {
+        if (!out.empty())
+            out += ' ';
+        const bool plain = !arg.empty() && arg.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-") == std::string::npos;
+        if (plain) {
+            out += arg;
+            continue;
+        }
+        out += '\'';
+        for (const char c : arg)
+            out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        out += '\'';
+    }
+    return out;
+}
+
+// A name for a file being copied that no other copy in flight uses.
+std::string partialName(const std::string& remotePath)
+{
+    static std::atomic<unsigned> counter{0};
+    return remotePath + ".partial-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
 }
 
 // The device's programs with their arguments as they are, on this machine (local and emulated devices).
@@ -88,7 +115,7 @@ public:
     void push(const std::string& localFile, const std::string& remotePath, bool executable,
               const ProcessOptions& options) override
     {
-        const std::string dir = fs::path(remotePath).parent_path().string(), tmp = remotePath + ".partial";
+        const std::string dir = fs::path(remotePath).parent_path().string(), tmp = partialName(remotePath);
         std::string script = "mkdir -p " + joinForShell({dir}) + " && cat > " + joinForShell({tmp});
         if (executable)
             script += " && chmod 755 " + joinForShell({tmp});
@@ -150,7 +177,7 @@ public:
     void push(const std::string& localFile, const std::string& remotePath, bool executable,
               const ProcessOptions& options) override
     {
-        const std::string tmp = remotePath + ".partial";
+        const std::string tmp = partialName(remotePath);
         std::vector<std::string> mkdir = {"mkdir", "-p", fs::path(remotePath).parent_path().string()};
         run(mkdir, options);
         std::vector<std::string> cmd = adb();
@@ -159,8 +186,11 @@ public:
         checkTimeout(r, {"push", remotePath}, options);
         if (r.exitCode != 0)
             fail("copying " + localFile + " to " + remotePath, r.lastErrorLine());
-        if (executable)
-            run({"chmod", "755", tmp}, options);
+        if (executable) {
+            const ProcessResult chmod = run({"chmod", "755", tmp}, options);
+            if (chmod.exitCode != 0)
+                fail("making " + tmp + " executable", chmod.lastErrorLine());
+        }
         const ProcessResult mv = run({"mv", "-f", tmp, remotePath}, options);
         if (mv.exitCode != 0)
             fail("renaming " + tmp, mv.lastErrorLine());

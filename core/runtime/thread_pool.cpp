@@ -16,6 +16,10 @@ namespace espalier::runtime {
 
 namespace {
 
+// Set on the pool's threads and on a caller while it runs a parallel section: a parallelFor from
+// inside one (a product inside an attention head) runs inline instead of re-entering the pool.
+thread_local bool insideParallel = false;
+
 // Workers wait for a new generation of work, run their part, and count down. The caller runs part 0.
 class Pool {
 public:
@@ -64,6 +68,7 @@ public:
 private:
     void loop(int index)
     {
+        insideParallel = true;
         unsigned long long seen = 0;
         for (;;) {
             const std::function<void(int, int)>* body = nullptr;
@@ -137,11 +142,18 @@ int computeThreads()
 void parallelFor(int maxParts, const std::function<void(int, int)>& body)
 {
     const int parts = std::max(1, std::min(maxParts, threadCount()));
-    if (parts == 1 || !pool()) {
+    if (parts == 1 || !pool() || insideParallel) {
         body(0, 1);
         return;
     }
-    pool()->run(parts, body);
+    insideParallel = true;
+    try {
+        pool()->run(parts, body);
+    } catch (...) {
+        insideParallel = false;
+        throw;
+    }
+    insideParallel = false;
 }
 
 } // namespace espalier::runtime

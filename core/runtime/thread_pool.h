@@ -11,7 +11,8 @@ void setComputeThreads(int threads);
 int computeThreads();
 
 // Calls body(part, parts) for part = 0 .. parts - 1, parts = min(computeThreads(), maxParts), on the
-// pool's threads and the caller; returns when all are done. The first exception is rethrown.
+// pool's threads and the caller; returns when all are done. The first exception is rethrown. Called
+// from inside a body, it runs inline as one part (parallel sections do not nest).
 void parallelFor(int maxParts, const std::function<void(int part, int parts)>& body);
 
 } // namespace espalier::runtime

@@ -676,7 +676,13 @@ void DevicesPage::onTaggedMetric(const QString& series, double, double value, co
 
 void DevicesPage::refreshSessions(const QString& select)
 {
-    sessions_ = project_ ? deploy::listSessions(project_->dir()) : std::vector<deploy::BenchSession>{};
+    sessions_.clear();
+    try {
+        if (project_)
+            sessions_ = deploy::listSessions(project_->dir());
+    } catch (const std::exception& e) {
+        setProblem(QString::fromUtf8(e.what()));
+    }
     const QSignalBlocker block(sessionBox_);
     sessionBox_->clear();
     for (const deploy::BenchSession& s : sessions_) {

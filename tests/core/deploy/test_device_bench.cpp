@@ -114,7 +114,7 @@ private slots:
         const deploy::BenchSession& s = job.session();
         QVERIFY(s.complete);
         QCOMPARE(s.settings.inputs[1].wavs.size(), size_t(2));  // the shortest and the longest utterance
-        QVERIFY(QString::fromStdString(s.settings.inputs[1].wavs[1]).contains("u2_16000.wav"));
+        QVERIFY(QFileInfo(QString::fromStdString(s.settings.inputs[1].wavs[1])).fileName().startsWith("u2-"));
         QCOMPARE(s.measurements.size(), size_t(2 * 2 * 2));
         // Round 0: dense then pruned; round 1 reversed — per input.
         QCOMPARE(QString::fromStdString(s.measurements[0].model), QString("dense"));

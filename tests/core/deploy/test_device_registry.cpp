@@ -45,7 +45,7 @@ private slots:
         QCOMPARE(QString::fromStdString(b.describe()), QString("ssh linaro@192.168.1.20:2222"));
         QCOMPARE(QString::fromStdString(b.keyFile), QString("/home/me/.ssh/id_ed25519"));
         QCOMPARE(QString::fromStdString(b.cpus), QString("4-7"));
-        QCOMPARE(QString::fromStdString(b.effectiveWorkDir()), QString("/tmp/espalier-linaro"));
+        QCOMPARE(QString::fromStdString(b.effectiveWorkDir()), QString(".cache/espalier"));  // in the login's home
         QCOMPARE(QString::fromStdString(back.get("pixel-7").effectiveWorkDir()), QString("/data/local/tmp/espalier"));
         QVERIFY(back.get("emulated").kind == deploy::DeviceKind::Emulated);
         try {
@@ -72,6 +72,7 @@ private slots:
         QTest::newRow("shell in serial") << "serial" << "$(id)" << "may hold only";
         QTest::newRow("slash in name") << "name" << "../x" << "may hold only";
         QTest::newRow("empty name") << "name" << "" << "missing";
+        QTest::newRow("dots") << "name" << ".." << "only dots";
         QTest::newRow("relative work dir") << "work_dir" << "tmp/x" << "absolute";
         QTest::newRow("quote in work dir") << "work_dir" << "/tmp/it's" << "may hold only";
         QTest::newRow("port") << "port" << "70000" << "between 1 and 65535";

@@ -60,6 +60,20 @@ private slots:
         QVERIFY(clock.elapsed() < 5000);
     }
 
+    void aDescendantHoldingTheOutputDoesNotHoldUs()
+    {
+        // The shell exits at once; its background child keeps stdout open for 30 s.
+        deploy::ProcessOptions o;
+        o.timeoutSeconds = 20;
+        QElapsedTimer clock;
+        clock.start();
+        const deploy::ProcessResult r = deploy::runProcess({"sh", "-c", "sleep 30 & echo done; exit 4"}, o);
+        QVERIFY(!r.timedOut);
+        QCOMPARE(r.exitCode, 4);
+        QCOMPARE(QString::fromStdString(r.out), QString("done\n"));
+        QVERIFY(clock.elapsed() < 5000);
+    }
+
     void cancel()
     {
         project::CancellationToken token;
