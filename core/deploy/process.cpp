@@ -201,9 +201,10 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
         const bool cancelled = options.cancel && options.cancel->isCancelled();
         const bool late = options.timeoutSeconds > 0 && elapsed > options.timeoutSeconds;
         if (cancelled || late || overflow) {
-            killGroup(pid);
+            killGroup(pid);  // the group: also a descendant still writing after the child exited
             int status = 0;
-            ::waitpid(pid, &status, 0);
+            if (!exited)
+                ::waitpid(pid, &status, 0);
             if (cancelled)
                 throw CancelledError();
             if (overflow)
