@@ -1,6 +1,7 @@
 #include "deploy/transport.h"
 
 #include "io/atomic_file.h"
+#include "project/job.h"
 #include "runtime/error.h"
 
 #include <sys/utsname.h>
@@ -17,29 +18,6 @@ namespace fs = std::filesystem;
 namespace espalier::deploy {
 
 namespace {
-
-// argv as one command line for a POSIX shell (sh, mksh on Android): every word single-quoted unless it
-// is plainly safe (letters, digits, _ . / -), so nothing in it is expanded, split or run — nor read as
-// an assignment (an unquoted FOO=bar first word would be).
-std::string joinForShell(const std::vector<std::string>& argv)
-{
-    std::string out;
-    for (const std::string& arg : argv) {
-        if (!out.empty())
-            out += ' ';
-        const bool plain = !arg.empty() && arg.find_first_not_of(
-            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-") == std::string::npos;
-        if (plain) {
-            out += arg;
-            continue;
-        }
-        out += '\'';
-        for (const char c : arg)
-            out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-        out += '\'';
-    }
-    return out;
-}
 
 // A name for a file being copied that no other copy in flight uses.
 std::string partialName(const std::string& remotePath)
@@ -108,7 +86,7 @@ public:
         const ProcessResult r = runProcess(sshCommand(device(), knownHosts_, argv), options);
         checkTimeout(r, argv, options);
         if (r.exitCode == 255 || r.signal != 0)
-            fail(joinForShell(argv), explain(r));
+            fail(project::shellJoin(argv), explain(r));
         return r;
     }
 
@@ -116,10 +94,10 @@ public:
               const ProcessOptions& options) override
     {
         const std::string dir = fs::path(remotePath).parent_path().string(), tmp = partialName(remotePath);
-        std::string script = "mkdir -p " + joinForShell({dir}) + " && cat > " + joinForShell({tmp});
+        std::string script = "mkdir -p " + project::shellJoin({dir}) + " && cat > " + project::shellJoin({tmp});
         if (executable)
-            script += " && chmod 755 " + joinForShell({tmp});
-        script += " && mv -f " + joinForShell({tmp, remotePath});
+            script += " && chmod 755 " + project::shellJoin({tmp});
+        script += " && mv -f " + project::shellJoin({tmp, remotePath});
         ProcessOptions o = options;
         o.inputFile = localFile;
         std::vector<std::string> argv = sshCommand(device(), knownHosts_, {});
@@ -166,11 +144,11 @@ public:
     {
         std::vector<std::string> cmd = adb();
         cmd.push_back("shell");
-        cmd.push_back(joinForShell(argv));
+        cmd.push_back(project::shellJoin(argv));
         const ProcessResult r = runProcess(cmd, options);
         checkTimeout(r, argv, options);
         if (r.exitCode != 0 && isAdbError(r))
-            fail(joinForShell(argv), r.lastErrorLine());
+            fail(project::shellJoin(argv), r.lastErrorLine());
         return r;
     }
 
@@ -228,7 +206,7 @@ void Transport::checkTimeout(const ProcessResult& r, const std::vector<std::stri
     if (r.timedOut) {
         char limit[32];
         std::snprintf(limit, sizeof limit, "%g", options.timeoutSeconds);
-        fail(joinForShell(argv), std::string("no answer within ") + limit + " s (timed out; stopped it)");
+        fail(project::shellJoin(argv), std::string("no answer within ") + limit + " s (timed out; stopped it)");
     }
 }
 
@@ -269,7 +247,7 @@ std::vector<std::string> sshCommand(const DeviceSpec& d, const std::string& know
     cmd.push_back("--");
     cmd.push_back(d.host);
     if (!remoteArgv.empty())
-        cmd.push_back(joinForShell(remoteArgv));
+        cmd.push_back(project::shellJoin(remoteArgv));
     return cmd;
 }
 

@@ -139,7 +139,9 @@ struct JobResult {
 // Runs the job on the calling thread and turns exceptions into a result; never throws.
 JobResult runJob(Job& job, JobObserver* observer, const CancellationToken& token);
 
-// Joins a command line for display, quoting arguments that need it (POSIX shell rules).
+// Joins a command line for a POSIX shell (sh, mksh on Android), single-quoting every word that is not
+// plainly safe, so nothing in it is expanded, split, run or read as an assignment: for display, and for
+// the commands a device's shell runs (deploy/transport).
 std::string shellJoin(const std::vector<std::string>& argv);
 
 } // namespace espalier::project

@@ -158,6 +158,7 @@ private slots:
         QTest::newRow("quote") << QStringList{"echo", "it's"} << "echo 'it'\\''s'";
         QTest::newRow("empty") << QStringList{"x", ""} << "x ''";
         QTest::newRow("dollar") << QStringList{"x", "$HOME"} << "x '$HOME'";
+        QTest::newRow("assignment") << QStringList{"A=1", "--k=v"} << "'A=1' --k=v";
     }
     void shellJoinQuotes()
     {
