@@ -2,8 +2,8 @@
 // included) and each op alone (draw + apply, no fbank; spec_augment on ready features). x_realtime is
 // audio seconds per second of process CPU time, i.e. multiples of real time per core. Each
 // benchmark runs 5 repetitions and reports mean, median and spread.
-#include "augment/op_registry.h"
-#include "augment/pipeline.h"
+#include "core/augment/op_registry.h"
+#include "core/augment/pipeline.h"
 
 #include <benchmark/benchmark.h>
 

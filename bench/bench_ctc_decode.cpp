@@ -1,7 +1,7 @@
 // CTC decoding speed on model-like log-probabilities: greedy and prefix beam search with and without
 // per-frame token pruning. Reports x_realtime: seconds of audio decoded per second (40 ms per frame,
 // i.e. 10 ms shift after 4x subsampling).
-#include "eval/ctc_decode.h"
+#include "core/eval/ctc_decode.h"
 
 #include <benchmark/benchmark.h>
 

@@ -1,6 +1,6 @@
 // Fbank throughput: 10 s of 16 kHz audio per iteration, single-threaded. The x_realtime counter is
 // audio seconds per compute second.
-#include "runtime/fbank.h"
+#include "core/runtime/fbank.h"
 
 #include <benchmark/benchmark.h>
 

@@ -2,13 +2,13 @@
 // Models the latency benchmarks compare: a trained checkpoint or a preset with random weights, and
 // variants of it — channels removed physically (structured pruning), or the smallest weights zeroed
 // (unstructured magnitude pruning, one global threshold as the pruning engine uses).
-#include "model/asr_model.h"
-#include "prune/channels.h"
-#include "prune/masks.h"
-#include "prune/shrink.h"
-#include "train/checkpoint.h"
-#include "train/eval_job.h"
-#include "train/shipped_configs.h"
+#include "core/model/asr_model.h"
+#include "core/prune/channels.h"
+#include "core/prune/masks.h"
+#include "core/prune/shrink.h"
+#include "core/train/checkpoint.h"
+#include "core/train/eval_job.h"
+#include "core/train/shipped_configs.h"
 
 #include <torch/torch.h>
 

@@ -5,14 +5,13 @@
 // removed, dense). Encoder on T frames of random fbank, one thread, runs interleaved at random.
 // Prints each median and its ratio to the dense model's. Not a test.
 //   espalier_bench_runtime [--model CKPT|RUN] [--size demo|small|base] [--frames 600] [--sparsity 0.7] [--threads 1]
-#include "bench_report.h"
-#include "bench_models.h"
-
-#include "deploy/espm_export.h"
-#include "model/torch_setup.h"
-#include "runtime/asr_runtime.h"
-#include "runtime/spmm.h"
-#include "runtime/thread_pool.h"
+#include "bench/bench_models.h"
+#include "bench/bench_report.h"
+#include "core/deploy/espm_export.h"
+#include "core/model/torch_setup.h"
+#include "core/runtime/asr_runtime.h"
+#include "core/runtime/spmm.h"
+#include "core/runtime/thread_pool.h"
 
 #include <benchmark/benchmark.h>
 
@@ -75,7 +74,6 @@ void encode(benchmark::State& state, runtime::AsrRuntime* rt)
     for (auto _ : state)
         benchmark::DoNotOptimize(rt->logProbs(features.data(), g_settings.frames).data());
 }
-
 
 } // namespace
 

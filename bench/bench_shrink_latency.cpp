@@ -4,10 +4,9 @@
 // latency does not depend on which ones). Forward pass only, float32, no gradients, eval mode.
 // Reports median milliseconds per utterance and each variant's speed-up over the dense model. Not a test.
 //   espalier_bench_shrink_latency [--size small|base|tiny] [--model CKPT|RUN] [--frames 600] [--batch 1] [--threads 1]
-#include "bench_report.h"
-#include "bench_models.h"
-
-#include "model/torch_setup.h"
+#include "bench/bench_models.h"
+#include "bench/bench_report.h"
+#include "core/model/torch_setup.h"
 
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
@@ -46,7 +45,6 @@ void forward(benchmark::State& state, const std::string& variant)
         benchmark::DoNotOptimize(m.forward(features, lengths).logProbs.data_ptr<float>());
     state.SetLabel(m.description());
 }
-
 
 } // namespace
 

@@ -6,8 +6,8 @@
 // bandwidth ceiling of reference.md (4 / (d·(4 + 2)) for 16-bit indices) and the fraction of it
 // reached. Not a test.
 //   espalier_bench_spmm [--frames 16] [--shapes 256x1024,1024x256,256x256] [--benchmark_repetitions=5]
-#include "bench_report.h"
-#include "runtime/spmm.h"
+#include "bench/bench_report.h"
+#include "core/runtime/spmm.h"
 
 #include <Eigen/Dense>
 #include <Eigen/Sparse>
@@ -143,7 +143,6 @@ void torchCsr(benchmark::State& state, const Problem* p)
         benchmark::DoNotOptimize(y.data_ptr<float>());
     }
 }
-
 
 std::string blasLibrary()
 {

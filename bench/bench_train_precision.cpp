@@ -3,12 +3,12 @@
 // frames/s for each precision and the bf16 / fp32 ratio (issue target: >= 1.8x on a CPU with
 // AVX-512 BF16 / AMX). Not a test.
 //   espalier_bench_train_precision [--size small] [--batch 16] [--seconds 4] [--vocab 500] [--threads 0]
-#include "bench_report.h"
-#include "audio/audio_file.h"
-#include "data/manifest.h"
-#include "model/torch_setup.h"
-#include "project/job.h"
-#include "train/trainer.h"
+#include "bench/bench_report.h"
+#include "core/audio/audio_file.h"
+#include "core/data/manifest.h"
+#include "core/job/job.h"
+#include "core/model/torch_setup.h"
+#include "core/train/trainer.h"
 
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
@@ -76,11 +76,11 @@ std::unique_ptr<train::Trainer> makeTrainer(train::Precision precision)
     c.steps = 1000;
     c.threads = g_settings.threads;
     c.seed = 1;
-    const std::string run = g_settings.workDir + "/run-" + train::precisionName(precision);
+    const std::string run = g_settings.workDir + "/run-" + train::precisionNames().name(precision);
     std::filesystem::remove_all(run);
     auto trainer = std::make_unique<train::Trainer>(c, run);
-    project::CancellationToken token;
-    project::JobContext context(nullptr, token);
+    job::CancellationToken token;
+    job::JobContext context(nullptr, token);
     trainer->prepare(context, false);
     return trainer;
 }

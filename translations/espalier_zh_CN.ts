@@ -98,56 +98,8 @@
         <translation>正在更新预览……</translation>
     </message>
     <message>
-        <source>Outlined: &lt;span style=&apos;color:#ff9800&apos;&gt;■&lt;/span&gt; time masks &amp;nbsp; &lt;span style=&apos;background:#440154; color:#ffffff&apos;&gt;&amp;nbsp;┅&amp;nbsp;&lt;/span&gt; frequency masks</source>
-        <translation>轮廓标记：&lt;span style=&apos;color:#ff9800&apos;&gt;■&lt;/span&gt; 时间掩码 &amp;nbsp; &lt;span style=&apos;background:#440154; color:#ffffff&apos;&gt;&amp;nbsp;┅&amp;nbsp;&lt;/span&gt; 频率掩码</translation>
-    </message>
-    <message>
-        <source>SpecAugment&apos;s masked regions are outlined on the spectrogram after the pipeline</source>
-        <translation>增强后的频谱图上以轮廓标出 SpecAugment 掩蔽的区域</translation>
-    </message>
-    <message>
         <source>Ops applied in this draw</source>
         <translation>本次抽样应用的操作</translation>
-    </message>
-    <message>
-        <source>Play the original audio</source>
-        <translation>播放原始音频</translation>
-    </message>
-    <message>
-        <source>Play the augmented audio</source>
-        <translation>播放增强后的音频</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <source>Play</source>
-        <translation>播放</translation>
-    </message>
-    <message>
-        <source>Pick an utterance or drop an audio file</source>
-        <translation>请选择一条语句或拖入一个音频文件</translation>
-    </message>
-    <message>
-        <source>Before · %1 s</source>
-        <translation>增强前 · %1 秒</translation>
-    </message>
-    <message>
-        <source>After · %1 s (×%2)</source>
-        <translation>增强后 · %1 秒（×%2）</translation>
-    </message>
-    <message>
-        <source>After · %1 s</source>
-        <translation>增强后 · %1 秒</translation>
-    </message>
-    <message>
-        <source>Before</source>
-        <translation>增强前</translation>
-    </message>
-    <message>
-        <source>After</source>
-        <translation>增强后</translation>
     </message>
     <message>
         <source>Open audio</source>
@@ -196,6 +148,14 @@
     <message>
         <source>No corpus in the project: open an audio file or drop one on the page.</source>
         <translation>项目中没有语料库：请打开一个音频文件或将文件拖放到此页面。</translation>
+    </message>
+    <message>
+        <source>Read audio</source>
+        <translation>读取音频</translation>
+    </message>
+    <message>
+        <source>Preview the pipeline</source>
+        <translation>预览增强流水线</translation>
     </message>
 </context>
 <context>
@@ -275,6 +235,148 @@
     <message>
         <source>Time warp, frequency and time masks on the fbank features</source>
         <translation>对 fbank 特征做时间扭曲、频率掩码和时间掩码</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::BeforeAfterView</name>
+    <message>
+        <source>Outlined: &lt;span style=&apos;color:#ff9800&apos;&gt;■&lt;/span&gt; time masks &amp;nbsp; &lt;span style=&apos;background:#440154; color:#ffffff&apos;&gt;&amp;nbsp;┅&amp;nbsp;&lt;/span&gt; frequency masks</source>
+        <translation>轮廓标记：&lt;span style=&apos;color:#ff9800&apos;&gt;■&lt;/span&gt; 时间掩码 &amp;nbsp; &lt;span style=&apos;background:#440154; color:#ffffff&apos;&gt;&amp;nbsp;┅&amp;nbsp;&lt;/span&gt; 频率掩码</translation>
+    </message>
+    <message>
+        <source>SpecAugment&apos;s masked regions are outlined on the spectrogram after the pipeline</source>
+        <translation>增强后的频谱图上以轮廓标出 SpecAugment 掩蔽的区域</translation>
+    </message>
+    <message>
+        <source>Play the original audio</source>
+        <translation>播放原始音频</translation>
+    </message>
+    <message>
+        <source>Play the augmented audio</source>
+        <translation>播放增强后的音频</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Pick an utterance or drop an audio file</source>
+        <translation>请选择一条语句或拖入一个音频文件</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>增强前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>增强后</translation>
+    </message>
+    <message>
+        <source>Before · %1 s</source>
+        <translation>增强前 · %1 秒</translation>
+    </message>
+    <message>
+        <source>After · %1 s (×%2)</source>
+        <translation>增强后 · %1 秒（×%2）</translation>
+    </message>
+    <message>
+        <source>After · %1 s</source>
+        <translation>增强后 · %1 秒</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::BenchSettingsForm</name>
+    <message>
+        <source>Add a model</source>
+        <translation>添加模型</translation>
+    </message>
+    <message>
+        <source>Espalier models (*.espm)</source>
+        <translation>Espalier 模型 (*.espm)</translation>
+    </message>
+    <message>
+        <source>Models (the first checked is the baseline):</source>
+        <translation>模型（第一个勾选的为基线）：</translation>
+    </message>
+    <message>
+        <source>Add .espm file…</source>
+        <translation>添加 .espm 文件…</translation>
+    </message>
+    <message>
+        <source>Random features, frames:</source>
+        <translation>随机特征，帧数：</translation>
+    </message>
+    <message>
+        <source>The encoder alone on this many frames of random features (600 = 6 s of audio)</source>
+        <translation>仅编码器，输入这么多帧随机特征（600 帧 = 6 秒音频）</translation>
+    </message>
+    <message>
+        <source>Test sets (end to end on their utterances):</source>
+        <translation>测试集（在其语音上端到端测试）：</translation>
+    </message>
+    <message>
+        <source>Utterances per test set</source>
+        <translation>每个测试集的语音条数</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行次数</translation>
+    </message>
+    <message>
+        <source>Warm-up runs</source>
+        <translation>预热次数</translation>
+    </message>
+    <message>
+        <source>Rounds</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Each round times every model once; the order reverses every other round</source>
+        <translation>每轮对每个模型各计时一次；每隔一轮顺序反转</translation>
+    </message>
+    <message>
+        <source>Cool-down (s)</source>
+        <translation>冷却时间（秒）</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>线程数</translation>
+    </message>
+    <message>
+        <source>Pin to CPUs</source>
+        <translation>绑定到 CPU</translation>
+    </message>
+    <message>
+        <source>anywhere (no pinning)</source>
+        <translation>任意（不绑定）</translation>
+    </message>
+    <message>
+        <source>, %1 % sparse</source>
+        <translation>，稀疏度 %1 %</translation>
+    </message>
+    <message>
+        <source>all %1 CPUs</source>
+        <translation>全部 %1 个 CPU</translation>
+    </message>
+    <message>
+        <source>big cluster</source>
+        <translation>大核簇</translation>
+    </message>
+    <message>
+        <source>little cluster</source>
+        <translation>小核簇</translation>
+    </message>
+    <message>
+        <source>middle cluster</source>
+        <translation>中核簇</translation>
+    </message>
+    <message>
+        <source>device default: %1</source>
+        <translation>设备默认：%1</translation>
     </message>
 </context>
 <context>
@@ -379,6 +481,10 @@
         <translation>
             <numerusform>%n 个子集</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Decode an utterance</source>
+        <translation>解码一条语音</translation>
     </message>
 </context>
 <context>
@@ -546,14 +652,6 @@
 <context>
     <name>espalier::widgets::DevicesPage</name>
     <message>
-        <source>Add a model</source>
-        <translation>添加模型</translation>
-    </message>
-    <message>
-        <source>Espalier models (*.espm)</source>
-        <translation>Espalier 模型 (*.espm)</translation>
-    </message>
-    <message>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
@@ -590,58 +688,6 @@
         <translation>基准测试</translation>
     </message>
     <message>
-        <source>Models (the first checked is the baseline):</source>
-        <translation>模型（第一个勾选的为基线）：</translation>
-    </message>
-    <message>
-        <source>Add .espm file…</source>
-        <translation>添加 .espm 文件…</translation>
-    </message>
-    <message>
-        <source>Random features, frames:</source>
-        <translation>随机特征，帧数：</translation>
-    </message>
-    <message>
-        <source>The encoder alone on this many frames of random features (600 = 6 s of audio)</source>
-        <translation>仅编码器，输入这么多帧随机特征（600 帧 = 6 秒音频）</translation>
-    </message>
-    <message>
-        <source>Test sets (end to end on their utterances):</source>
-        <translation>测试集（在其语音上端到端测试）：</translation>
-    </message>
-    <message>
-        <source>Utterances per test set</source>
-        <translation>每个测试集的语音条数</translation>
-    </message>
-    <message>
-        <source>Runs</source>
-        <translation>运行次数</translation>
-    </message>
-    <message>
-        <source>Warm-up runs</source>
-        <translation>预热次数</translation>
-    </message>
-    <message>
-        <source>Rounds</source>
-        <translation>轮数</translation>
-    </message>
-    <message>
-        <source>Each round times every model once; the order reverses every other round</source>
-        <translation>每轮对每个模型各计时一次；每隔一轮顺序反转</translation>
-    </message>
-    <message>
-        <source>Cool-down (s)</source>
-        <translation>冷却时间（秒）</translation>
-    </message>
-    <message>
-        <source>Threads</source>
-        <translation>线程数</translation>
-    </message>
-    <message>
-        <source>Pin to CPUs</source>
-        <translation>绑定到 CPU</translation>
-    </message>
-    <message>
         <source>Run benchmark</source>
         <translation>运行基准测试</translation>
     </message>
@@ -662,20 +708,12 @@
         <translation>CER / 延迟</translation>
     </message>
     <message>
-        <source>, %1 % sparse</source>
-        <translation>，稀疏度 %1 %</translation>
-    </message>
-    <message>
         <source>The device could not be added</source>
         <translation>无法添加该设备</translation>
     </message>
     <message>
         <source>The device could not be removed</source>
         <translation>无法移除该设备</translation>
-    </message>
-    <message>
-        <source>anywhere (no pinning)</source>
-        <translation>任意（不绑定）</translation>
     </message>
     <message>
         <source>No device selected. Add this machine, an SSH board, an ADB phone or an emulated aarch64 device.</source>
@@ -710,32 +748,12 @@
         <translation>，最高 %1 MHz</translation>
     </message>
     <message>
-        <source>all %1 CPUs</source>
-        <translation>全部 %1 个 CPU</translation>
-    </message>
-    <message>
-        <source>big cluster</source>
-        <translation>大核簇</translation>
-    </message>
-    <message>
-        <source>little cluster</source>
-        <translation>小核簇</translation>
-    </message>
-    <message>
-        <source>middle cluster</source>
-        <translation>中核簇</translation>
-    </message>
-    <message>
         <source>Memory: %1 MiB; %2 (kernel %3)</source>
         <translation>内存：%1 MiB；%2（内核 %3）</translation>
     </message>
     <message>
         <source>Probed %1</source>
         <translation>探测于 %1</translation>
-    </message>
-    <message>
-        <source>device default: %1</source>
-        <translation>设备默认：%1</translation>
     </message>
     <message>
         <source>Add and select a device first.</source>
@@ -947,6 +965,42 @@
     <message>
         <source>No project open</source>
         <translation>未打开项目</translation>
+    </message>
+    <message>
+        <source>Tasks are running</source>
+        <translation>仍有任务在运行</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Cancel them and quit? A training run writes a checkpoint first, so it can be resumed later.</source>
+        <translation>取消这些任务并退出吗？训练任务会先写入检查点，之后可以继续。</translation>
+    </message>
+    <message>
+        <source>Cancel tasks and quit</source>
+        <translation>取消任务并退出</translation>
+    </message>
+    <message>
+        <source>Keep working</source>
+        <translation>继续工作</translation>
+    </message>
+    <message>
+        <source>Stopping the running tasks…</source>
+        <translation>正在停止运行中的任务…</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>One task is still running: %1.</source>
+        <translation>还有一个任务在运行：%1。</translation>
+    </message>
+    <message>
+        <source>%1 tasks are still running: %2.</source>
+        <translation>还有 %1 个任务在运行：%2。</translation>
     </message>
 </context>
 <context>
@@ -1494,6 +1548,10 @@
             <numerusform>%1：%n 行与配方最终目标相差超过 2 个百分点（红色）</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Read the run&apos;s checkpoint</source>
+        <translation>读取该运行的检查点</translation>
+    </message>
 </context>
 <context>
     <name>espalier::widgets::SpectrogramPlot</name>
@@ -1783,6 +1841,51 @@
     </message>
 </context>
 <context>
+    <name>espalier::widgets::TaskPanel</name>
+    <message>
+        <source>No task is running.</source>
+        <translation>没有正在运行的任务。</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::TaskRow</name>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>%1 (step %2 of %3)</source>
+        <translation>%1（第 %2 步，共 %3 步）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Show command</source>
+        <translation>显示命令</translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation>预计剩余 %1</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::TaskStatusButton</name>
+    <message>
+        <source>Show or hide the running tasks</source>
+        <translation>显示或隐藏运行中的任务</translation>
+    </message>
+    <message>
+        <source>1 task · %1 %</source>
+        <translation>1 个任务 · %1 %</translation>
+    </message>
+    <message>
+        <source>%1 tasks · %2 %</source>
+        <translation>%1 个任务 · %2 %</translation>
+    </message>
+</context>
+<context>
     <name>espalier::widgets::TrainPage</name>
     <message>
         <source>Train</source>
@@ -1966,6 +2069,14 @@
     <message>
         <source>No corpus</source>
         <translation>无语料库</translation>
+    </message>
+    <message>
+        <source>Read the corpus&apos;s splits</source>
+        <translation>读取语料库的划分</translation>
+    </message>
+    <message>
+        <source>Read a manifest</source>
+        <translation>读取清单</translation>
     </message>
 </context>
 <context>

@@ -1,4 +1,4 @@
-#include "audio_player.h"
+#include "widgets/audio_player.h"
 
 #include <QAudioDevice>
 #include <QAudioOutput>

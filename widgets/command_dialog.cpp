@@ -1,4 +1,4 @@
-#include "command_dialog.h"
+#include "widgets/command_dialog.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -1,4 +1,4 @@
-#include "error_dialog.h"
+#include "widgets/error_dialog.h"
 
 #include <QMessageBox>
 
@@ -6,11 +6,13 @@ namespace espalier::widgets {
 
 void showError(QWidget* parent, const QString& title, const QString& message)
 {
-    QMessageBox box(QMessageBox::Warning, title, message, QMessageBox::Ok, parent);
-    box.setObjectName("errorDialog");
-    box.setTextInteractionFlags(Qt::TextSelectableByMouse);
-    // Offscreen tests have no one to click: they check the object exists, then close it.
-    box.exec();
+    // Opened, not exec()'d: the caller (often the callback of background work) returns at once, and
+    // no nested event loop runs other callbacks underneath it.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, parent);
+    box->setObjectName("errorDialog");
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void showError(QWidget* parent, const QString& title, const std::exception& error)

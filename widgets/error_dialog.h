@@ -1,6 +1,7 @@
 #pragma once
 // How the workbench reports a core error: the message (which file, which line, what was expected)
-// in a dialog; the application stays usable.
+// in a window-modal dialog that is opened and returns at once (no nested event loop); the
+// application stays usable.
 #include <QString>
 
 #include <exception>

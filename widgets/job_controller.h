@@ -1,20 +1,23 @@
 #pragma once
-// Adapts a core Job to Qt: runs it on a worker thread and re-emits its events as signals on the
-// GUI thread (queued), so widgets never block and never get touched by a worker.
-#include <QElapsedTimer>
+// A page's handle on one kind of background job (its training run, its benchmark): start() submits
+// the job to the TaskManager, and the controller re-emits the running task's signals, so a page
+// connects once and follows every run. One job at a time per controller.
+#include "widgets/tasks/task.h"
+
 #include <QObject>
+#include <QPointer>
 #include <QString>
-#include <QStringList>
 #include <QVariantMap>
 
 #include <memory>
 
-namespace espalier::project {
+namespace espalier::job {
 class Job;
-class CancellationToken;
 }
 
 namespace espalier::widgets {
+
+class TaskManager;
 
 class JobController : public QObject {
     Q_OBJECT
@@ -22,21 +25,24 @@ public:
     enum class State { Idle, Running, Succeeded, Failed, Cancelled };
     Q_ENUM(State)
 
-    explicit JobController(QObject* parent = nullptr);
-    ~JobController() override;  // cancels and waits for a running job
+    // Submits to manager, or to the application's TaskManager when none is given.
+    explicit JobController(QObject* parent = nullptr, TaskManager* manager = nullptr);
+    ~JobController() override;  // cancels a running job and waits for it
 
-    // Starts the job on a worker thread. Returns false (and does nothing) if one is running.
-    bool start(std::unique_ptr<project::Job> job);
+    // Submits the job. Returns false (and does nothing) while this controller's last job runs.
+    bool start(std::unique_ptr<job::Job> job);
     bool isRunning() const { return state_ == State::Running; }
     State state() const { return state_; }
     QString title() const { return title_; }
     // The espalier-cli command line equivalent to the job.
     QString cliCommand() const { return cliCommand_; }
-    // Blocks until the worker has finished (for shutdown and tests); false on timeout.
+    // The running task (null when none runs).
+    Task* task() const { return task_.data(); }
+    // Blocks until the job has finished (for tests); false on timeout.
     bool wait(int timeoutMs);
 
 public slots:
-    // Asks the job to stop; it reports finished(Cancelled) within about a second.
+    // Asks the job to stop; it reports finished(Cancelled) once it has.
     void cancel();
 
 signals:
@@ -51,14 +57,11 @@ signals:
     void finished(espalier::widgets::JobController::State outcome, const QString& message);
 
 private:
-    class Forwarder;
-    struct Worker;
-    void onWorkerDone(int outcome, const QString& message);
-
+    TaskManager* manager_;
+    QPointer<Task> task_;
     State state_ = State::Idle;
     QString title_;
     QString cliCommand_;
-    std::shared_ptr<Worker> worker_;
 };
 
 } // namespace espalier::widgets

@@ -1,7 +1,8 @@
-#include "job_panel.h"
+#include "widgets/job_panel.h"
 
-#include "command_dialog.h"
-#include "job_controller.h"
+#include "core/job/job.h"
+#include "widgets/command_dialog.h"
+#include "widgets/job_controller.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
@@ -18,13 +19,7 @@ namespace espalier::widgets {
 
 QString formatEta(double seconds)
 {
-    if (seconds < 0 || !std::isfinite(seconds))
-        return QStringLiteral("--:--");
-    const qint64 total = qRound64(seconds);
-    const qint64 h = total / 3600, m = (total % 3600) / 60, s = total % 60;
-    if (h > 0)
-        return QStringLiteral("%1:%2:%3").arg(h).arg(m, 2, 10, QChar('0')).arg(s, 2, 10, QChar('0'));
-    return QStringLiteral("%1:%2").arg(m).arg(s, 2, 10, QChar('0'));
+    return QString::fromStdString(job::formatDuration(seconds));
 }
 
 JobPanel::JobPanel(QWidget* parent) : QWidget(parent)

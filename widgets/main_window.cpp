@@ -1,23 +1,29 @@
-#include "main_window.h"
+#include "widgets/main_window.h"
 
-#include "app_settings.h"
-#include "error_dialog.h"
-#include "language.h"
-#include "pages/augment_page.h"
-#include "pages/data_page.h"
-#include "pages/devices_page.h"
-#include "pages/placeholder_page.h"
-#include "pages/project_page.h"
-#include "pages/schedule_page.h"
-#include "pages/train_page.h"
-#include "training/new_run_form.h"
-#include "project/project.h"
+#include "core/project/project.h"
+#include "widgets/app_settings.h"
+#include "widgets/error_dialog.h"
+#include "widgets/language.h"
+#include "widgets/pages/augment_page.h"
+#include "widgets/pages/data_page.h"
+#include "widgets/pages/devices_page.h"
+#include "widgets/pages/placeholder_page.h"
+#include "widgets/pages/project_page.h"
+#include "widgets/pages/schedule_page.h"
+#include "widgets/pages/train_page.h"
+#include "widgets/tasks/task.h"
+#include "widgets/tasks/task_manager.h"
+#include "widgets/tasks/task_panel.h"
+#include "widgets/training/new_run_form.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
+#include <QPushButton>
+#include <QScrollArea>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
@@ -51,6 +57,26 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 
     projectLabel_ = new QLabel(this);
     statusBar()->addPermanentWidget(projectLabel_);
+
+    TaskManager& tasks = TaskManager::instance();
+    taskPanel_ = new TaskPanel(&tasks, this);
+    auto* taskScroll = new QScrollArea(this);
+    taskScroll->setWidget(taskPanel_);
+    taskScroll->setWidgetResizable(true);
+    taskScroll->setFrameShape(QFrame::NoFrame);
+    taskDock_ = new QDockWidget(this);
+    taskDock_->setObjectName("taskDock");
+    taskDock_->setWidget(taskScroll);
+    addDockWidget(Qt::BottomDockWidgetArea, taskDock_);
+    taskDock_->hide();
+    taskButton_ = new TaskStatusButton(&tasks, this);
+    statusBar()->addWidget(taskButton_);
+    connect(taskButton_, &QToolButton::toggled, taskDock_, &QDockWidget::setVisible);
+    connect(taskDock_, &QDockWidget::visibilityChanged, taskButton_, &QToolButton::setChecked);
+    connect(&tasks, &TaskManager::countChanged, this, [this](int count) {
+        if (count == 0 && closeWhenTasksEnd_)
+            close();
+    });
 
     buildPages();
     buildMenus();
@@ -222,10 +248,50 @@ void MainWindow::refreshRecentProjects()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    TaskManager& tasks = TaskManager::instance();
+    if (tasks.count() > 0) {
+        // Never drop running work silently: ask (without blocking), and close once it has stopped.
+        event->ignore();
+        if (!closeWhenTasksEnd_)
+            askToStopTasks();
+        return;
+    }
+    tasks.cancelAll();  // short reads still feeding views
     AppSettings settings;
     settings.setWindowLayout(saveGeometry(), saveState());
     settings.setCurrentPage(currentPage());
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::askToStopTasks()
+{
+    if (stopTasksBox_)
+        return;
+    QStringList titles;
+    for (const Task* task : TaskManager::instance().tasks())
+        titles << task->title();
+    stopTasksBox_ = new QMessageBox(QMessageBox::Question, tr("Tasks are running"),
+                                    (titles.size() == 1 ? tr("One task is still running: %1.")
+                                                        : tr("%1 tasks are still running: %2.").arg(titles.size()))
+                                        .arg(titles.join(tr(", "))),
+                                    QMessageBox::NoButton, this);
+    stopTasksBox_->setObjectName("stopTasksDialog");
+    stopTasksBox_->setInformativeText(tr("Cancel them and quit? A training run writes a checkpoint first, so it can be "
+                                         "resumed later."));
+    QPushButton* stop = stopTasksBox_->addButton(tr("Cancel tasks and quit"), QMessageBox::AcceptRole);
+    stop->setObjectName("stopTasksButton");
+    stopTasksBox_->addButton(tr("Keep working"), QMessageBox::RejectRole)->setObjectName("keepTasksButton");
+    stopTasksBox_->setAttribute(Qt::WA_DeleteOnClose);
+    connect(stopTasksBox_, &QMessageBox::buttonClicked, this, [this, stop](QAbstractButton* button) {
+        if (button != stop)
+            return;
+        closeWhenTasksEnd_ = true;
+        statusBar()->showMessage(tr("Stopping the running tasks…"));
+        taskDock_->show();
+        TaskManager::instance().cancelAll();
+    });
+    connect(stopTasksBox_, &QObject::destroyed, this, [this] { stopTasksBox_ = nullptr; });
+    stopTasksBox_->open();
 }
 
 void MainWindow::changeEvent(QEvent* event)
@@ -239,6 +305,7 @@ void MainWindow::retranslate()
 {
     setWindowTitle(project_ ? tr("%1 — Espalier").arg(QString::fromStdString(project_->config().name))
                             : tr("Espalier"));
+    taskDock_->setWindowTitle(tr("Tasks"));
     for (int i = 0; i < int(pages_.size()); ++i)
         navigation_->item(i)->setText(pages_[size_t(i)]->title());
     fileMenu_->setTitle(tr("&File"));

@@ -6,7 +6,9 @@
 #include <memory>
 #include <vector>
 
+class QDockWidget;
 class QListWidget;
+class QMessageBox;
 class QStackedWidget;
 class QMenu;
 class QAction;
@@ -20,6 +22,8 @@ namespace espalier::widgets {
 
 class Page;
 class ProjectPage;
+class TaskPanel;
+class TaskStatusButton;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -38,6 +42,9 @@ public:
     int currentPage() const;
     Page* page(int id) const;
     ProjectPage* projectPage() const;
+    // The running tasks' panel (a dock, hidden until asked for or a task starts from the status bar).
+    TaskPanel* taskPanel() const { return taskPanel_; }
+    QDockWidget* taskDock() const { return taskDock_; }
     // Shows the language; remembers it in the settings.
     void setLanguage(const QString& code);
 
@@ -50,12 +57,19 @@ private:
     void buildMenus();
     void retranslate();
     void refreshRecentProjects();
+    // Asked on close while tasks run: cancel them (training writes a checkpoint) and quit, or stay.
+    void askToStopTasks();
 
     std::shared_ptr<project::Project> project_;
     std::vector<Page*> pages_;
     QListWidget* navigation_;
     QStackedWidget* stack_;
     QLabel* projectLabel_;
+    TaskPanel* taskPanel_;
+    QDockWidget* taskDock_;
+    TaskStatusButton* taskButton_;
+    QMessageBox* stopTasksBox_ = nullptr;
+    bool closeWhenTasksEnd_ = false;  // the user chose to cancel the tasks and quit
     QMenu* fileMenu_;
     QMenu* recentMenu_;
     QMenu* languageMenu_;

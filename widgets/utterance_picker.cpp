@@ -1,9 +1,9 @@
-#include "utterance_picker.h"
+#include "widgets/utterance_picker.h"
 
-#include "audio/audio_file.h"
-#include "models/utterance_table_model.h"
-#include "project/project.h"
-#include "run_in_background.h"
+#include "core/audio/audio_file.h"
+#include "core/project/project.h"
+#include "widgets/models/utterance_table_model.h"
+#include "widgets/run_in_background.h"
 
 #include <QComboBox>
 #include <QEvent>
@@ -305,7 +305,7 @@ void UtterancePicker::startPendingLoad()
     updateStatus();
     emit loadStarted(corpusPath_);
     runInBackground<SplitsResult>(
-        this,
+        this, tr("Read the corpus's splits"),
         [path] {
             SplitsResult result;
             try {
@@ -367,7 +367,7 @@ void UtterancePicker::loadManifest(int splitIndex)
     ++runningTasks_;
     updateStatus();
     runInBackground<std::shared_ptr<ManifestResult>>(
-        this, [split] { return std::make_shared<ManifestResult>(readManifestWithDurations(split)); },
+        this, tr("Read a manifest"), [split] { return std::make_shared<ManifestResult>(readManifestWithDurations(split)); },
         [this, generation](const std::shared_ptr<ManifestResult>& result) {
             --runningTasks_;
             if (generation != manifestGeneration_) {

@@ -3,8 +3,8 @@
 // utterance table (the Data page's browser and the Augment page's source). Splits and manifests are
 // read in the background, and only while the picker is shown; failures show in its status line and
 // in loadFailed(), which a host may turn into a dialog.
-#include "data/corpus.h"
-#include "data/manifest.h"
+#include "core/data/corpus.h"
+#include "core/data/manifest.h"
 
 #include <QWidget>
 

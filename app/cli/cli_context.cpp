@@ -1,6 +1,6 @@
-#include "cli_context.h"
+#include "app/cli/cli_context.h"
 
-#include "job_printer.h"
+#include "app/cli/job_printer.h"
 
 #include <csignal>
 #include <cstdio>
@@ -11,7 +11,7 @@ namespace espalier::cli {
 
 namespace {
 // The token of the job now running, so Ctrl-C can cancel it (atomic store: async-signal-safe).
-project::CancellationToken* g_runningToken = nullptr;
+job::CancellationToken* g_runningToken = nullptr;
 
 extern "C" void cancelOnSignal(int)
 {
@@ -20,34 +20,34 @@ extern "C" void cancelOnSignal(int)
 }
 } // namespace
 
-int CliContext::runJob(project::Job& job) const
+int CliContext::runJob(job::Job& job) const
 {
-    std::unique_ptr<project::JobObserver> printer;
+    std::unique_ptr<job::JobObserver> printer;
     if (json)
         printer = std::make_unique<JsonLinesJobPrinter>(stdout);
     else
         printer = std::make_unique<TerminalJobPrinter>(stderr, isatty(fileno(stderr)) != 0, !quiet);
 
-    project::CancellationToken token;
+    job::CancellationToken token;
     g_runningToken = &token;
     auto previous = std::signal(SIGINT, cancelOnSignal);
-    const project::JobResult result = project::runJob(job, printer.get(), token);
+    const job::JobResult result = job::runJob(job, printer.get(), token);
     std::signal(SIGINT, previous);
     g_runningToken = nullptr;
     printer.reset();
 
     if (json) {
-        printJson({{"event", "result"}, {"outcome", project::jobOutcomeName(result.outcome)},
+        printJson({{"event", "result"}, {"outcome", job::jobOutcomeNames().name(result.outcome)},
                    {"message", result.message}});
-    } else if (result.outcome == project::JobOutcome::Failed) {
+    } else if (result.outcome == job::JobOutcome::Failed) {
         std::fprintf(stderr, "espalier-cli: %s\n", result.message.c_str());
-    } else if (result.outcome == project::JobOutcome::Cancelled) {
+    } else if (result.outcome == job::JobOutcome::Cancelled) {
         std::fprintf(stderr, "espalier-cli: cancelled\n");
     }
     switch (result.outcome) {
-    case project::JobOutcome::Succeeded: return kExitOk;
-    case project::JobOutcome::Cancelled: return kExitCancelled;
-    case project::JobOutcome::Failed: return result.inputError ? kExitBadInput : kExitFailure;
+    case job::JobOutcome::Succeeded: return kExitOk;
+    case job::JobOutcome::Cancelled: return kExitCancelled;
+    case job::JobOutcome::Failed: return result.inputError ? kExitBadInput : kExitFailure;
     }
     return kExitFailure;
 }

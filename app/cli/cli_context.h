@@ -1,6 +1,6 @@
 #pragma once
 // What every espalier-cli subcommand shares: global options and how jobs are run and printed.
-#include "project/job.h"
+#include "core/job/job.h"
 
 #include <nlohmann/json.hpp>
 
@@ -15,7 +15,7 @@ struct CliContext {
 
     // Runs a job with a progress bar (or JSON-lines events), Ctrl-C cancelling it. Returns the exit
     // code: 0 success, 2 bad input, 1 other failure, 130 cancelled.
-    int runJob(project::Job& job) const;
+    int runJob(job::Job& job) const;
     // Prints one JSON document (compact, one line) to stdout.
     void printJson(const nlohmann::json& value) const;
 };

@@ -1,7 +1,7 @@
 #pragma once
 // Each add*Commands registers a group of subcommands on the app. A subcommand's callback stores
 // the work to do in `action`; main runs it and maps exceptions to exit codes.
-#include "cli_context.h"
+#include "app/cli/cli_context.h"
 
 #include <CLI/CLI.hpp>
 

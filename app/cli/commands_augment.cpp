@@ -1,12 +1,12 @@
 // espalier-cli augment ...: preview a pipeline on one file, corpus statistics, built-in presets.
-#include "commands.h"
-
-#include "audio/audio_file.h"
-#include "augment/augment_stats.h"
-#include "augment/pipeline.h"
-#include "augment/spectrogram_image.h"
-#include "io/atomic_file.h"
-#include "runtime/error.h"
+#include "app/cli/commands.h"
+#include "core/audio/audio_file.h"
+#include "core/augment/augment_stats.h"
+#include "core/augment/pipeline.h"
+#include "core/augment/preview.h"
+#include "core/augment/spectrogram_image.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
 
 #include <filesystem>
 #include <memory>
@@ -90,22 +90,16 @@ int preview(const CliContext& context, const std::string& wav, const PipelineCho
             const std::string& outDir)
 {
     const augment::Pipeline pipeline = loadPipeline(choice);
-    const int rate = pipeline.fbankOptions().sampleRate;
-    const audio::Audio input = audio::readAudio(wav, rate);
+    const audio::Audio input = audio::readAudio(wav, pipeline.fbankOptions().sampleRate);
     augment::Signal signal;
     signal.samples = input.samples;
     signal.sampleRate = input.sampleRate;
-    const augment::PipelineResult result = pipeline.run(signal, seed);
-
-    runtime::Fbank fbank(pipeline.fbankOptions());
-    const runtime::FeatureMatrix before = fbank.compute(input.samples);
+    const augment::AugmentPreview preview = augment::previewPipeline(pipeline, signal, seed);
+    const augment::PipelineResult& result = preview.result;
+    const runtime::FeatureMatrix& before = preview.before;
     if (before.frames == 0 || result.output.features.frames == 0)
         throw InputError(wav + ": too short for a spectrogram (" + std::to_string(input.duration())
                          + " s, or shorter than one frame after augmentation)");
-    std::vector<augment::MaskRegion> masks;
-    for (const auto& op : result.applied)
-        if (op.applied)
-            masks.insert(masks.end(), op.masks.begin(), op.masks.end());
 
     std::filesystem::create_directories(outDir);
     const auto path = [&outDir](const char* name) { return (std::filesystem::path(outDir) / name).string(); };
@@ -118,7 +112,7 @@ int preview(const CliContext& context, const std::string& wav, const PipelineCho
     style.fixedRange = true;
     style.range = augment::autoRange(before, style.dynamicRangeDb);
     augment::writeSpectrogramPng(path("before.png"), before, {}, style);
-    augment::writeSpectrogramPng(path("after.png"), result.output.features, masks, style);
+    augment::writeSpectrogramPng(path("after.png"), result.output.features, preview.masks(), style);
 
     nlohmann::ordered_json ops = nlohmann::ordered_json::array();
     for (const auto& op : result.applied)
@@ -188,7 +182,7 @@ int stats(const CliContext& context, const std::string& manifest, const Pipeline
     command.insert(command.end(), {"--seed", std::to_string(seed)});
     if (limit > 0)
         command.insert(command.end(), {"--limit", std::to_string(limit)});
-    project::FunctionJob job("Augmentation statistics", command, [&](project::JobContext& jobContext) {
+    job::FunctionJob job("Augmentation statistics", command, [&](job::JobContext& jobContext) {
         *result = augment::computeAugmentStats(manifest, pipeline, seed, limit, jobContext);
     });
     const int code = context.runJob(job);

@@ -1,11 +1,10 @@
 // espalier-cli corpus ...: validate, statistics, format conversion and the synthetic demo corpus.
-#include "commands.h"
-
-#include "data/corpus.h"
-#include "data/corpus_synth.h"
-#include "data/manifest.h"
-#include "data/validate.h"
-#include "runtime/error.h"
+#include "app/cli/commands.h"
+#include "core/data/corpus.h"
+#include "core/data/corpus_synth.h"
+#include "core/data/manifest.h"
+#include "core/data/validate.h"
+#include "core/runtime/error.h"
 
 namespace espalier::cli {
 
@@ -30,7 +29,7 @@ int validate(const CliContext& context, const std::string& path)
         nlohmann::json issues = nlohmann::json::array();
         for (const auto& issue : report.issues)
             issues.push_back(issueJson(issue));
-        context.printJson({{"path", report.path}, {"format", data::manifestFormatName(report.format)},
+        context.printJson({{"path", report.path}, {"format", data::manifestFormatNames().name(report.format)},
                            {"utterances", report.utterances}, {"ok", report.ok()}, {"issues", issues}});
     } else {
         for (const auto& issue : report.issues)

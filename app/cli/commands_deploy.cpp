@@ -1,12 +1,11 @@
 // espalier-cli export: a checkpoint to the deployable .espm container, each 2-D weight dense or CSR
 // (auto: timed here, or with --device on that device).
-#include "commands.h"
-
-#include "deploy/device_session.h"
-#include "deploy/espm_export.h"
-#include "deploy/target_layout.h"
-#include "project/job.h"
-#include "runtime/error.h"
+#include "app/cli/commands.h"
+#include "core/deploy/device_session.h"
+#include "core/deploy/espm_export.h"
+#include "core/deploy/target_layout.h"
+#include "core/job/job.h"
+#include "core/runtime/error.h"
 
 #include <nlohmann/json.hpp>
 
@@ -26,18 +25,11 @@ struct ExportArgs {
 int exportCommand(const CliContext& context, const ExportArgs& args)
 {
     deploy::ExportOptions options;
-    if (args.sparse == "auto")
-        options.policy = deploy::SparsePolicy::Auto;
-    else if (args.sparse == "csr")
-        options.policy = deploy::SparsePolicy::Csr;
-    else if (args.sparse == "dense")
-        options.policy = deploy::SparsePolicy::Dense;
-    else
-        throw InputError("--sparse: expected auto, csr or dense, got '" + args.sparse + "'");
+    options.policy = deploy::sparsePolicyNames().require(args.sparse, "--sparse");
     options.csrDensity = args.density;
     // --device: the auto policy's timings come from that device's runner.
     std::unique_ptr<deploy::DeviceSession> session;
-    project::CancellationToken token;
+    job::CancellationToken token;
     if (!args.device.empty()) {
         if (options.policy != deploy::SparsePolicy::Auto)
             throw InputError("--device times the auto policy on a device; it needs --sparse auto");
@@ -57,7 +49,7 @@ int exportCommand(const CliContext& context, const ExportArgs& args)
                                {"layout", t.sparse ? "csr" : "dense"}, {"dense_us", t.denseUs}, {"sparse_us", t.sparseUs}});
         context.printJson({{"checkpoint", r.checkpoint}, {"out", r.out}, {"bytes", r.fileBytes}, {"kernel", r.kernel},
                            {"timed_on", r.timedOn},
-                           {"policy", deploy::sparsePolicyName(options.policy)}, {"sparse_tensors", sparse},
+                           {"policy", deploy::sparsePolicyNames().name(options.policy)}, {"sparse_tensors", sparse},
                            {"tensors", tensors}});
         return kExitOk;
     }
@@ -71,7 +63,7 @@ int exportCommand(const CliContext& context, const ExportArgs& args)
         std::printf("\n");
     }
     std::printf("%s -> %s: %zu tensors, %d stored CSR (%s), %.2f MB\n", r.checkpoint.c_str(), r.out.c_str(),
-                r.tensors.size(), sparse, deploy::sparsePolicyName(options.policy), double(r.fileBytes) / 1e6);
+                r.tensors.size(), sparse, deploy::sparsePolicyNames().name(options.policy), double(r.fileBytes) / 1e6);
     return kExitOk;
 }
 

@@ -1,16 +1,15 @@
 // espalier-cli device ...: the project's devices (devices.yaml) — add, list, remove, probe — and the
 // benchmark protocol on one of them, with the seed's CER/latency table from the sessions it stored.
-#include "commands.h"
-
-#include "deploy/bench_inputs.h"
-#include "deploy/bench_job.h"
-#include "deploy/device.h"
-#include "deploy/device_session.h"
-#include "deploy/espm_export.h"
-#include "deploy/latency_table.h"
-#include "project/project.h"
-#include "runtime/error.h"
-#include "train/run_record.h"
+#include "app/cli/commands.h"
+#include "core/deploy/bench_inputs.h"
+#include "core/deploy/bench_job.h"
+#include "core/deploy/device.h"
+#include "core/deploy/device_session.h"
+#include "core/deploy/espm_export.h"
+#include "core/deploy/latency_table.h"
+#include "core/project/project.h"
+#include "core/runtime/error.h"
+#include "core/train/run_record.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -71,7 +70,7 @@ void parseSshTarget(const std::string& target, deploy::DeviceSpec& d)
 
 nlohmann::json deviceJson(const deploy::DeviceSpec& d)
 {
-    return {{"name", d.name}, {"kind", deploy::deviceKindName(d.kind)}, {"description", d.describe()},
+    return {{"name", d.name}, {"kind", deploy::deviceKindNames().name(d.kind)}, {"description", d.describe()},
             {"host", d.host}, {"port", d.port}, {"user", d.user}, {"key", d.keyFile}, {"serial", d.serial},
             {"arch", d.arch}, {"work_dir", d.workDir}, {"cpus", d.cpus}};
 }
@@ -139,7 +138,7 @@ int probeDevice(const CliContext& context, const DeviceArgs& a)
 {
     const deploy::DeviceRegistry registry = deploy::DeviceRegistry::load(a.project);
     const deploy::DeviceSpec& d = registry.get(a.name);
-    project::CancellationToken token;
+    job::CancellationToken token;
     deploy::DeviceSession session(d, registry, &token);
     const deploy::DeviceProbe p = session.probe();
     deploy::saveProbe(registry, p);

@@ -1,10 +1,9 @@
 // espalier-cli features / cmvn: the shared Kaldi fbank front end.
-#include "commands.h"
-
-#include "audio/audio_file.h"
-#include "data/global_cmvn.h"
-#include "io/npy.h"
-#include "runtime/fbank.h"
+#include "app/cli/commands.h"
+#include "core/audio/audio_file.h"
+#include "core/data/global_cmvn.h"
+#include "core/io/npy.h"
+#include "core/runtime/fbank.h"
 
 namespace espalier::cli {
 

@@ -1,14 +1,13 @@
 // espalier-cli model stats: a checkpoint's tensors with shapes, parameters, nonzeros and sparsity;
 // espalier-cli prune: one-shot pruning of a checkpoint; espalier-cli recipe check / convert: read a
 // pruning recipe (Espalier, SparseML or Distiller) and print its updates, or write it in another format.
-#include "commands.h"
-
-#include "io/atomic_file.h"
-#include "model/parameter_info.h"
-#include "runtime/error.h"
-#include "prune/recipe_formats.h"
-#include "train/model_stats.h"
-#include "train/one_shot_prune.h"
+#include "app/cli/commands.h"
+#include "core/io/atomic_file.h"
+#include "core/model/parameter_info.h"
+#include "core/prune/recipe_formats.h"
+#include "core/runtime/error.h"
+#include "core/train/model_stats.h"
+#include "core/train/one_shot_prune.h"
 
 #include <memory>
 #include <sstream>
@@ -36,7 +35,7 @@ int modelStatsCommand(const CliContext& context, const std::string& model, bool 
             if (!all && !p.info.prunable)
                 continue;
             params.push_back({{"name", p.info.name}, {"layer", p.info.layer}, {"block", p.info.block},
-                              {"role", model::roleName(p.info.role)}, {"shape", p.info.shape},
+                              {"role", model::roleNames().name(p.info.role)}, {"shape", p.info.shape},
                               {"parameters", p.info.numel()}, {"nonzeros", p.nonzeros}, {"sparsity", p.sparsity()},
                               {"prunable", p.info.prunable}, {"masked", p.masked}});
         }
@@ -52,7 +51,7 @@ int modelStatsCommand(const CliContext& context, const std::string& model, bool 
     for (const train::ParameterStats& p : stats.parameters) {
         if (!all && !p.info.prunable)
             continue;
-        std::printf("%-52s %-18s %-12s %10lld %10lld %8.2f%%%s\n", p.info.name.c_str(), model::roleName(p.info.role),
+        std::printf("%-52s %-18s %-12s %10lld %10lld %8.2f%%%s\n", p.info.name.c_str(), model::roleNames().name(p.info.role),
                     shapeText(p.info.shape).c_str(), (long long)p.info.numel(), (long long)p.nonzeros,
                     100.0 * p.sparsity(), p.masked ? " (masked)" : "");
     }
@@ -72,8 +71,8 @@ int recipeCheckCommand(const CliContext& context, const std::string& path)
         nlohmann::json curve = nlohmann::json::array();
         for (const double t : times)
             curve.push_back({{"at", t}, {"sparsity", schedule.sparsityAt(t)}});
-        extra.update({{"type", type}, {"shape", prune::scheduleShapeName(schedule.shape)},
-                      {"unit", schedule.unit == prune::ScheduleUnit::Epochs ? "epochs" : "steps"}, {"updates", curve}});
+        extra.update({{"type", type}, {"shape", prune::scheduleShapeNames().name(schedule.shape)},
+                      {"unit", prune::scheduleUnitNames().name(schedule.unit)}, {"updates", curve}});
         stages.push_back(extra);
     };
     for (const prune::UnstructuredStage& stage : recipe.unstructured)
@@ -81,7 +80,7 @@ int recipeCheckCommand(const CliContext& context, const std::string& path)
     for (const prune::StructuredStage& stage : recipe.structured) {
         std::vector<std::string> kinds;
         for (prune::ChannelKind k : stage.channels)
-            kinds.push_back(prune::channelKindName(k));
+            kinds.push_back(prune::channelKindNames().name(k));
         scheduled("structured", stage.schedule, {{"channels", kinds}, {"rescore_every", stage.rescoreEvery}},
                   stage.schedule.updateTimes());
     }
@@ -158,11 +157,9 @@ int pruneCommand(const CliContext& context, const std::string& model, const std:
 
 int recipeConvertCommand(const std::string& in, const std::string& to, const std::string& out)
 {
-    const auto format = prune::recipeFormatFromName(to);
-    if (!format)
-        throw InputError("--to: expected espalier, sparseml or distiller, got '" + to + "'");
+    const prune::RecipeFormat format = prune::recipeFormatNames().require(to, "--to");
     const prune::Recipe recipe = prune::loadAnyRecipe(in);
-    io::writeFileAtomic(out, prune::writeRecipe(recipe, *format));
+    io::writeFileAtomic(out, prune::writeRecipe(recipe, format));
     std::printf("%s -> %s (%s, %zu stage(s))\n", in.c_str(), out.c_str(), to.c_str(), recipe.unstructured.size());
     return kExitOk;
 }

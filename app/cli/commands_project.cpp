@@ -1,8 +1,7 @@
 // espalier-cli project ...: create (optionally the demo project) and describe project folders.
-#include "commands.h"
-
-#include "project/demo_project.h"
-#include "project/project.h"
+#include "app/cli/commands.h"
+#include "core/project/demo_project.h"
+#include "core/project/project.h"
 
 namespace espalier::cli {
 

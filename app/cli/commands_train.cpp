@@ -1,14 +1,13 @@
 // espalier-cli train / eval: train a model into a run folder (resumable), score a checkpoint on a manifest.
-#include "commands.h"
-
-#include "eval/cer_report.h"
-#include "runtime/error.h"
-#include "project/project.h"
-#include "prune/recipe_formats.h"
-#include "train/eval_job.h"
-#include "train/run_record.h"
-#include "train/shipped_configs.h"
-#include "train/train_job.h"
+#include "app/cli/commands.h"
+#include "core/eval/cer_report.h"
+#include "core/project/project.h"
+#include "core/prune/recipe_formats.h"
+#include "core/runtime/error.h"
+#include "core/train/eval_job.h"
+#include "core/train/run_record.h"
+#include "core/train/shipped_configs.h"
+#include "core/train/train_job.h"
 
 #include <filesystem>
 #include <memory>
@@ -64,7 +63,7 @@ int runsCommand(const CliContext& context, const std::string& path)
             context.printJson({{"id", r.id}, {"dir", r.dir}, {"name", r.name}, {"model", r.model},
                                {"precision", r.precision}, {"steps", r.stepsDone}, {"planned_steps", r.plannedSteps},
                                {"sparsity", r.sparsity ? nlohmann::json(*r.sparsity) : nlohmann::json()},
-                               {"state", train::runStateName(r.state)},
+                               {"state", train::runStateNames().name(r.state)},
                                {"best_dev_cer", r.bestDevCer ? nlohmann::json(*r.bestDevCer) : nlohmann::json()},
                                {"tests", tests}, {"problem", r.problem}});
         }
@@ -74,7 +73,7 @@ int runsCommand(const CliContext& context, const std::string& path)
         std::printf("no runs in %s\n", runsFolder(path).c_str());
     for (const train::RunRecord& r : runs) {
         std::printf("%-32s %-22s %-5s %7lld steps  %-8s", r.id.c_str(), r.model.c_str(), r.precision.c_str(),
-                    r.stepsDone, train::runStateName(r.state));
+                    r.stepsDone, train::runStateNames().name(r.state));
         if (r.sparsity)
             std::printf("  %4.1f %% sparse", 100.0 * *r.sparsity);
         if (r.bestDevCer)

@@ -1,24 +1,10 @@
-#include "job_printer.h"
+#include "app/cli/job_printer.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 
 namespace espalier::cli {
-
-std::string formatDuration(double seconds)
-{
-    if (seconds < 0 || !std::isfinite(seconds))
-        return "--:--";
-    const long long total = std::llround(seconds);
-    const long long h = total / 3600, m = (total % 3600) / 60, s = total % 60;
-    char buffer[32];
-    if (h > 0)
-        std::snprintf(buffer, sizeof buffer, "%lld:%02lld:%02lld", h, m, s);
-    else
-        std::snprintf(buffer, sizeof buffer, "%lld:%02lld", m, s);
-    return buffer;
-}
 
 TerminalJobPrinter::TerminalJobPrinter(std::FILE* out, bool interactive, bool showProgress)
     : out_(out), interactive_(interactive), showProgress_(showProgress)
@@ -50,7 +36,7 @@ void TerminalJobPrinter::onStage(const std::string& stage, int index, int count)
     lastDecile_ = -1;
 }
 
-void TerminalJobPrinter::onProgress(const project::JobProgress& p)
+void TerminalJobPrinter::onProgress(const job::JobProgress& p)
 {
     if (!showProgress_)
         return;
@@ -64,7 +50,7 @@ void TerminalJobPrinter::onProgress(const project::JobProgress& p)
         if (filled < width)
             bar += '>' + std::string(width - filled - 1, ' ');
         std::fprintf(out_, "\r\033[K[%s] %3d%%%s  elapsed %s  ETA %s", bar.c_str(), percent, counts.c_str(),
-                     formatDuration(p.elapsedSeconds).c_str(), formatDuration(p.etaSeconds).c_str());
+                     job::formatDuration(p.elapsedSeconds).c_str(), job::formatDuration(p.etaSeconds).c_str());
         barVisible_ = true;
     } else {
         const int decile = percent / 10;
@@ -72,22 +58,22 @@ void TerminalJobPrinter::onProgress(const project::JobProgress& p)
             return;
         lastDecile_ = decile;
         std::fprintf(out_, "  %3d%%%s  elapsed %s  ETA %s\n", percent, counts.c_str(),
-                     formatDuration(p.elapsedSeconds).c_str(), formatDuration(p.etaSeconds).c_str());
+                     job::formatDuration(p.elapsedSeconds).c_str(), job::formatDuration(p.etaSeconds).c_str());
     }
     std::fflush(out_);
 }
 
-void TerminalJobPrinter::onLog(project::LogLevel level, const std::string& line)
+void TerminalJobPrinter::onLog(job::LogLevel level, const std::string& line)
 {
     // A job's failure arrives as its last Error line; the command prints it once, as "espalier-cli: ...".
-    if (level == project::LogLevel::Debug || level == project::LogLevel::Error)
+    if (level == job::LogLevel::Debug || level == job::LogLevel::Error)
         return;
     std::lock_guard lock(mutex_);
     clearBar();
-    if (level == project::LogLevel::Info)
+    if (level == job::LogLevel::Info)
         std::fprintf(out_, "%s\n", line.c_str());
     else
-        std::fprintf(out_, "%s: %s\n", project::logLevelName(level), line.c_str());
+        std::fprintf(out_, "%s: %s\n", job::logLevelNames().name(level), line.c_str());
     std::fflush(out_);
 }
 
@@ -104,7 +90,7 @@ void JsonLinesJobPrinter::onStage(const std::string& stage, int index, int count
     write(nlohmann::json{{"event", "stage"}, {"stage", stage}, {"index", index}, {"count", count}}.dump());
 }
 
-void JsonLinesJobPrinter::onProgress(const project::JobProgress& p)
+void JsonLinesJobPrinter::onProgress(const job::JobProgress& p)
 {
     nlohmann::json j{{"event", "progress"}, {"fraction", p.fraction}, {"elapsed_s", p.elapsedSeconds},
                      {"stage", p.stage}, {"done", p.done}, {"total", p.total}};
@@ -112,12 +98,12 @@ void JsonLinesJobPrinter::onProgress(const project::JobProgress& p)
     write(j.dump());
 }
 
-void JsonLinesJobPrinter::onLog(project::LogLevel level, const std::string& line)
+void JsonLinesJobPrinter::onLog(job::LogLevel level, const std::string& line)
 {
-    write(nlohmann::json{{"event", "log"}, {"level", project::logLevelName(level)}, {"text", line}}.dump());
+    write(nlohmann::json{{"event", "log"}, {"level", job::logLevelNames().name(level)}, {"text", line}}.dump());
 }
 
-void JsonLinesJobPrinter::onMetric(const project::MetricPoint& point)
+void JsonLinesJobPrinter::onMetric(const job::MetricPoint& point)
 {
     write(nlohmann::json{{"event", "metric"}, {"series", point.series}, {"step", point.step},
                          {"value", point.value}, {"tags", point.tags}}.dump());

@@ -1,8 +1,7 @@
 // espalier-cli: every workbench action from the command line.
-#include "commands.h"
-
-#include "model/torch_setup.h"
-#include "runtime/error.h"
+#include "app/cli/commands.h"
+#include "core/model/torch_setup.h"
+#include "core/runtime/error.h"
 
 #include <cstdio>
 

@@ -1,11 +1,11 @@
 // espalier: the workbench.
-#include "app_settings.h"
-#include "language.h"
-#include "main_window.h"
-#include "model/torch_setup.h"
-#include "pages/project_page.h"
-#include "project/project.h"
-#include "screenshots.h"
+#include "app/gui/screenshots.h"
+#include "core/model/torch_setup.h"
+#include "core/project/project.h"
+#include "widgets/app_settings.h"
+#include "widgets/language.h"
+#include "widgets/main_window.h"
+#include "widgets/pages/project_page.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

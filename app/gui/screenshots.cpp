@@ -1,16 +1,23 @@
-#include "screenshots.h"
+#include "app/gui/screenshots.h"
 
-#include "main_window.h"
-#include "pages/data_page.h"
-#include "pages/devices_page.h"
-#include "pages/page.h"
-#include "pages/schedule_page.h"
-#include "project/project.h"
-#include "prune/recipe.h"
+#include "core/data/corpus_synth.h"
+#include "core/project/project.h"
+#include "core/prune/recipe.h"
+#include "core/train/train_job.h"
+#include "widgets/main_window.h"
+#include "widgets/pages/data_page.h"
+#include "widgets/pages/devices_page.h"
+#include "widgets/pages/page.h"
+#include "widgets/pages/schedule_page.h"
+#include "widgets/pages/train_page.h"
+#include "widgets/tasks/task_manager.h"
+#include "widgets/training/new_run_form.h"
 
 #include <QApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <filesystem>
@@ -62,6 +69,24 @@ void showPipeline(widgets::SchedulePage& page, const project::Project* project)
             page.compareWithRun(QString::fromStdString(entry.path().string()));
 }
 
+// Two real jobs for the Tasks panel's picture, writing into a temporary folder: a training run of the
+// Train page's form and a small synthetic corpus.
+void startTwoTasks(widgets::MainWindow& window, const QTemporaryDir& scratch)
+{
+    auto* train = static_cast<widgets::TrainPage*>(window.page(widgets::MainWindow::TrainPageId));
+    widgets::TaskManager& tasks = widgets::TaskManager::instance();
+    try {
+        tasks.submit(std::make_unique<train::TrainJob>(train->form()->config(), scratch.filePath("run").toStdString()));
+    } catch (const std::exception& e) {
+        qWarning("screenshots: no training task: %s", e.what());
+    }
+    data::SynthOptions corpus;
+    corpus.outDir = scratch.filePath("corpus").toStdString();
+    corpus.utterances = 400;
+    tasks.submit(std::make_unique<data::CorpusSynthJob>(corpus));
+    window.taskDock()->show();
+}
+
 } // namespace
 
 void captureScreenshots(widgets::MainWindow& window, const QString& dir)
@@ -73,6 +98,7 @@ void captureScreenshots(widgets::MainWindow& window, const QString& dir)
         QString file;
     };
     auto* devices = static_cast<widgets::DevicesPage*>(window.page(widgets::MainWindow::DevicesPageId));
+    auto scratch = std::make_shared<QTemporaryDir>();
     const std::vector<Extra> extras = {
         {[&window, devices] {
              window.showPage(widgets::MainWindow::DevicesPageId);
@@ -80,8 +106,16 @@ void captureScreenshots(widgets::MainWindow& window, const QString& dir)
          },
          QStringLiteral("08-devices-layers.png")},
         {[devices] { devices->showResultsTab(2); }, QStringLiteral("08-devices-table.png")},
-        {[&window, devices] {
+        {[&window, devices, scratch] {
              devices->showResultsTab(0);
+             window.showPage(widgets::MainWindow::TrainPageId);
+             startTwoTasks(window, *scratch);
+         },
+         QStringLiteral("10-tasks.png")},
+        {[&window] {
+             widgets::TaskManager::instance().cancelAll();
+             widgets::TaskManager::instance().waitForAll(60000);
+             window.taskDock()->hide();
              window.setLanguage(QStringLiteral("zh_CN"));
              window.showPage(widgets::MainWindow::DataPageId);
          },

@@ -1,17 +1,16 @@
 // espalier-run bench: the model's latency on this device, as mobile benchmark tools report it
 // (warm-up, runs, percentiles, per-layer profile, peak memory), with the CPU state before and after.
-#include "device_json.h"
-#include "run_args.h"
-#include "run_commands.h"
-
-#include "runtime/asr_runtime.h"
-#include "runtime/device_info.h"
-#include "runtime/error.h"
-#include "runtime/json_writer.h"
-#include "runtime/latency_stats.h"
-#include "runtime/spmm.h"
-#include "runtime/thread_pool.h"
-#include "runtime/wav_reader.h"
+#include "app/run/device_json.h"
+#include "app/run/run_args.h"
+#include "app/run/run_commands.h"
+#include "core/runtime/asr_runtime.h"
+#include "core/runtime/device_info.h"
+#include "core/runtime/error.h"
+#include "core/runtime/json_writer.h"
+#include "core/runtime/latency_stats.h"
+#include "core/runtime/spmm.h"
+#include "core/runtime/thread_pool.h"
+#include "core/runtime/wav_reader.h"
 
 #include <sched.h>
 #include <sys/resource.h>

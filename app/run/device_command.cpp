@@ -1,12 +1,11 @@
 // espalier-run device and selfcheck: what this machine is, and whether its kernels compute correctly.
-#include "device_json.h"
-#include "run_args.h"
-#include "run_commands.h"
-
-#include "runtime/device_info.h"
-#include "runtime/json_writer.h"
-#include "runtime/spmm.h"
-#include "runtime/thread_pool.h"
+#include "app/run/device_json.h"
+#include "app/run/run_args.h"
+#include "app/run/run_commands.h"
+#include "core/runtime/device_info.h"
+#include "core/runtime/json_writer.h"
+#include "core/runtime/spmm.h"
+#include "core/runtime/thread_pool.h"
 
 #include <cmath>
 #include <iostream>

@@ -1,4 +1,4 @@
-#include "device_json.h"
+#include "app/run/device_json.h"
 
 #include <sched.h>
 

@@ -1,8 +1,8 @@
 #pragma once
 // The runner's JSON for what it knows of its machine (docs/formats/bench.md): `espalier-run device`
 // prints it, `bench --json` embeds it.
-#include "runtime/device_info.h"
-#include "runtime/json_writer.h"
+#include "core/runtime/device_info.h"
+#include "core/runtime/json_writer.h"
 
 namespace espalier::run {
 

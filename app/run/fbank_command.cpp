@@ -1,12 +1,11 @@
 // espalier-run fbank: the runtime's front end on a WAV, timed.
-#include "run_args.h"
-#include "run_commands.h"
-
-#include "runtime/error.h"
-#include "runtime/fbank.h"
-#include "runtime/json_writer.h"
-#include "runtime/latency_stats.h"
-#include "runtime/wav_reader.h"
+#include "app/run/run_args.h"
+#include "app/run/run_commands.h"
+#include "core/runtime/error.h"
+#include "core/runtime/fbank.h"
+#include "core/runtime/json_writer.h"
+#include "core/runtime/latency_stats.h"
+#include "core/runtime/wav_reader.h"
 
 #include <chrono>
 #include <cstdint>

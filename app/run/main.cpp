@@ -1,8 +1,7 @@
 // espalier-run: the on-device runner. Links only the runtime (no Qt, no LibTorch), statically, so the
 // one binary runs on a board or phone as it is. Each subcommand lives in a *_command.cpp.
-#include "run_commands.h"
-
-#include "runtime/error.h"
+#include "app/run/run_commands.h"
+#include "core/runtime/error.h"
 
 #include <iostream>
 

@@ -1,15 +1,14 @@
 // espalier-run info and transcribe: check a model file, and run it on one utterance.
-#include "run_args.h"
-#include "run_commands.h"
-
-#include "runtime/asr_runtime.h"
-#include "runtime/error.h"
-#include "runtime/espm.h"
-#include "runtime/json_writer.h"
-#include "runtime/layout_timing.h"
-#include "runtime/spmm.h"
-#include "runtime/thread_pool.h"
-#include "runtime/wav_reader.h"
+#include "app/run/run_args.h"
+#include "app/run/run_commands.h"
+#include "core/runtime/asr_runtime.h"
+#include "core/runtime/error.h"
+#include "core/runtime/espm.h"
+#include "core/runtime/json_writer.h"
+#include "core/runtime/layout_timing.h"
+#include "core/runtime/spmm.h"
+#include "core/runtime/thread_pool.h"
+#include "core/runtime/wav_reader.h"
 
 #include <cstdio>
 #include <fstream>

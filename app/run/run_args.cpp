@@ -1,6 +1,6 @@
-#include "run_args.h"
+#include "app/run/run_args.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <cerrno>
 #include <cstdlib>

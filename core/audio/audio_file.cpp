@@ -1,8 +1,8 @@
-#include "audio/audio_file.h"
+#include "core/audio/audio_file.h"
 
-#include "audio/resample.h"
-#include "io/atomic_file.h"
-#include "runtime/error.h"
+#include "core/audio/resample.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
 
 #include <sndfile.h>
 

@@ -1,6 +1,6 @@
-#include "audio/cmvn.h"
+#include "core/audio/cmvn.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <nlohmann/json.hpp>
 

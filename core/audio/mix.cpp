@@ -1,6 +1,6 @@
-#include "audio/mix.h"
+#include "core/audio/mix.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
-#include "audio/resample.h"
+#include "core/audio/resample.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <soxr.h>
 

@@ -1,4 +1,4 @@
-#include "augment/applied_op.h"
+#include "core/augment/applied_op.h"
 
 #include <cstdio>
 

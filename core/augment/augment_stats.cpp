@@ -1,8 +1,8 @@
-#include "augment/augment_stats.h"
+#include "core/augment/augment_stats.h"
 
-#include "audio/audio_file.h"
-#include "data/corpus.h"
-#include "runtime/error.h"
+#include "core/audio/audio_file.h"
+#include "core/data/corpus.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <cmath>
@@ -61,7 +61,7 @@ data::UtteranceList readUtterances(const std::string& path)
 } // namespace
 
 AugmentStats computeAugmentStats(const std::string& manifestPath, const Pipeline& pipeline, std::uint64_t seed,
-                                 long long limit, project::JobContext& context)
+                                 long long limit, job::JobContext& context)
 {
     data::UtteranceList utterances = readUtterances(manifestPath);
     if (limit > 0 && (long long)utterances.size() > limit)

@@ -1,8 +1,8 @@
 #pragma once
 // What a pipeline does over a corpus: duration change, SNR achieved, fraction of frames and bins
 // masked, how often each op fired, so users can check a pipeline does what they meant.
-#include "augment/pipeline.h"
-#include "project/job.h"
+#include "core/augment/pipeline.h"
+#include "core/job/job.h"
 
 #include <string>
 #include <vector>
@@ -36,6 +36,6 @@ struct AugmentStats {
 // `limit` when > 0), seeding utterance i with Pipeline::utteranceSeed(seed, i). Throws InputError
 // naming the file and line if the manifest has problems.
 AugmentStats computeAugmentStats(const std::string& manifestPath, const Pipeline& pipeline, std::uint64_t seed,
-                                 long long limit, project::JobContext& context);
+                                 long long limit, job::JobContext& context);
 
 } // namespace espalier::augment

@@ -1,6 +1,6 @@
-#include "augment/op.h"
+#include "core/augment/op.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <charconv>
 #include <cmath>

@@ -8,9 +8,9 @@
 //   static std::unique_ptr<Op> create(const ParamMap& params, const OpContext& context);  // validates
 //   static std::vector<ParamSpec> specs();                                                 // for editors
 // and is listed in op_registry.cpp.
-#include "augment/applied_op.h"
-#include "augment/signal.h"
-#include "runtime/random.h"
+#include "core/augment/applied_op.h"
+#include "core/augment/signal.h"
+#include "core/runtime/random.h"
 
 #include <map>
 #include <memory>

@@ -1,13 +1,13 @@
-#include "augment/op_registry.h"
+#include "core/augment/op_registry.h"
 
-#include "augment/ops/crop.h"
-#include "augment/ops/gain.h"
-#include "augment/ops/noise.h"
-#include "augment/ops/reverb.h"
-#include "augment/ops/spec_augment.h"
-#include "augment/ops/speed.h"
-#include "augment/ops/tempo.h"
-#include "runtime/error.h"
+#include "core/augment/ops/crop.h"
+#include "core/augment/ops/gain.h"
+#include "core/augment/ops/noise.h"
+#include "core/augment/ops/reverb.h"
+#include "core/augment/ops/spec_augment.h"
+#include "core/augment/ops/speed.h"
+#include "core/augment/ops/tempo.h"
+#include "core/runtime/error.h"
 
 namespace espalier::augment {
 

@@ -1,6 +1,6 @@
 #pragma once
 // The op types a pipeline may use, by name.
-#include "augment/op.h"
+#include "core/augment/op.h"
 
 namespace espalier::augment {
 

@@ -1,10 +1,11 @@
-#include "augment/pipeline.h"
+#include "core/augment/pipeline.h"
 
-#include "audio/resample.h"
-#include "augment/op_registry.h"
-#include "io/atomic_file.h"
-#include "io/yaml_reader.h"
-#include "runtime/error.h"
+#include "core/audio/resample.h"
+#include "core/augment/op_registry.h"
+#include "core/io/atomic_file.h"
+#include "core/io/yaml_document.h"
+#include "core/io/yaml_reader.h"
+#include "core/runtime/error.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -23,8 +24,6 @@ namespace {
 
 constexpr std::uint64_t kDitherStream = 0x6469746865720000ULL;   // "dither"
 constexpr std::uint64_t kUtteranceStream = 0x7574746572616e63ULL; // "utteranc"
-
-const char* const kTopKeys[] = {"espalier_augment", "name", "features", "ops"};
 
 // YAML 1.2 core-schema numbers: decimal, with optional fraction and exponent, and .inf / .nan.
 bool parseYamlNumber(const std::string& text, double& out)
@@ -383,33 +382,10 @@ OpContext Pipeline::contextFor(size_t index, const std::string& type) const
 Pipeline Pipeline::fromYaml(const std::string& yaml, const std::string& sourceName, const std::string& baseDir)
 {
     const Located loc(sourceName);
-    YAML::Node root;
-    try {
-        root = YAML::Load(yaml);
-    } catch (const YAML::Exception& e) {
-        throw InputError(loc.at(e.mark) + ": invalid YAML: " + e.msg);
-    }
-    if (!root.IsMap())
-        throw InputError(sourceName + ": expected a pipeline (a map with espalier_augment, name, features, ops), got "
-                         + (root.IsNull() ? "an empty document" : "a " + std::string(root.IsSequence() ? "list" : "scalar")));
-
-    for (auto it = root.begin(); it != root.end(); ++it) {
-        const std::string key = it->first.Scalar();
-        if (std::find(std::begin(kTopKeys), std::end(kTopKeys), key) == std::end(kTopKeys))
-            loc.fail(it->first, key, "unknown key (expected espalier_augment, name, features, ops)");
-    }
-
-    const YAML::Node version = root["espalier_augment"];
-    if (!version)
-        throw InputError(sourceName + ":1: espalier_augment: missing; the file must start with 'espalier_augment: "
-                         + std::to_string(kFormatVersion) + "'");
-    const int v = integerField(loc, version, "espalier_augment");
-    if (v > kFormatVersion)
-        loc.fail(version, "espalier_augment", "format version " + std::to_string(v)
-                                                  + " is newer than this Espalier reads (" + std::to_string(kFormatVersion)
-                                                  + "); upgrade Espalier");
-    if (v < 1)
-        loc.fail(version, "espalier_augment", "expected format version " + std::to_string(kFormatVersion));
+    const YAML::Node root = io::readYamlDocument(
+        yaml, loc,
+        {"a pipeline (a map with espalier_augment, name, features, ops)", {"espalier_augment", "name", "features", "ops"},
+         "espalier_augment", kFormatVersion});
 
     Pipeline p;
     p.sourceName_ = sourceName;

@@ -1,8 +1,8 @@
 #pragma once
 // An augmentation pipeline: an ordered list of ops with probabilities and the fbank configuration,
 // stored as YAML (docs/formats/augment.md), applied per utterance with a seeded generator.
-#include "augment/op.h"
-#include "runtime/fbank.h"
+#include "core/augment/op.h"
+#include "core/runtime/fbank.h"
 
 #include <cstdint>
 #include <map>

@@ -1,8 +1,7 @@
 // The built-in pipelines (reference.md): each is YAML text parsed like a user's file, so
 // `espalier-cli augment presets --show NAME` prints something a user can copy and edit.
-#include "augment/pipeline.h"
-
-#include "runtime/error.h"
+#include "core/augment/pipeline.h"
+#include "core/runtime/error.h"
 
 #include <utility>
 

@@ -1,7 +1,7 @@
 #pragma once
 // What flows through an augmentation pipeline: a waveform and, once a feature-domain op has run
 // (or the pipeline has finished), its fbank features.
-#include "runtime/fbank.h"
+#include "core/runtime/fbank.h"
 
 #include <vector>
 

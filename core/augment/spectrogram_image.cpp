@@ -1,7 +1,7 @@
-#include "augment/spectrogram_image.h"
+#include "core/augment/spectrogram_image.h"
 
-#include "io/png.h"
-#include "runtime/error.h"
+#include "core/io/png.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <cmath>

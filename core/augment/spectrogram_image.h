@@ -1,8 +1,8 @@
 #pragma once
 // Renders fbank features as an RGB picture for previews (the CLI's before/after PNGs): time left to
 // right, low mel bins at the bottom, viridis colours over a dB range, SpecAugment masks outlined.
-#include "augment/applied_op.h"
-#include "runtime/fbank.h"
+#include "core/augment/applied_op.h"
+#include "core/runtime/fbank.h"
 
 #include <cstdint>
 #include <string>

@@ -1,8 +1,8 @@
-#include "data/corpus.h"
+#include "core/data/corpus.h"
 
-#include "audio/audio_file.h"
-#include "data/text_normalize.h"
-#include "runtime/error.h"
+#include "core/audio/audio_file.h"
+#include "core/data/text_normalize.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <filesystem>

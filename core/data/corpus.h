@@ -2,7 +2,7 @@
 // A corpus is a folder of split folders (train, dev, test_clean, ...), each a manifest that
 // readManifest() understands (our own splits hold data.list plus Kaldi wav.scp/text), or a single
 // manifest / AISHELL-1 root.
-#include "data/manifest.h"
+#include "core/data/manifest.h"
 
 #include <string>
 #include <vector>

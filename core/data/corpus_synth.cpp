@@ -1,14 +1,15 @@
-#include "data/corpus_synth.h"
+#include "core/data/corpus_synth.h"
 
-#include "audio/audio_file.h"
-#include "audio/mix.h"
-#include "audio/resample.h"
-#include "data/manifest.h"
-#include "data/sentence_pool.h"
-#include "data/speech_synth.h"
-#include "data/synth_worker.h"
-#include "io/atomic_file.h"
-#include "runtime/error.h"
+#include "core/audio/audio_file.h"
+#include "core/audio/mix.h"
+#include "core/audio/resample.h"
+#include "core/data/manifest.h"
+#include "core/data/sentence_pool.h"
+#include "core/data/speech_synth.h"
+#include "core/data/synth_worker.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/enum_names.h"
+#include "core/runtime/error.h"
 
 #include <nlohmann/json.hpp>
 
@@ -58,26 +59,9 @@ const std::vector<std::string>& preferredVariants()
 enum class UttKind { Clean, Dialect, Noisy };
 enum class NoiseKind { White, Pink, Brown, Babble };
 
-const char* uttKindName(UttKind kind)
-{
-    switch (kind) {
-    case UttKind::Clean: return "clean";
-    case UttKind::Dialect: return "dialect";
-    case UttKind::Noisy: return "noisy";
-    }
-    return "?";
-}
-
-const char* noiseKindName(NoiseKind kind)
-{
-    switch (kind) {
-    case NoiseKind::White: return "white";
-    case NoiseKind::Pink: return "pink";
-    case NoiseKind::Brown: return "brown";
-    case NoiseKind::Babble: return "babble";
-    }
-    return "?";
-}
+const EnumNames<UttKind> kUttKinds{{UttKind::Clean, "clean"}, {UttKind::Dialect, "dialect"}, {UttKind::Noisy, "noisy"}};
+const EnumNames<NoiseKind> kNoiseKinds{
+    {NoiseKind::White, "white"}, {NoiseKind::Pink, "pink"}, {NoiseKind::Brown, "brown"}, {NoiseKind::Babble, "babble"}};
 
 struct SpokenText {
     std::string text;
@@ -437,7 +421,7 @@ std::string describeJson(const SynthOptions& o, const std::string& version, int 
             if (plans[i].split != int(s))
                 continue;
             ++total;
-            ++kinds[uttKindName(plans[i].kind)];
+            ++kinds[kUttKinds.name(plans[i].kind)];
             seconds += durations[i];
         }
         splits[synthSplitNames()[s]] = {{"utterances", total},
@@ -452,12 +436,12 @@ std::string describeJson(const SynthOptions& o, const std::string& version, int 
         const UttPlan& p = plans[i];
         nlohmann::ordered_json u = {{"key", p.key},
                                     {"split", synthSplitNames()[size_t(p.split)]},
-                                    {"kind", uttKindName(p.kind)},
-                                    {"sentence", sentenceKindName(p.sentence.kind)},
+                                    {"kind", kUttKinds.name(p.kind)},
+                                    {"sentence", sentenceKindNames().name(p.sentence.kind)},
                                     {"voice", voiceJson(p.voice)},
                                     {"duration", std::round(durations[i] * 10000.0) / 10000.0}};
         if (p.kind == UttKind::Noisy) {
-            u["noise"] = noiseKindName(p.noise);
+            u["noise"] = kNoiseKinds.name(p.noise);
             u["snrDb"] = p.snrDb;
             if (!p.babble.empty())
                 u["talkers"] = int(p.babble.size());
@@ -480,7 +464,7 @@ std::vector<std::vector<SpeechRequest>> speechRequests(const std::vector<UttPlan
     return items;
 }
 
-void buildCorpus(const SynthOptions& o, const fs::path& partial, project::JobContext& context)
+void buildCorpus(const SynthOptions& o, const fs::path& partial, job::JobContext& context)
 {
     // espeak-ng runs in forked worker processes that each start it afresh (data/synth_worker.h); a
     // process that has used espeak-ng itself hands its state down to them.
@@ -572,7 +556,7 @@ std::string number(double value)
 
 } // namespace
 
-void synthesizeCorpus(const SynthOptions& options, project::JobContext& context)
+void synthesizeCorpus(const SynthOptions& options, job::JobContext& context)
 {
     validate(options);
     const fs::path out = cleanDir(options.outDir);

@@ -2,7 +2,7 @@
 // The embedded default corpus: Mandarin utterances synthesised with libespeak-ng (several voices
 // and variants, speaking rates and pitches), a Cantonese "dialect" subset and a noisy subset mixed
 // at chosen SNRs, split like the seed's scenarios. Deterministic for a seed.
-#include "project/job.h"
+#include "core/job/job.h"
 
 #include <cstdint>
 #include <string>
@@ -31,15 +31,15 @@ const std::vector<std::string>& synthSplitNames();  // train, dev, test_clean, t
 // data.list, wav.scp, text and utt2spk, plus synth.json recording the options and voices used.
 // Works in "<outDir>.partial" and renames it into place at the end, so a cancelled or failed run
 // leaves nothing half-written. Throws InputError for bad options or an existing outDir.
-void synthesizeCorpus(const SynthOptions& options, project::JobContext& context);
+void synthesizeCorpus(const SynthOptions& options, job::JobContext& context);
 
 // The same as a Job (for the GUI and the CLI's progress rendering).
-class CorpusSynthJob : public project::Job {
+class CorpusSynthJob : public job::Job {
 public:
     explicit CorpusSynthJob(SynthOptions options) : options_(std::move(options)) {}
     std::string title() const override;
     std::vector<std::string> cliCommand() const override;
-    void run(project::JobContext& context) override { synthesizeCorpus(options_, context); }
+    void run(job::JobContext& context) override { synthesizeCorpus(options_, context); }
     const SynthOptions& options() const { return options_; }
 
 private:

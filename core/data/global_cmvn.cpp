@@ -1,13 +1,13 @@
-#include "data/global_cmvn.h"
+#include "core/data/global_cmvn.h"
 
-#include "audio/audio_file.h"
-#include "data/manifest.h"
-#include "io/atomic_file.h"
+#include "core/audio/audio_file.h"
+#include "core/data/manifest.h"
+#include "core/io/atomic_file.h"
 
 namespace espalier::data {
 
 audio::CmvnStats computeGlobalCmvn(const std::string& manifestPath, const runtime::FbankOptions& options,
-                                   project::JobContext& context)
+                                   job::JobContext& context)
 {
     const UtteranceList utterances = loadManifest(manifestPath);
     runtime::Fbank fbank(options);
@@ -30,7 +30,7 @@ std::vector<std::string> GlobalCmvnJob::cliCommand() const
     return {"espalier-cli", "cmvn", manifest_, "--out", out_, "--bins", std::to_string(fbank_.numMelBins)};
 }
 
-void GlobalCmvnJob::run(project::JobContext& context)
+void GlobalCmvnJob::run(job::JobContext& context)
 {
     context.beginStage("features", 0, 1);
     const audio::CmvnStats stats = computeGlobalCmvn(manifest_, fbank_, context);

@@ -1,7 +1,7 @@
-#include "data/manifest.h"
+#include "core/data/manifest.h"
 
-#include "io/atomic_file.h"
-#include "runtime/error.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
 
 #include <nlohmann/json.hpp>
 
@@ -486,26 +486,21 @@ std::string jsonLine(const nlohmann::ordered_json& obj)
 
 } // namespace
 
-const char* manifestFormatName(ManifestFormat format)
+const EnumNames<ManifestFormat>& manifestFormatNames()
 {
-    switch (format) {
-    case ManifestFormat::Auto: return "auto";
-    case ManifestFormat::Kaldi: return "kaldi";
-    case ManifestFormat::WeNet: return "wenet";
-    case ManifestFormat::NeMo: return "nemo";
-    case ManifestFormat::Aishell: return "aishell";
-    }
-    return "auto";
+    static const EnumNames<ManifestFormat> names{{ManifestFormat::Auto, "auto"},   {ManifestFormat::Kaldi, "kaldi"},
+                                                 {ManifestFormat::WeNet, "wenet"}, {ManifestFormat::NeMo, "nemo"},
+                                                 {ManifestFormat::Aishell, "aishell"}};
+    return names;
 }
 
 ManifestFormat parseManifestFormat(const std::string& name)
 {
     std::string lower = name;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    for (auto f : {ManifestFormat::Auto, ManifestFormat::Kaldi, ManifestFormat::WeNet, ManifestFormat::NeMo,
-                   ManifestFormat::Aishell})
-        if (lower == manifestFormatName(f)) return f;
-    throw InputError("unknown manifest format '" + name + "' (choices: auto, kaldi, wenet, nemo, aishell)");
+    if (const std::optional<ManifestFormat> format = manifestFormatNames().parse(lower))
+        return *format;
+    throw InputError("manifest format: expected " + manifestFormatNames().expected() + ", got '" + name + "'");
 }
 
 std::string ManifestIssue::toString() const

@@ -5,7 +5,8 @@
 //  - NeMo manifest: JSON lines {"audio_filepath","duration","text"}
 //  - AISHELL-1 layout: transcript/aishell_transcript_v0.8.txt + wav/{train,dev,test}/SPK/ID.wav (read only)
 // Relative audio paths are resolved against the manifest's folder.
-#include "data/utterance.h"
+#include "core/data/utterance.h"
+#include "core/runtime/enum_names.h"
 
 #include <string>
 #include <vector>
@@ -13,8 +14,9 @@
 namespace espalier::data {
 
 enum class ManifestFormat { Auto, Kaldi, WeNet, NeMo, Aishell };
-const char* manifestFormatName(ManifestFormat format);
-ManifestFormat parseManifestFormat(const std::string& name);  // throws InputError listing choices
+const EnumNames<ManifestFormat>& manifestFormatNames();  // "auto", "kaldi", "wenet", "nemo", "aishell"
+// A format name in any case ("WeNet"); throws InputError listing the choices.
+ManifestFormat parseManifestFormat(const std::string& name);
 
 // One problem found in a manifest, with where it is.
 struct ManifestIssue {

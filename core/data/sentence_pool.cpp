@@ -1,6 +1,7 @@
-#include "data/sentence_pool.h"
+#include "core/data/sentence_pool.h"
 
-#include "runtime/error.h"
+#include "core/data/utf8.h"
+#include "core/runtime/error.h"
 
 #include <functional>
 #include <map>
@@ -8,24 +9,13 @@
 
 namespace espalier::data {
 
-const char* sentenceKindName(SentenceKind kind)
+const EnumNames<SentenceKind>& sentenceKindNames()
 {
-    switch (kind) {
-    case SentenceKind::Command: return "command";
-    case SentenceKind::Number: return "number";
-    case SentenceKind::DateTime: return "datetime";
-    case SentenceKind::Everyday: return "everyday";
-    }
-    return "?";
-}
-
-size_t utf8Length(const std::string& text)
-{
-    size_t count = 0;
-    for (unsigned char c : text)
-        if ((c & 0xC0) != 0x80)
-            ++count;
-    return count;
+    static const EnumNames<SentenceKind> names{{SentenceKind::Command, "command"},
+                                               {SentenceKind::Number, "number"},
+                                               {SentenceKind::DateTime, "datetime"},
+                                               {SentenceKind::Everyday, "everyday"}};
+    return names;
 }
 
 namespace {

@@ -1,7 +1,8 @@
 #pragma once
 // The built-in pool of Mandarin sentences the demo corpus reads: voice-assistant commands, numbers,
 // dates and times and everyday phrases, generated from templates with slot fillers.
-#include "runtime/random.h"
+#include "core/runtime/enum_names.h"
+#include "core/runtime/random.h"
 
 #include <cstdint>
 #include <string>
@@ -13,7 +14,7 @@ using runtime::SeededRandom;
 using runtime::deriveSeed;
 
 enum class SentenceKind { Command, Number, DateTime, Everyday };
-const char* sentenceKindName(SentenceKind kind);
+const EnumNames<SentenceKind>& sentenceKindNames();
 
 struct Sentence {
     std::string text;  // UTF-8, Chinese characters only (no digits, Latin letters or punctuation)
@@ -49,8 +50,5 @@ std::string hanziNumber(long long n);
 
 // Reads a digit string digit by digit: "2026" → 二零二六; with yaoForOne 1 is 幺 (phone numbers).
 std::string hanziDigits(const std::string& digits, bool yaoForOne = false);
-
-// Number of Unicode code points in UTF-8 text.
-size_t utf8Length(const std::string& text);
 
 } // namespace espalier::data

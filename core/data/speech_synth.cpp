@@ -1,7 +1,7 @@
-#include "data/speech_synth.h"
+#include "core/data/speech_synth.h"
 
-#include "audio/resample.h"
-#include "runtime/error.h"
+#include "core/audio/resample.h"
+#include "core/runtime/error.h"
 
 #include <espeak-ng/speak_lib.h>
 

@@ -1,6 +1,6 @@
-#include "data/synth_worker.h"
+#include "core/data/synth_worker.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -56,8 +56,6 @@ constexpr int kPollMilliseconds = 200;
 constexpr int kPipeBytes = 1 << 20;  // fewer wake-ups than the default 64 KiB
 constexpr size_t kReadChunk = 1 << 20;
 constexpr int kExitPipeBroken = 3;
-
-std::atomic<WorkerFault> g_fault{WorkerFault::None};
 
 std::string errnoText(int error)
 {
@@ -403,7 +401,6 @@ void synthesizeInWorkers(const std::vector<std::vector<SpeechRequest>>& items, i
 {
     if (lanes < 1)
         throw InputError("speech synthesis: lanes must be at least 1, got " + std::to_string(lanes));
-    const WorkerFault fault = g_fault.load();
     const size_t laneCount = size_t(lanes);
     std::vector<size_t> assigned(laneCount, 0), delivered(laneCount, 0);
     for (size_t i = 0; i < items.size(); ++i)
@@ -412,17 +409,11 @@ void synthesizeInWorkers(const std::vector<std::vector<SpeechRequest>>& items, i
     std::vector<std::unique_ptr<Worker>> workers;
     for (size_t lane = 0; lane < laneCount; ++lane) {
         const std::string name = "worker process " + std::to_string(lane + 1) + " of " + std::to_string(lanes);
-        workers.push_back(std::make_unique<Worker>(name, [&items, lane, laneCount, fault](const Channel& channel) {
+        workers.push_back(std::make_unique<Worker>(name, [&items, lane, laneCount](const Channel& channel) {
             SpeechSynth synth;  // starts espeak-ng in this child
-            size_t spoken = 0;
-            for (size_t i = lane; i < items.size(); i += laneCount, ++spoken) {
-                if (fault == WorkerFault::Killed && spoken == 1)
-                    ::kill(::getpid(), SIGKILL);
+            for (size_t i = lane; i < items.size(); i += laneCount) {
                 for (size_t part = 0; part < items[i].size(); ++part) {
-                    VoiceSettings voice = items[i][part].voice;
-                    if (fault == WorkerFault::UnknownVoice && spoken == 1)
-                        voice.variant = "no-such-variant";
-                    const std::vector<float> native = synth.synthesizeNative(items[i][part].text, voice);
+                    const std::vector<float> native = synth.synthesizeNative(items[i][part].text, items[i][part].voice);
                     channel.send(kSamples, std::uint32_t(part), i, native.data(), native.size() * sizeof(float));
                 }
                 channel.send(kItemDone, std::uint32_t(items[i].size()), i);
@@ -465,11 +456,6 @@ void synthesizeInWorkers(const std::vector<std::vector<SpeechRequest>>& items, i
             throw IoError("espeak-ng " + workers[lane]->name() + " finished after " +
                           std::to_string(delivered[lane]) + " of its " + std::to_string(assigned[lane]) +
                           " utterances");
-}
-
-void setWorkerFaultForTesting(WorkerFault fault)
-{
-    g_fault.store(fault);
 }
 
 } // namespace espalier::data

@@ -8,7 +8,7 @@
 // provided that the calling process has not started espeak-ng itself before the fork (a child
 // inherits the parent's memory, espeak-ng's state included; see SpeechSynth::engineStarted()).
 // The child runs nothing but espeak-ng (no threads, no Qt, no resampling) and ends with _exit().
-#include "data/speech_synth.h"
+#include "core/data/speech_synth.h"
 
 #include <cstddef>
 #include <functional>
@@ -51,13 +51,5 @@ using SpeechSink = std::function<void(size_t index, std::vector<std::vector<floa
 // before the exception propagates.
 void synthesizeInWorkers(const std::vector<std::vector<SpeechRequest>>& items, int lanes, const SpeechSink& sink,
                          const CancelCheck& checkCancelled = {});
-
-// For tests: makes the workers of later synthesizeInWorkers() calls fail on their second item.
-enum class WorkerFault {
-    None,
-    UnknownVoice,  // the item asks for a voice variant that is not installed
-    Killed,        // the worker process is killed by SIGKILL
-};
-void setWorkerFaultForTesting(WorkerFault fault);
 
 } // namespace espalier::data

@@ -1,4 +1,6 @@
-#include "data/text_normalize.h"
+#include "core/data/text_normalize.h"
+
+#include "core/data/utf8.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -7,44 +9,6 @@ namespace espalier::data {
 namespace {
 
 const char* const kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the well-formed UTF-8 sequence at text[i], or the length of its maximal invalid
-// prefix as a negative number (Unicode's "maximal subpart" rule: one U+FFFD per such prefix).
-int sequenceLength(const std::string& text, size_t i, uint32_t& codePoint)
-{
-    const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char lead = byte(i);
-    if (lead < 0x80) {
-        codePoint = lead;
-        return 1;
-    }
-    int length = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-        codePoint = lead & 0x1F;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        codePoint = lead & 0x0F;
-        if (lead == 0xE0) lo = 0xA0;       // no overlongs
-        if (lead == 0xED) hi = 0x9F;       // no surrogates
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        codePoint = lead & 0x07;
-        if (lead == 0xF0) lo = 0x90;       // no overlongs
-        if (lead == 0xF4) hi = 0x8F;       // nothing above U+10FFFF
-    } else {
-        return -1;
-    }
-    for (int k = 1; k < length; ++k) {
-        if (i + k >= text.size()) return -k;
-        const unsigned char c = byte(i + k);
-        const unsigned char min = k == 1 ? lo : 0x80, max = k == 1 ? hi : 0xBF;
-        if (c < min || c > max) return -k;
-        codePoint = (codePoint << 6) | (c & 0x3F);
-    }
-    return length;
-}
 
 bool isDropped(uint32_t c)
 {
@@ -66,18 +30,9 @@ std::vector<std::string> splitUtf8(const std::string& text)
 {
     std::vector<std::string> out;
     out.reserve(text.size());
-    size_t i = 0;
-    while (i < text.size()) {
-        uint32_t codePoint = 0;
-        const int n = sequenceLength(text, i, codePoint);
-        if (n > 0) {
-            out.emplace_back(text, i, static_cast<size_t>(n));
-            i += static_cast<size_t>(n);
-        } else {
-            out.emplace_back(kReplacement);
-            i += static_cast<size_t>(-n);
-        }
-    }
+    forEachUtf8(text, [&](const Utf8Char& c, size_t offset) {
+        out.push_back(c.valid ? text.substr(offset, c.length) : std::string(kReplacement));
+    });
     return out;
 }
 
@@ -85,23 +40,16 @@ std::vector<std::string> normalizeForCer(const std::string& text)
 {
     std::vector<std::string> out;
     out.reserve(text.size());
-    size_t i = 0;
-    while (i < text.size()) {
-        uint32_t codePoint = 0;
-        const int n = sequenceLength(text, i, codePoint);
-        if (n <= 0) {
+    forEachUtf8(text, [&](const Utf8Char& c, size_t offset) {
+        if (!c.valid)
             out.emplace_back(kReplacement);
-            i += static_cast<size_t>(-n);
-            continue;
-        }
-        if (!isDropped(codePoint)) {
-            if (codePoint >= 'a' && codePoint <= 'z')
-                out.emplace_back(1, static_cast<char>(codePoint - 'a' + 'A'));
-            else
-                out.emplace_back(text, i, static_cast<size_t>(n));
-        }
-        i += static_cast<size_t>(n);
-    }
+        else if (isDropped(c.codePoint))
+            return;
+        else if (c.codePoint >= 'a' && c.codePoint <= 'z')
+            out.emplace_back(1, static_cast<char>(c.codePoint - 'a' + 'A'));
+        else
+            out.push_back(text.substr(offset, c.length));
+    });
     return out;
 }
 

@@ -1,8 +1,8 @@
-#include "data/tokenizer.h"
+#include "core/data/tokenizer.h"
 
-#include "data/text_normalize.h"
-#include "io/atomic_file.h"
-#include "runtime/error.h"
+#include "core/data/text_normalize.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
 
 #include <cerrno>
 #include <cstdlib>

@@ -1,9 +1,9 @@
-#include "data/validate.h"
+#include "core/data/validate.h"
 
-#include "audio/audio_file.h"
-#include "data/corpus.h"
-#include "data/text_normalize.h"
-#include "runtime/error.h"
+#include "core/audio/audio_file.h"
+#include "core/data/corpus.h"
+#include "core/data/text_normalize.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <filesystem>

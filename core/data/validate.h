@@ -1,7 +1,7 @@
 #pragma once
 // Deep validation of a corpus manifest: every malformed line, missing or unreadable audio file,
 // empty transcript and duplicate key, each with its file and line number.
-#include "data/manifest.h"
+#include "core/data/manifest.h"
 
 #include <functional>
 

@@ -1,9 +1,9 @@
-#include "deploy/bench_inputs.h"
+#include "core/deploy/bench_inputs.h"
 
-#include "audio/audio_file.h"
-#include "data/manifest.h"
-#include "runtime/crc32.h"
-#include "runtime/error.h"
+#include "core/audio/audio_file.h"
+#include "core/data/manifest.h"
+#include "core/runtime/crc32.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <cctype>

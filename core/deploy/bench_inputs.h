@@ -2,7 +2,7 @@
 // The inputs a device benchmark times each model on: random features of a given length (the encoder
 // alone, as `espalier-run bench --frames`), or a few real utterances of a test set, end to end — the
 // seed's per-scenario latency table (Mandarin, dialect, noisy) comes from the latter.
-#include "deploy/bench_result.h"
+#include "core/deploy/bench_result.h"
 
 #include <string>
 

@@ -1,10 +1,11 @@
-#include "deploy/bench_job.h"
+#include "core/deploy/bench_job.h"
 
-#include "deploy/bench_inputs.h"
-#include "deploy/device_session.h"
-#include "deploy/target_layout.h"
-#include "runtime/device_info.h"
-#include "runtime/error.h"
+#include "core/deploy/bench_inputs.h"
+#include "core/deploy/device_session.h"
+#include "core/deploy/shell_quote.h"
+#include "core/deploy/target_layout.h"
+#include "core/runtime/device_info.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <chrono>
@@ -35,7 +36,7 @@ std::string number(double v)
 }
 
 // Sleeps in slices so a cancel ends the wait within a tenth of a second.
-void coolDown(project::JobContext& context, double seconds)
+void coolDown(job::JobContext& context, double seconds)
 {
     const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
     while (std::chrono::steady_clock::now() < until) {
@@ -153,7 +154,7 @@ std::vector<std::string> DeviceBenchJob::benchArguments(const std::string& model
     return args;
 }
 
-void DeviceBenchJob::run(project::JobContext& context)
+void DeviceBenchJob::run(job::JobContext& context)
 {
     const DeviceRegistry registry = DeviceRegistry::load(projectDir_);
     const DeviceSpec& device = registry.get(deviceName_);
@@ -189,7 +190,7 @@ void DeviceBenchJob::run(project::JobContext& context)
     measure(context, remote);
 }
 
-void DeviceBenchJob::prepare(project::JobContext& context, DeviceSession& remote, const DeviceRegistry& registry)
+void DeviceBenchJob::prepare(job::JobContext& context, DeviceSession& remote, const DeviceRegistry& registry)
 {
     context.beginStage("prepare models and audio", 1, kStages, (long long)sources_.size());
     for (size_t i = 0; i < sources_.size(); ++i) {
@@ -216,7 +217,7 @@ void DeviceBenchJob::prepare(project::JobContext& context, DeviceSession& remote
         }
 }
 
-void DeviceBenchJob::measure(project::JobContext& context, DeviceSession& remote)
+void DeviceBenchJob::measure(job::JobContext& context, DeviceSession& remote)
 {
     const std::vector<BenchInput>& inputs = session_.settings.inputs;
     long long files = (long long)session_.models.size();
@@ -256,7 +257,7 @@ void DeviceBenchJob::measure(project::JobContext& context, DeviceSession& remote
                     const BenchModel& model = session_.models[k];
                     const std::vector<std::string> args =
                         benchArguments(deviceModels[k], input, session_.settings, deviceWavs[in]);
-                    context.log(project::LogLevel::Debug, project::shellJoin(remote.runnerCommand(args)));
+                    context.log(job::LogLevel::Debug, shellJoin(remote.runnerCommand(args)));
                     const std::string out = remote.runRunner(args, settings_.timeoutSeconds);
                     BenchMeasurement m;
                     m.model = model.label;

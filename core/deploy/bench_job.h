@@ -4,11 +4,11 @@
 // the chosen CPUs — the models' order reversed every other round (A B, B A: neither always runs on a
 // warmer device) and a cool-down before each — and save the session in the project and in each
 // model's run. Cancelling keeps what was measured (saved, marked incomplete).
-#include "deploy/bench_result.h"
-#include "deploy/device.h"
-#include "deploy/espm_export.h"
-#include "project/job.h"
-#include "runtime/device_info.h"
+#include "core/deploy/bench_result.h"
+#include "core/deploy/device.h"
+#include "core/deploy/export_options.h"
+#include "core/job/job.h"
+#include "core/runtime/device_info.h"
 
 #include <functional>
 #include <string>
@@ -26,16 +26,16 @@ struct BenchModelSource {
 // exportRunIfStale; deploy itself stays free of LibTorch). The job sets the options' target to the
 // benchmarked device, so the auto policy chooses dense or CSR by that device's timings.
 using RunExporter = std::function<std::string(const std::string& runDir, const ExportOptions& options,
-                                              project::JobContext& context)>;
+                                              job::JobContext& context)>;
 
-class DeviceBenchJob : public project::Job {
+class DeviceBenchJob : public job::Job {
 public:
     DeviceBenchJob(std::string projectDir, std::string deviceName, std::vector<BenchModelSource> models,
                    BenchSettings settings, RunExporter exporter = {});
 
     std::string title() const override;
     std::vector<std::string> cliCommand() const override;
-    void run(project::JobContext& context) override;
+    void run(job::JobContext& context) override;
 
     // After run(): what was measured, and the files the session was saved to.
     const BenchSession& session() const { return session_; }
@@ -47,8 +47,8 @@ public:
                                                    const std::vector<std::string>& deviceWavs);
 
 private:
-    void prepare(project::JobContext& context, class DeviceSession& device, const DeviceRegistry& registry);
-    void measure(project::JobContext& context, class DeviceSession& device);
+    void prepare(job::JobContext& context, class DeviceSession& device, const DeviceRegistry& registry);
+    void measure(job::JobContext& context, class DeviceSession& device);
 
     std::string projectDir_, deviceName_;
     std::vector<BenchModelSource> sources_;

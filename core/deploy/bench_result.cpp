@@ -1,9 +1,9 @@
-#include "deploy/bench_result.h"
+#include "core/deploy/bench_result.h"
 
-#include "io/atomic_file.h"
-#include "deploy/json_fields.h"
-#include "runtime/error.h"
-#include "runtime/espm.h"
+#include "core/deploy/json_fields.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
+#include "core/runtime/espm.h"
 
 #include <nlohmann/json.hpp>
 

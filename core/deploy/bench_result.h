@@ -3,8 +3,8 @@
 // and a session — one device, several models timed interleaved over rounds on each input — stored in
 // the project (devices/results/<id>.json) and in the run of each model it timed
 // (runs/<id>/results/devices/<id>.json).
-#include "deploy/probe.h"
-#include "runtime/latency_stats.h"
+#include "core/deploy/probe.h"
+#include "core/runtime/latency_stats.h"
 
 #include <nlohmann/json_fwd.hpp>
 

@@ -1,8 +1,8 @@
-#include "deploy/device.h"
+#include "core/deploy/device.h"
 
-#include "io/atomic_file.h"
-#include "io/yaml_reader.h"
-#include "runtime/error.h"
+#include "core/io/atomic_file.h"
+#include "core/io/yaml_reader.h"
+#include "core/runtime/error.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -40,23 +40,12 @@ void checkWord(const std::string& field, const std::string& value, const std::st
 
 } // namespace
 
-const char* deviceKindName(DeviceKind kind)
+const EnumNames<DeviceKind>& deviceKindNames()
 {
-    switch (kind) {
-    case DeviceKind::Local: return "local";
-    case DeviceKind::Ssh: return "ssh";
-    case DeviceKind::Adb: return "adb";
-    case DeviceKind::Emulated: return "emulated";
-    }
-    return "local";
-}
+    static const EnumNames<DeviceKind> names{
+        {DeviceKind::Local, "local"}, {DeviceKind::Ssh, "ssh"}, {DeviceKind::Adb, "adb"}, {DeviceKind::Emulated, "emulated"}};
+    return names;
 
-DeviceKind parseDeviceKind(const std::string& name)
-{
-    for (DeviceKind k : {DeviceKind::Local, DeviceKind::Ssh, DeviceKind::Adb, DeviceKind::Emulated})
-        if (name == deviceKindName(k))
-            return k;
-    throw InputError("device kind '" + name + "': expected local, ssh, adb or emulated");
 }
 
 std::string DeviceSpec::effectiveWorkDir() const
@@ -184,13 +173,8 @@ DeviceRegistry DeviceRegistry::load(const std::string& projectDir)
                 out = yaml.string(n[key], key);
         };
         text("name", d.name);
-        std::string kind = "local";
-        text("kind", kind);
-        try {
-            d.kind = parseDeviceKind(kind);
-        } catch (const InputError& e) {
-            yaml.fail(n["kind"], "kind", e.what());
-        }
+        if (n["kind"])
+            d.kind = yaml.choice(n["kind"], "kind", deviceKindNames());
         text("host", d.host);
         if (n["port"])
             d.port = yaml.integer32(n["port"], "port");
@@ -219,7 +203,7 @@ void DeviceRegistry::save() const
         << YAML::BeginSeq;
     for (const DeviceSpec& d : devices_) {
         out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << d.name << YAML::Key << "kind" << YAML::Value
-            << deviceKindName(d.kind);
+            << deviceKindNames().name(d.kind);
         auto put = [&out](const char* key, const std::string& v) {
             if (!v.empty())
                 out << YAML::Key << key << YAML::Value << v;

@@ -3,14 +3,15 @@
 // this machine, a board over SSH, a phone over ADB, or an emulated aarch64 device (qemu-user) for
 // anyone without a board. Every field is checked when it is read or added, so a device's name, host,
 // user or serial can never be taken for an option or a shell word.
+#include "core/runtime/enum_names.h"
+
 #include <string>
 #include <vector>
 
 namespace espalier::deploy {
 
 enum class DeviceKind { Local, Ssh, Adb, Emulated };
-const char* deviceKindName(DeviceKind kind);  // "local", "ssh", "adb", "emulated"
-DeviceKind parseDeviceKind(const std::string& name);  // InputError naming the choices
+const EnumNames<DeviceKind>& deviceKindNames();  // "local", "ssh", "adb", "emulated"
 
 struct DeviceSpec {
     std::string name;           // [A-Za-z0-9_.-], 1 to 64 characters

@@ -1,9 +1,9 @@
-#include "deploy/device_session.h"
+#include "core/deploy/device_session.h"
 
-#include "deploy/runner_files.h"
-#include "io/atomic_file.h"
-#include "runtime/crc32.h"
-#include "runtime/error.h"
+#include "core/deploy/runner_files.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/crc32.h"
+#include "core/runtime/error.h"
 
 #include <cctype>
 #include <cstdio>
@@ -36,7 +36,7 @@ std::string safeName(const std::string& name)
 } // namespace
 
 DeviceSession::DeviceSession(const DeviceSpec& device, const DeviceRegistry& registry,
-                             const project::CancellationToken* cancel)
+                             const job::CancellationToken* cancel)
     : transport_(openTransport(device, registry)), cancel_(cancel)
 {
 }

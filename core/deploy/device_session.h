@@ -2,16 +2,16 @@
 // One connection's worth of work on a device: its runner pushed once (the right architecture, kept
 // under a checksum name so an unchanged runner or model is never copied twice), files staged, and the
 // runner run with its JSON output handed back.
-#include "deploy/device.h"
-#include "deploy/probe.h"
-#include "deploy/transport.h"
+#include "core/deploy/device.h"
+#include "core/deploy/probe.h"
+#include "core/deploy/transport.h"
 
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-namespace espalier::project {
+namespace espalier::job {
 class CancellationToken;
 }
 
@@ -20,7 +20,7 @@ namespace espalier::deploy {
 class DeviceSession {
 public:
     DeviceSession(const DeviceSpec& device, const DeviceRegistry& registry,
-                  const project::CancellationToken* cancel = nullptr);
+                  const job::CancellationToken* cancel = nullptr);
     ~DeviceSession();
 
     const DeviceSpec& device() const { return transport_->device(); }
@@ -46,7 +46,7 @@ private:
     const std::string& ensureRunner();
 
     std::unique_ptr<Transport> transport_;
-    const project::CancellationToken* cancel_;
+    const job::CancellationToken* cancel_;
     std::string arch_;
     std::string runner_;  // on the device
     std::map<std::string, std::string> staged_;  // local file -> device path

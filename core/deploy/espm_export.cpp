@@ -1,12 +1,12 @@
-#include "deploy/espm_export.h"
+#include "core/deploy/espm_export.h"
 
-#include "model/asr_model.h"
-#include "project/job.h"
-#include "runtime/error.h"
-#include "runtime/espm.h"
-#include "runtime/spmm.h"
-#include "train/checkpoint.h"
-#include "train/eval_job.h"
+#include "core/job/job.h"
+#include "core/model/asr_model.h"
+#include "core/runtime/error.h"
+#include "core/runtime/espm.h"
+#include "core/runtime/spmm.h"
+#include "core/train/checkpoint.h"
+#include "core/train/eval_job.h"
 
 #include <algorithm>
 #include <chrono>
@@ -33,7 +33,7 @@ std::vector<std::pair<std::string, std::string>> metaOf(const model::ModelConfig
                                                          const std::string& source)
 {
     std::vector<std::pair<std::string, std::string>> meta = {
-        {"graph", std::string(model::modelTypeName(c.type)) + "-ctc"},
+        {"graph", std::string(model::modelTypeNames().name(c.type)) + "-ctc"},
         {"input_dim", std::to_string(c.inputDim)},
         {"vocab_size", std::to_string(c.vocabSize)},
         {"attention_dim", std::to_string(c.attentionDim)},
@@ -41,9 +41,9 @@ std::vector<std::pair<std::string, std::string>> metaOf(const model::ModelConfig
         {"ffn_dim", std::to_string(c.ffnDim)},
         {"num_blocks", std::to_string(c.numBlocks)},
         {"cnn_kernel", std::to_string(c.cnnKernel)},
-        {"positional", model::positionalName(c.positional)},
+        {"positional", model::positionalNames().name(c.positional)},
         {"macaron", c.macaron ? "true" : "false"},
-        {"subsampling", model::subsamplingName(c.subsampling)},
+        {"subsampling", model::subsamplingNames().name(c.subsampling)},
         {"subsampling_channels", std::to_string(c.subsamplingWidth(0)) + " " + std::to_string(c.subsamplingWidth(1))},
     };
     for (int b = 0; b < c.numBlocks; ++b) {
@@ -67,16 +67,6 @@ std::vector<std::pair<std::string, std::string>> metaOf(const model::ModelConfig
 }
 
 } // namespace
-
-const char* sparsePolicyName(SparsePolicy policy)
-{
-    switch (policy) {
-    case SparsePolicy::Auto: return "auto";
-    case SparsePolicy::Csr: return "csr";
-    case SparsePolicy::Dense: return "dense";
-    }
-    return "auto";
-}
 
 ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, const ExportOptions& options)
 {
@@ -203,7 +193,7 @@ std::string exportRunIfStale(const std::string& runDir, const ExportOptions& opt
     return out.string();
 }
 
-std::string exportForDevice(const std::string& runDir, const ExportOptions& options, project::JobContext& context)
+std::string exportForDevice(const std::string& runDir, const ExportOptions& options, job::JobContext& context)
 {
     const std::string name = options.targetName.empty() ? "model.espm" : "model-" + options.targetName + ".espm";
     context.info("exporting " + runDir + " for " + (options.targetName.empty() ? "this machine" : options.targetName)

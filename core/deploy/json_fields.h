@@ -2,7 +2,7 @@
 // Reading fields of JSON that a device or a file handed in (runner output, probes, sessions): a
 // missing or null field is the fallback, a field of the wrong type or out of range is a FormatError
 // naming the source and the field — never a library exception or an undefined conversion.
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "deploy/latency_table.h"
+#include "core/deploy/latency_table.h"
 
 #include <algorithm>
 #include <cstdio>

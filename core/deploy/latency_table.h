@@ -2,7 +2,7 @@
 // The table the seed reports per device (Mandarin 186 → 123 ms, dialect 203 → 141 ms, noisy 225 →
 // 167 ms): one row per input, for each model its CER on that test set (from its run) and its median
 // latency, and each model's latency as a fraction of the first's (the baseline, usually dense).
-#include "deploy/bench_result.h"
+#include "core/deploy/bench_result.h"
 
 #include <map>
 #include <optional>

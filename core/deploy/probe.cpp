@@ -1,9 +1,9 @@
-#include "deploy/probe.h"
+#include "core/deploy/probe.h"
 
-#include "deploy/device.h"
-#include "io/atomic_file.h"
-#include "deploy/json_fields.h"
-#include "runtime/error.h"
+#include "core/deploy/device.h"
+#include "core/deploy/json_fields.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
 
 #include <nlohmann/json.hpp>
 

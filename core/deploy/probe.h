@@ -1,7 +1,7 @@
 #pragma once
 // What a device is, as its runner reports it (`espalier-run device --json`), kept per device in the
 // project (devices/<name>/probe.json) so the GUI can show it and offer its clusters without a connection.
-#include "runtime/device_info.h"
+#include "core/runtime/device_info.h"
 
 #include <nlohmann/json_fwd.hpp>
 

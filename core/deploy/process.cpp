@@ -1,7 +1,7 @@
-#include "deploy/process.h"
+#include "core/deploy/process.h"
 
-#include "project/job.h"
-#include "runtime/error.h"
+#include "core/job/job.h"
+#include "core/runtime/error.h"
 
 #include <fcntl.h>
 #include <poll.h>

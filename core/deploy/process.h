@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace espalier::project {
+namespace espalier::job {
 class CancellationToken;
 }
 
@@ -16,7 +16,7 @@ struct ProcessOptions {
     std::string input;            // written to the child's standard input, which is then closed
     std::string inputFile;        // or: this file's bytes (a push of a model or a runner)
     double timeoutSeconds = 60.0; // <= 0: no limit
-    const project::CancellationToken* cancel = nullptr;
+    const job::CancellationToken* cancel = nullptr;
     size_t outputLimit = size_t(64) << 20;  // per stream; past it the child is killed (IoError)
     std::string workingDir;       // "" : the caller's
 };

@@ -1,6 +1,6 @@
-#include "deploy/runner_files.h"
+#include "core/deploy/runner_files.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <unistd.h>
 

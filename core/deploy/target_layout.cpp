@@ -1,7 +1,7 @@
-#include "deploy/target_layout.h"
+#include "core/deploy/target_layout.h"
 
-#include "deploy/device_session.h"
-#include "runtime/error.h"
+#include "core/deploy/device_session.h"
+#include "core/runtime/error.h"
 
 #include <nlohmann/json.hpp>
 

@@ -2,7 +2,7 @@
 // The export's `auto` policy timed on the target (reference.md: choose dense or sparse per layer by
 // timing both where it runs): the candidate model is copied to the device and `espalier-run layout
 // --json` times each candidate weight there, with the device's own kernels.
-#include "deploy/espm_export.h"
+#include "core/deploy/export_options.h"
 
 #include <map>
 #include <string>

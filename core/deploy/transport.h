@@ -3,8 +3,8 @@
 // there. Four transports — this machine, OpenSSH's client in batch mode (host key pinned in the
 // project on first use), adb, and qemu-user for the emulated aarch64 device — behind one interface,
 // so probing and benchmarking are written once.
-#include "deploy/device.h"
-#include "deploy/process.h"
+#include "core/deploy/device.h"
+#include "core/deploy/process.h"
 
 #include <memory>
 #include <string>

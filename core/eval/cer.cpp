@@ -1,7 +1,7 @@
-#include "eval/cer.h"
+#include "core/eval/cer.h"
 
-#include "data/text_normalize.h"
-#include "runtime/error.h"
+#include "core/data/text_normalize.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,7 +1,7 @@
-#include "eval/cer_report.h"
+#include "core/eval/cer_report.h"
 
-#include "eval/display_width.h"
-#include "io/atomic_file.h"
+#include "core/eval/display_width.h"
+#include "core/io/atomic_file.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,6 @@
 #pragma once
 // Output of a CER evaluation: compute-cer.py's text report, JSON, and the Kaldi-style hypotheses file.
-#include "eval/cer.h"
+#include "core/eval/cer.h"
 
 #include <string>
 

@@ -1,6 +1,6 @@
-#include "eval/ctc_decode.h"
+#include "core/eval/ctc_decode.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <cmath>

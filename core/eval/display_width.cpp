@@ -1,4 +1,6 @@
-#include "eval/display_width.h"
+#include "core/eval/display_width.h"
+
+#include "core/data/utf8.h"
 
 #include <algorithm>
 #include <iterator>
@@ -48,20 +50,10 @@ int codePointWidth(uint32_t codePoint)
 int displayWidth(const std::string& utf8)
 {
     int width = 0;
-    size_t i = 0;
-    while (i < utf8.size()) {
-        const auto lead = static_cast<unsigned char>(utf8[i]);
-        const size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
-        if (length == 0 || i + length > utf8.size()) {
-            ++width;
-            ++i;
-            continue;
-        }
-        uint32_t cp = length == 1 ? lead : lead & (0x7F >> length);
-        for (size_t k = 1; k < length; ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
-        width += codePointWidth(cp);
-        i += length;
-    }
+    // An invalid byte sequence takes one column per byte, as terminals draw it.
+    data::forEachUtf8(utf8, [&width](const data::Utf8Char& c, size_t) {
+        width += c.valid ? codePointWidth(c.codePoint) : int(c.length);
+    });
     return width;
 }
 

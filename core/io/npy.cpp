@@ -1,7 +1,7 @@
-#include "io/npy.h"
+#include "core/io/npy.h"
 
-#include "io/atomic_file.h"
-#include "runtime/error.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <cctype>

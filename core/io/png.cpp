@@ -1,7 +1,7 @@
-#include "io/png.h"
+#include "core/io/png.h"
 
-#include "io/atomic_file.h"
-#include "runtime/error.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
 
 #include <zlib.h>
 

@@ -1,6 +1,6 @@
-#include "io/yaml_reader.h"
+#include "core/io/yaml_reader.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <charconv>

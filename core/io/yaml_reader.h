@@ -2,8 +2,11 @@
 // Typed reading of YAML config fields with errors that name the file, the line and the field
 // ("small.yaml:14: optimizer.lr: expected a number, got 'fast'"): shared by the model, training and
 // other config readers so every config reports problems the same way.
+#include "core/runtime/enum_names.h"
+
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +30,16 @@ public:
     double number(const YAML::Node& node, const std::string& field) const;  // finite
     bool boolean(const YAML::Node& node, const std::string& field) const;
     std::string string(const YAML::Node& node, const std::string& field) const;
+
+    // One of an enum's names (enum_names.h); fails with "expected a, b or c, got 'x'".
+    template <typename Enum>
+    Enum choice(const YAML::Node& node, const std::string& field, const EnumNames<Enum>& names) const
+    {
+        const std::string name = string(node, field);
+        if (const std::optional<Enum> value = names.parse(name))
+            return *value;
+        fail(node, field, "expected " + names.expected() + ", got " + describe(node));
+    }
 
     // "'value'", "a map", "a list" or "nothing", for messages.
     static std::string describe(const YAML::Node& node);

@@ -1,7 +1,7 @@
-#include "model/asr_model.h"
+#include "core/model/asr_model.h"
 
-#include "io/atomic_file.h"
-#include "model/torch_error.h"
+#include "core/io/atomic_file.h"
+#include "core/model/torch_error.h"
 
 #include <torch/serialize.h>
 #include <torch/torch.h>

@@ -3,10 +3,10 @@
 // export work against, whether the model is a reference Conformer/Transformer built from a
 // ModelConfig or a user's TorchScript file. Torch-facing: torch-free code uses model_config.h and
 // parameter_info.h instead.
-#include "model/feature_maps.h"
-#include "model/host_output.h"
-#include "model/model_config.h"
-#include "model/parameter_info.h"
+#include "core/model/feature_maps.h"
+#include "core/model/host_output.h"
+#include "core/model/model_config.h"
+#include "core/model/parameter_info.h"
 
 #include <torch/types.h>
 // After types.h: ordered_dict.h uses TORCH_CHECK without including it.

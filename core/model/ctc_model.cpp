@@ -1,6 +1,6 @@
-#include "model/ctc_model.h"
+#include "core/model/ctc_model.h"
 
-#include "model/torch_error.h"
+#include "core/model/torch_error.h"
 
 #include <algorithm>
 #include <cstdio>

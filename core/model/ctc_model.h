@@ -1,7 +1,7 @@
 #pragma once
 // The reference Conformer-CTC / Transformer-CTC models behind AsrModel (see createModel).
-#include "model/asr_model.h"
-#include "model/encoder_layers.h"
+#include "core/model/asr_model.h"
+#include "core/model/encoder_layers.h"
 
 namespace espalier::model {
 

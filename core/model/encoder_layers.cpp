@@ -1,6 +1,6 @@
-#include "model/encoder_layers.h"
+#include "core/model/encoder_layers.h"
 
-#include "model/autocast.h"
+#include "core/model/autocast.h"
 
 #include <cmath>
 

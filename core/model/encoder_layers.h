@@ -3,8 +3,8 @@
 // core/model: the rest of the engine sees them only through AsrModel. Submodule names follow WeNet
 // (embed.conv.0, self_attn.linear_q, feed_forward.w_1, conv_module.depthwise_conv, ...), with the
 // blocks under "blocks".
-#include "model/feature_maps.h"
-#include "model/model_config.h"
+#include "core/model/feature_maps.h"
+#include "core/model/model_config.h"
 
 #include <torch/torch.h>
 

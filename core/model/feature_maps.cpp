@@ -1,4 +1,4 @@
-#include "model/feature_maps.h"
+#include "core/model/feature_maps.h"
 
 #include <torch/torch.h>
 

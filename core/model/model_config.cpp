@@ -1,10 +1,11 @@
-#include "model/model_config.h"
+#include "core/model/model_config.h"
 
-#include "audio/cmvn.h"
-#include "io/atomic_file.h"
-#include "io/yaml_reader.h"
-#include "model/model_config_yaml.h"
-#include "runtime/error.h"
+#include "core/audio/cmvn.h"
+#include "core/io/atomic_file.h"
+#include "core/io/yaml_document.h"
+#include "core/io/yaml_reader.h"
+#include "core/model/model_config_yaml.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -25,17 +26,11 @@ constexpr int kMaxFfnDim = 65536;
 constexpr int kMaxBlocks = 256;
 constexpr int kMaxKernel = 255;
 
-constexpr const char* kKeys[] = {"espalier_model", "type", "size", "input_dim", "vocab_size", "attention_dim", "heads",
-                                 "ffn_dim", "num_blocks", "cnn_kernel", "dropout", "positional", "macaron",
-                                 "subsampling", "cmvn", "blocks", "subsampling_channels"};
-
-std::string keyList()
-{
-    std::string out;
-    for (const char* k : kKeys)
-        out += (out.empty() ? "" : ", ") + std::string(k);
-    return out;
-}
+const io::YamlDocumentSpec kDocument{
+    "a model config (a map with type, size, vocab_size, ...)",
+    {"espalier_model", "type", "size", "input_dim", "vocab_size", "attention_dim", "heads", "ffn_dim", "num_blocks",
+     "cnn_kernel", "dropout", "positional", "macaron", "subsampling", "cmvn", "blocks", "subsampling_channels"},
+    "espalier_model", ModelConfig::kFormatVersion, /*versionRequired=*/false};
 
 constexpr auto describe = &io::YamlReader::describe;
 
@@ -137,32 +132,24 @@ std::string presetList()
 
 } // namespace
 
-const char* modelTypeName(ModelType type) { return type == ModelType::Conformer ? "conformer" : "transformer"; }
-
-std::optional<ModelType> modelTypeFromName(const std::string& name)
+const EnumNames<ModelType>& modelTypeNames()
 {
-    if (name == "conformer")
-        return ModelType::Conformer;
-    if (name == "transformer")
-        return ModelType::Transformer;
-    return std::nullopt;
+    static const EnumNames<ModelType> names{{ModelType::Conformer, "conformer"}, {ModelType::Transformer, "transformer"}};
+    return names;
 }
 
-const char* positionalName(PositionalEncoding positional)
+const EnumNames<PositionalEncoding>& positionalNames()
 {
-    return positional == PositionalEncoding::Relative ? "relative" : "absolute";
+    static const EnumNames<PositionalEncoding> names{{PositionalEncoding::Relative, "relative"},
+                                                     {PositionalEncoding::Absolute, "absolute"}};
+    return names;
 }
 
-std::optional<PositionalEncoding> positionalFromName(const std::string& name)
+const EnumNames<Subsampling>& subsamplingNames()
 {
-    if (name == "relative")
-        return PositionalEncoding::Relative;
-    if (name == "absolute")
-        return PositionalEncoding::Absolute;
-    return std::nullopt;
+    static const EnumNames<Subsampling> names{{Subsampling::Conv2d4, "conv2d4"}};
+    return names;
 }
-
-const char* subsamplingName(Subsampling) { return "conv2d4"; }
 
 const std::vector<Fp32ModuleKind>& fp32ModuleKinds()
 {
@@ -327,30 +314,11 @@ bool ModelConfig::operator==(const ModelConfig& o) const
 ModelConfig modelConfigFromYaml(const YAML::Node& root, const std::string& sourceName, const std::string& baseDir)
 {
     const io::YamlReader loc(sourceName);
-    if (!root.IsMap())
-        throw InputError(loc.at(root.Mark()) + ": expected a model config (a map with type, size, vocab_size, ...), got "
-                         + (root.IsNull() ? std::string("an empty document") : describe(root)));
-    for (auto it = root.begin(); it != root.end(); ++it) {
-        const std::string key = it->first.Scalar();
-        if (std::find_if(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return key == k; }) == std::end(kKeys))
-            loc.fail(it->first, key, "unknown key (expected " + keyList() + ")");
-    }
-    if (const YAML::Node version = root["espalier_model"]) {
-        const int v = loc.integer32(version, "espalier_model");
-        if (v > ModelConfig::kFormatVersion)
-            loc.fail(version, "espalier_model", "format version " + std::to_string(v) + " is newer than this Espalier reads ("
-                                                     + std::to_string(ModelConfig::kFormatVersion) + "); upgrade Espalier");
-        if (v < 1)
-            loc.fail(version, "espalier_model", "expected format version " + std::to_string(ModelConfig::kFormatVersion));
-    }
+    io::checkYamlDocument(root, loc, kDocument);
 
     ModelType type = ModelType::Conformer;
-    if (const YAML::Node n = root["type"]) {
-        const auto t = modelTypeFromName(loc.string(n, "type"));
-        if (!t)
-            loc.fail(n, "type", "expected conformer or transformer, got " + describe(n));
-        type = *t;
-    }
+    if (const YAML::Node n = root["type"])
+        type = loc.choice(n, "type", modelTypeNames());
     std::string size = "small";
     if (const YAML::Node n = root["size"])
         size = loc.string(n, "size");
@@ -379,12 +347,8 @@ ModelConfig modelConfigFromYaml(const YAML::Node& root, const std::string& sourc
         c.cnnKernel = loc.integer32(n, "cnn_kernel");
     if (const YAML::Node n = root["dropout"])
         c.dropout = loc.number(n, "dropout");
-    if (const YAML::Node n = root["positional"]) {
-        const auto p = positionalFromName(loc.string(n, "positional"));
-        if (!p)
-            loc.fail(n, "positional", "expected relative or absolute, got " + describe(n));
-        c.positional = *p;
-    }
+    if (const YAML::Node n = root["positional"])
+        c.positional = loc.choice(n, "positional", positionalNames());
     if (const YAML::Node n = root["macaron"])
         c.macaron = loc.boolean(n, "macaron");
     if (const YAML::Node n = root["subsampling"]) {
@@ -418,7 +382,7 @@ ModelConfig modelConfigFromYaml(const YAML::Node& root, const std::string& sourc
 void writeModelConfig(YAML::Emitter& out, const ModelConfig& c)
 {
     out << YAML::BeginMap;
-    out << YAML::Key << "type" << YAML::Value << modelTypeName(c.type);
+    out << YAML::Key << "type" << YAML::Value << modelTypeNames().name(c.type);
     if (!c.size.empty())
         out << YAML::Key << "size" << YAML::Value << c.size;
     out << YAML::Key << "input_dim" << YAML::Value << c.inputDim;
@@ -430,10 +394,10 @@ void writeModelConfig(YAML::Emitter& out, const ModelConfig& c)
     if (c.type == ModelType::Conformer)
         out << YAML::Key << "cnn_kernel" << YAML::Value << c.cnnKernel;
     out << YAML::Key << "dropout" << YAML::Value << shortest(c.dropout);
-    out << YAML::Key << "positional" << YAML::Value << positionalName(c.positional);
+    out << YAML::Key << "positional" << YAML::Value << positionalNames().name(c.positional);
     if (c.type == ModelType::Conformer)
         out << YAML::Key << "macaron" << YAML::Value << c.macaron;
-    out << YAML::Key << "subsampling" << YAML::Value << subsamplingName(c.subsampling);
+    out << YAML::Key << "subsampling" << YAML::Value << subsamplingNames().name(c.subsampling);
     if (c.subsamplingChannels[0] > 0 || c.subsamplingChannels[1] > 0)
         out << YAML::Key << "subsampling_channels" << YAML::Value << YAML::Flow << YAML::BeginSeq << c.subsamplingWidth(0)
             << c.subsamplingWidth(1) << YAML::EndSeq;
@@ -460,13 +424,7 @@ void writeModelConfig(YAML::Emitter& out, const ModelConfig& c)
 
 ModelConfig ModelConfig::fromYaml(const std::string& yaml, const std::string& sourceName, const std::string& baseDir)
 {
-    YAML::Node root;
-    try {
-        root = YAML::Load(yaml);
-    } catch (const YAML::Exception& e) {
-        throw InputError(io::YamlReader(sourceName).at(e.mark) + ": invalid YAML: " + e.msg);
-    }
-    return modelConfigFromYaml(root, sourceName, baseDir);
+    return modelConfigFromYaml(io::parseYaml(yaml, io::YamlReader(sourceName)), sourceName, baseDir);
 }
 
 ModelConfig ModelConfig::load(const std::string& path)

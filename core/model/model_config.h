@@ -1,6 +1,8 @@
 #pragma once
 // The reference models' architecture as plain data (torch-free): type, sizes, positions, CMVN, with
 // presets, validation and YAML (docs/formats/model-config.md).
+#include "core/runtime/enum_names.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -99,11 +101,9 @@ struct ModelConfig {
     bool operator!=(const ModelConfig& o) const { return !(*this == o); }
 };
 
-const char* modelTypeName(ModelType type);               // "conformer", "transformer"
-std::optional<ModelType> modelTypeFromName(const std::string& name);
-const char* positionalName(PositionalEncoding positional); // "relative", "absolute"
-std::optional<PositionalEncoding> positionalFromName(const std::string& name);
-const char* subsamplingName(Subsampling subsampling);     // "conv2d4"
+const EnumNames<ModelType>& modelTypeNames();                // "conformer", "transformer"
+const EnumNames<PositionalEncoding>& positionalNames();      // "relative", "absolute"
+const EnumNames<Subsampling>& subsamplingNames();            // "conv2d4"
 
 // Parts of a model that can be kept in float32 under autocast (the mixed-precision policy), for
 // display and for validating a policy a user edits. inModel is false for what the trainer computes.

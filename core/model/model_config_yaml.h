@@ -1,7 +1,7 @@
 #pragma once
 // ModelConfig as a YAML node, for files that embed a model section (training configs), so their
 // errors still point at the right line.
-#include "model/model_config.h"
+#include "core/model/model_config.h"
 
 #include <yaml-cpp/yaml.h>
 

@@ -1,4 +1,4 @@
-#include "model/parameter_info.h"
+#include "core/model/parameter_info.h"
 
 #include <algorithm>
 #include <cctype>
@@ -144,28 +144,19 @@ int64_t ParameterInfo::numel() const
     return n;
 }
 
-const char* roleName(Role role) { return textOf(role).name; }
+const EnumNames<Role>& roleNames()
+{
+    static const EnumNames<Role> names = [] {
+        std::vector<std::pair<Role, const char*>> entries;
+        for (const RoleText& t : kRoles)
+            entries.emplace_back(t.role, t.name);
+        return EnumNames<Role>(std::move(entries));
+    }();
+    return names;
+}
+
 const char* roleLabel(Role role) { return textOf(role).label; }
 const char* roleGroup(Role role) { return textOf(role).group; }
-
-std::optional<Role> roleFromName(const std::string& name)
-{
-    for (const RoleText& t : kRoles)
-        if (name == t.name)
-            return t.role;
-    return std::nullopt;
-}
-
-const std::vector<Role>& allRoles()
-{
-    static const std::vector<Role> roles = [] {
-        std::vector<Role> r;
-        for (const RoleText& t : kRoles)
-            r.push_back(t.role);
-        return r;
-    }();
-    return roles;
-}
 
 int blockIndexFromName(const std::string& name)
 {

@@ -1,6 +1,8 @@
 #pragma once
 // The prunable-parameter registry's entries: what each named tensor of a model is (its block, its
 // role in the block, its shape), in plain C++ so torch-free code (GUI, CLI, reports) can use it.
+#include "core/runtime/enum_names.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,16 +41,13 @@ struct ParameterInfo {
     int64_t numel() const;
 };
 
-// Stable snake_case name of a role for JSON, YAML and recipes ("attention_query", "head", ...).
-const char* roleName(ParameterInfo::Role role);
+// Stable snake_case names of the roles for JSON, YAML and recipes ("attention_query", "head", ...),
+// every role in declaration order.
+const EnumNames<ParameterInfo::Role>& roleNames();
 // English label for display ("Attention query").
 const char* roleLabel(ParameterInfo::Role role);
 // Coarse kind for grouping: "subsampling", "attention", "feed_forward", "conv", "head" or "other".
 const char* roleGroup(ParameterInfo::Role role);
-// Inverse of roleName; nullopt for an unknown name.
-std::optional<ParameterInfo::Role> roleFromName(const std::string& name);
-// Every role, in declaration order.
-const std::vector<ParameterInfo::Role>& allRoles();
 
 // Describes a parameter from its name and shape alone: block index from the number after "blocks",
 // "layers", "encoders", "layer" or "block" (as "blocks.3", "layers_3" or "block3"); role from WeNet/ESPnet/torch.nn naming (linear_q/k/v/out,

@@ -1,6 +1,6 @@
-#include "model/scripted_asr_model.h"
+#include "core/model/scripted_asr_model.h"
 
-#include "model/torch_error.h"
+#include "core/model/torch_error.h"
 
 #include <filesystem>
 

@@ -1,7 +1,7 @@
 #pragma once
 // A user's TorchScript model behind AsrModel (see loadTorchScriptModel): forward(features, lengths)
 // must return (log_probs [B, T', V], lengths [B]) and may add a list of block outputs [B, T', D].
-#include "model/asr_model.h"
+#include "core/model/asr_model.h"
 
 #include <torch/script.h>
 

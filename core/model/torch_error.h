@@ -1,6 +1,6 @@
 #pragma once
 // Turns LibTorch's c10::Error into Espalier's errors at the engine boundary, with context.
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <c10/util/Exception.h>
 

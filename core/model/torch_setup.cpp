@@ -1,4 +1,4 @@
-#include "model/torch_setup.h"
+#include "core/model/torch_setup.h"
 
 #include <torch/torch.h>
 
@@ -12,6 +12,11 @@ int configureTorchThreads(int threads)
         threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     torch::set_num_threads(threads);
     return torch::get_num_threads();
+}
+
+bool cudaAvailable()
+{
+    return torch::cuda::is_available();
 }
 
 const char* torchVersion()

@@ -7,6 +7,10 @@ namespace espalier::model {
 // one per available core. Returns the count in force afterwards.
 int configureTorchThreads(int threads = 0);
 
+// Whether LibTorch here can use a CUDA device: asked where a device is chosen (the trainer, the
+// training form), never by config validation, so a config means the same on every machine.
+bool cudaAvailable();
+
 // LibTorch's version string, e.g. "1.13.1".
 const char* torchVersion();
 

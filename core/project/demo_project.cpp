@@ -1,7 +1,7 @@
-#include "project/demo_project.h"
+#include "core/project/demo_project.h"
 
-#include "data/corpus_synth.h"
-#include "project/project.h"
+#include "core/data/corpus_synth.h"
+#include "core/project/project.h"
 
 #include <filesystem>
 
@@ -20,7 +20,7 @@ std::vector<std::string> DemoProjectJob::cliCommand() const
             "--utterances", std::to_string(options_.utterances), "--seed", std::to_string(options_.seed)};
 }
 
-void DemoProjectJob::run(JobContext& context)
+void DemoProjectJob::run(job::JobContext& context)
 {
     Project project = Project::isProject(options_.dir) ? Project::open(options_.dir)
                                                         : Project::create(options_.dir, "Espalier demo");

@@ -1,7 +1,7 @@
-#include "project/project.h"
+#include "core/project/project.h"
 
-#include "io/atomic_file.h"
-#include "runtime/error.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
 
 #include <yaml-cpp/yaml.h>
 

@@ -1,6 +1,6 @@
-#include "prune/channels.h"
+#include "core/prune/channels.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <torch/torch.h>
 
@@ -173,7 +173,7 @@ std::map<std::string, double> removedFractions(const std::vector<ChannelGroup>& 
 {
     std::map<std::string, std::pair<int64_t, int64_t>> counts;  // kind -> (removed, total)
     for (const ChannelGroup& g : groups) {
-        auto& [removed, total] = counts[channelKindName(g.kind)];
+        auto& [removed, total] = counts[channelKindNames().name(g.kind)];
         total += g.channels;
         const auto k = keep.find(g.name);
         if (k != keep.end())

@@ -3,9 +3,9 @@
 // units, each attention module's heads), the tensor slices one channel owns, channel importance as the L2
 // norm of its feature map over calibration batches, and channel removal expressed as weight masks (so
 // the trainer's masking carries it). Physical removal is in shrink.h.
-#include "model/asr_model.h"
-#include "prune/masks.h"
-#include "prune/recipe.h"
+#include "core/model/asr_model.h"
+#include "core/prune/masks.h"
+#include "core/prune/recipe.h"
 
 #include <map>
 #include <string>

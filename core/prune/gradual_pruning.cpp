@@ -1,6 +1,6 @@
-#include "prune/gradual_pruning.h"
+#include "core/prune/gradual_pruning.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <torch/torch.h>
 

@@ -4,10 +4,10 @@
 // per-tensor overrides; channel masks from feature-map importance re-scored every rescore_every units;
 // prune-and-regrow for dynamic stages). The trainer multiplies the gradients by the masks before the
 // optimiser step and the weights after it. Layer stages are one-shot (espalier-cli prune) and refused.
-#include "model/asr_model.h"
-#include "prune/channels.h"
-#include "prune/masks.h"
-#include "prune/recipe.h"
+#include "core/model/asr_model.h"
+#include "core/prune/channels.h"
+#include "core/prune/masks.h"
+#include "core/prune/recipe.h"
 
 #include <map>
 #include <optional>

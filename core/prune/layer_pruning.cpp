@@ -1,7 +1,7 @@
-#include "prune/layer_pruning.h"
+#include "core/prune/layer_pruning.h"
 
-#include "prune/shrink.h"
-#include "runtime/error.h"
+#include "core/prune/shrink.h"
+#include "core/runtime/error.h"
 
 #include <torch/torch.h>
 

@@ -2,7 +2,7 @@
 // Stage 3, layer pruning: how much each encoder block matters, measured by dropping it alone (the block
 // becomes the identity) and reading the CTC loss on calibration utterances. Blocks whose loss rises
 // least are dropped first.
-#include "prune/channels.h"
+#include "core/prune/channels.h"
 
 #include <vector>
 

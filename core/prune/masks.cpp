@@ -1,6 +1,6 @@
-#include "prune/masks.h"
+#include "core/prune/masks.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <torch/torch.h>
 

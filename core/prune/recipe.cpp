@@ -1,8 +1,9 @@
-#include "prune/recipe.h"
+#include "core/prune/recipe.h"
 
-#include "io/atomic_file.h"
-#include "io/yaml_reader.h"
-#include "runtime/error.h"
+#include "core/io/atomic_file.h"
+#include "core/io/yaml_document.h"
+#include "core/io/yaml_reader.h"
+#include "core/runtime/error.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -74,18 +75,10 @@ SparsitySchedule readSchedule(const io::YamlReader& r, const YAML::Node& node, c
 {
     r.checkKeys(node, prefix, kScheduleKeys);
     SparsitySchedule s;
-    if (const YAML::Node n = node["shape"]) {
-        const auto shape = scheduleShapeFromName(r.string(n, prefix + ".shape"));
-        if (!shape)
-            r.fail(n, prefix + ".shape", "expected " + io::joinNames(scheduleShapeNames()) + ", got " + io::YamlReader::describe(n));
-        s.shape = *shape;
-    }
-    if (const YAML::Node n = node["unit"]) {
-        const std::string unit = r.string(n, prefix + ".unit");
-        if (unit != "steps" && unit != "epochs")
-            r.fail(n, prefix + ".unit", "expected steps or epochs, got " + io::YamlReader::describe(n));
-        s.unit = unit == "epochs" ? ScheduleUnit::Epochs : ScheduleUnit::Steps;
-    }
+    if (const YAML::Node n = node["shape"])
+        s.shape = r.choice(n, prefix + ".shape", scheduleShapeNames());
+    if (const YAML::Node n = node["unit"])
+        s.unit = r.choice(n, prefix + ".unit", scheduleUnitNames());
     if (const YAML::Node n = node["initial_sparsity"])
         s.initial = r.number(n, prefix + ".initial_sparsity");
     if (const YAML::Node n = node["final_sparsity"])
@@ -115,10 +108,7 @@ MaskScope readScope(const io::YamlReader& r, const YAML::Node& node, const std::
     const YAML::Node n = node["scope"];
     if (!n)
         return MaskScope::Global;
-    const std::string scope = r.string(n, prefix + ".scope");
-    if (scope != "global" && scope != "layer")
-        r.fail(n, prefix + ".scope", "expected global or layer, got " + io::YamlReader::describe(n));
-    return scope == "layer" ? MaskScope::Layer : MaskScope::Global;
+    return r.choice(n, prefix + ".scope", maskScopeNames());
 }
 
 SparsitySchedule requiredSchedule(const io::YamlReader& r, const YAML::Node& node, const std::string& prefix)
@@ -194,11 +184,11 @@ StructuredStage readStructured(const io::YamlReader& r, const YAML::Node& node, 
     if (const YAML::Node n = node["channels"]) {
         stage.channels.clear();
         for (const std::string& kind : patternList(r, n, prefix + ".channels")) {
-            if (kind != "ffn" && kind != "heads" && kind != "conv")
-                r.fail(n, prefix + ".channels", "expected ffn, heads and/or conv, got '" + kind + "'");
-            stage.channels.push_back(kind == "heads"  ? ChannelKind::Heads
-                                     : kind == "conv" ? ChannelKind::Subsampling
-                                                      : ChannelKind::FeedForward);
+            const std::optional<ChannelKind> channel = channelKindNames().parse(kind);
+            if (!channel)
+                r.fail(n, prefix + ".channels",
+                       "expected " + joinAlternatives(channelKindNames().names(), "and/or") + ", got '" + kind + "'");
+            stage.channels.push_back(*channel);
         }
     }
     if (const YAML::Node n = node["groups"])
@@ -284,8 +274,8 @@ void writePatterns(YAML::Emitter& out, const char* key, const std::vector<std::s
 void writeSchedule(YAML::Emitter& out, const SparsitySchedule& s)
 {
     out << YAML::BeginMap;
-    out << YAML::Key << "shape" << YAML::Value << scheduleShapeName(s.shape);
-    out << YAML::Key << "unit" << YAML::Value << (s.unit == ScheduleUnit::Epochs ? "epochs" : "steps");
+    out << YAML::Key << "shape" << YAML::Value << scheduleShapeNames().name(s.shape);
+    out << YAML::Key << "unit" << YAML::Value << scheduleUnitNames().name(s.unit);
     if (s.shape == ScheduleShape::Piecewise) {
         out << YAML::Key << "points" << YAML::Value << YAML::BeginSeq;
         for (const auto& [x, v] : s.points)
@@ -303,14 +293,17 @@ void writeSchedule(YAML::Emitter& out, const SparsitySchedule& s)
 
 } // namespace
 
-const char* channelKindName(ChannelKind kind)
+const EnumNames<MaskScope>& maskScopeNames()
 {
-    switch (kind) {
-    case ChannelKind::FeedForward: return "ffn";
-    case ChannelKind::Heads: return "heads";
-    case ChannelKind::Subsampling: return "conv";
-    }
-    return "ffn";
+    static const EnumNames<MaskScope> names{{MaskScope::Global, "global"}, {MaskScope::Layer, "layer"}};
+    return names;
+}
+
+const EnumNames<ChannelKind>& channelKindNames()
+{
+    static const EnumNames<ChannelKind> names{
+        {ChannelKind::FeedForward, "ffn"}, {ChannelKind::Heads, "heads"}, {ChannelKind::Subsampling, "conv"}};
+    return names;
 }
 
 bool StructuredStage::selects(ChannelKind kind, const std::string& group) const
@@ -417,20 +410,8 @@ std::map<std::string, Recipe::TensorTarget> Recipe::finalTargets(const std::vect
 Recipe Recipe::fromYaml(const std::string& yaml, const std::string& sourceName)
 {
     const io::YamlReader r(sourceName);
-    YAML::Node root;
-    try {
-        root = YAML::Load(yaml);
-    } catch (const YAML::Exception& e) {
-        throw InputError(r.at(e.mark) + ": invalid YAML: " + e.msg);
-    }
-    if (!root.IsMap())
-        throw InputError(sourceName + ": expected a recipe (a map with espalier_recipe, name, stages)");
-    r.checkKeys(root, "", kTopKeys);
-    const YAML::Node version = root["espalier_recipe"];
-    if (!version)
-        r.fail(root, "espalier_recipe", "missing: an Espalier recipe starts with espalier_recipe: 1");
-    if (r.integer32(version, "espalier_recipe") != kFormatVersion)
-        r.fail(version, "espalier_recipe", "this Espalier reads format version " + std::to_string(kFormatVersion));
+    const YAML::Node root = io::readYamlDocument(
+        yaml, r, {"a recipe (a map with espalier_recipe, name, stages)", kTopKeys, "espalier_recipe", kFormatVersion});
     Recipe recipe;
     if (const YAML::Node n = root["name"])
         recipe.name = r.string(n, "name");
@@ -461,7 +442,7 @@ std::string Recipe::toYaml() const
     for (const UnstructuredStage& s : unstructured) {
         out << YAML::BeginMap;
         out << YAML::Key << "type" << YAML::Value << "unstructured";
-        out << YAML::Key << "scope" << YAML::Value << (s.scope == MaskScope::Layer ? "layer" : "global");
+        out << YAML::Key << "scope" << YAML::Value << maskScopeNames().name(s.scope);
         out << YAML::Key << "schedule" << YAML::Value;
         writeSchedule(out, s.schedule);
         writePatterns(out, "params", s.params);
@@ -479,7 +460,7 @@ std::string Recipe::toYaml() const
         out << YAML::BeginMap << YAML::Key << "type" << YAML::Value << "structured";
         std::vector<std::string> kinds;
         for (ChannelKind k : s.channels)
-            kinds.push_back(channelKindName(k));
+            kinds.push_back(channelKindNames().name(k));
         writePatterns(out, "channels", kinds);
         out << YAML::Key << "schedule" << YAML::Value;
         writeSchedule(out, s.schedule);
@@ -500,7 +481,7 @@ std::string Recipe::toYaml() const
     }
     for (const DynamicStage& s : dynamic) {
         out << YAML::BeginMap << YAML::Key << "type" << YAML::Value << "dynamic";
-        out << YAML::Key << "scope" << YAML::Value << (s.scope == MaskScope::Layer ? "layer" : "global");
+        out << YAML::Key << "scope" << YAML::Value << maskScopeNames().name(s.scope);
         out << YAML::Key << "schedule" << YAML::Value;
         writeSchedule(out, s.schedule);
         writePatterns(out, "params", s.params);
@@ -511,7 +492,7 @@ std::string Recipe::toYaml() const
         out << YAML::EndMap;
     }
     out << YAML::EndSeq << YAML::EndMap;
-    return std::string(out.c_str()) + "\n";
+    return io::emittedYaml(out, "the recipe");
 }
 
 void Recipe::save(const std::string& path) const

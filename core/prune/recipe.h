@@ -4,8 +4,9 @@
 // exclusions by name pattern), structured (channels and heads by feature-map importance), layer (whole
 // blocks by sensitivity) and dynamic sparse training (prune and regrow at a scheduled sparsity).
 // Torch-free: the GUI and the CLI read, check and write recipes without LibTorch.
-#include "model/parameter_info.h"
-#include "prune/schedule.h"
+#include "core/model/parameter_info.h"
+#include "core/prune/schedule.h"
+#include "core/runtime/enum_names.h"
 
 #include <map>
 #include <optional>
@@ -15,6 +16,7 @@
 namespace espalier::prune {
 
 enum class MaskScope { Global, Layer };
+const EnumNames<MaskScope>& maskScopeNames();  // "global", "layer"
 
 // Parameter name patterns: "__ALL_PRUNABLE__" (every prunable weight, as SparseML), "re:<regex>"
 // (a full match), or a glob where * matches any run of characters (e.g. "encoder.blocks.*.ffn*").
@@ -47,7 +49,7 @@ struct UnstructuredStage {
 // Structured pruning's channel kinds: feed-forward hidden units, attention heads, and the output
 // channels of the two subsampling convolutions (the front end's share of the compute).
 enum class ChannelKind { FeedForward, Heads, Subsampling };
-const char* channelKindName(ChannelKind kind);  // "ffn", "heads", "conv"
+const EnumNames<ChannelKind>& channelKindNames();  // "ffn", "heads", "conv"
 
 // Stage 2: the schedule's sparsity is the fraction of channels removed in each selected group
 // (per block: feed_forward, feed_forward_macaron, self_attn; the front end: embed.conv.0, embed.conv.2). Channels are ranked by the L2 norm of

@@ -1,6 +1,6 @@
-#include "prune/schedule.h"
+#include "core/prune/schedule.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,17 +8,6 @@
 namespace espalier::prune {
 
 namespace {
-
-struct ShapeName {
-    ScheduleShape shape;
-    const char* name;
-};
-constexpr ShapeName kShapes[] = {
-    {ScheduleShape::Linear, "linear"},       {ScheduleShape::AgpCubic, "agp_cubic"},
-    {ScheduleShape::InverseCubic, "inverse_cubic"}, {ScheduleShape::Cube, "cube"},
-    {ScheduleShape::Exponential, "exponential"}, {ScheduleShape::Constant, "constant"},
-    {ScheduleShape::Piecewise, "piecewise"},
-};
 
 std::string num(double v)
 {
@@ -33,33 +22,23 @@ bool validSparsity(double s) { return std::isfinite(s) && s >= 0.0 && s < 1.0; }
 
 } // namespace
 
-const char* scheduleShapeName(ScheduleShape shape)
+const EnumNames<ScheduleUnit>& scheduleUnitNames()
 {
-    for (const ShapeName& s : kShapes)
-        if (s.shape == shape)
-            return s.name;
-    return "?";
+    static const EnumNames<ScheduleUnit> names{{ScheduleUnit::Steps, "steps"}, {ScheduleUnit::Epochs, "epochs"}};
+    return names;
 }
 
-std::optional<ScheduleShape> scheduleShapeFromName(const std::string& name)
+const EnumNames<ScheduleShape>& scheduleShapeNames()
 {
-    for (const ShapeName& s : kShapes)
-        if (name == s.name)
-            return s.shape;
-    if (name == "agp" || name == "cubic")  // Distiller's and SparseML's names for AGP
-        return ScheduleShape::AgpCubic;
-    if (name == "exp")
-        return ScheduleShape::Exponential;
-    if (name == "oneshot" || name == "one_shot")
-        return ScheduleShape::Constant;
-    return std::nullopt;
-}
-
-std::vector<std::string> scheduleShapeNames()
-{
-    std::vector<std::string> names;
-    for (const ShapeName& s : kShapes)
-        names.push_back(s.name);
+    // After each shape's own name, the names other tools give it: Distiller's "agp", SparseML's
+    // "cubic", INC's "exp", one-shot pruning's "oneshot".
+    static const EnumNames<ScheduleShape> names{
+        {ScheduleShape::Linear, "linear"},           {ScheduleShape::AgpCubic, "agp_cubic"},
+        {ScheduleShape::InverseCubic, "inverse_cubic"}, {ScheduleShape::Cube, "cube"},
+        {ScheduleShape::Exponential, "exponential"},  {ScheduleShape::Constant, "constant"},
+        {ScheduleShape::Piecewise, "piecewise"},      {ScheduleShape::AgpCubic, "agp"},
+        {ScheduleShape::AgpCubic, "cubic"},           {ScheduleShape::Exponential, "exp"},
+        {ScheduleShape::Constant, "oneshot"},         {ScheduleShape::Constant, "one_shot"}};
     return names;
 }
 

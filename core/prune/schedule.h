@@ -5,6 +5,8 @@
 // cubic, TF-MOT power 3: fast early, slow late), SparseML inverse_cubic (its mirror), INC cube (slow
 // early), exponential (INC exp), constant (one-shot at begin) and piecewise-linear custom points.
 // Torch-free: the Schedule page draws the curves with it, the pruner follows it.
+#include "core/runtime/enum_names.h"
+
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,11 +15,11 @@
 namespace espalier::prune {
 
 enum class ScheduleShape { Linear, AgpCubic, InverseCubic, Cube, Exponential, Constant, Piecewise };
-const char* scheduleShapeName(ScheduleShape shape);  // "linear", "agp_cubic", "inverse_cubic", "cube", "exponential", "constant", "piecewise"
-std::optional<ScheduleShape> scheduleShapeFromName(const std::string& name);
-std::vector<std::string> scheduleShapeNames();
+// "linear", "agp_cubic", "inverse_cubic", "cube", "exponential", "constant", "piecewise" (and aliases).
+const EnumNames<ScheduleShape>& scheduleShapeNames();
 
 enum class ScheduleUnit { Steps, Epochs };
+const EnumNames<ScheduleUnit>& scheduleUnitNames();  // "steps", "epochs"
 
 // A problem with a schedule's field, for messages "field: problem".
 struct ScheduleProblem {

@@ -1,6 +1,6 @@
-#include "prune/shrink.h"
+#include "core/prune/shrink.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <torch/torch.h>
 

@@ -4,7 +4,7 @@
 // change. A dropped block becomes the identity: the next block reads what the dropped one was given.
 // The removed channels' contribution must already be zero (channelMasks applied, or dead weights), so
 // the shrunk model computes the same outputs as the masked one.
-#include "prune/channels.h"
+#include "core/prune/channels.h"
 
 #include <memory>
 #include <vector>

@@ -1,9 +1,9 @@
-#include "runtime/asr_runtime.h"
+#include "core/runtime/asr_runtime.h"
 
-#include "runtime/error.h"
-#include "runtime/spmm.h"
-#include "runtime/thread_pool.h"
-#include "runtime/vector_math.h"
+#include "core/runtime/error.h"
+#include "core/runtime/spmm.h"
+#include "core/runtime/thread_pool.h"
+#include "core/runtime/vector_math.h"
 
 #include <algorithm>
 #include <chrono>

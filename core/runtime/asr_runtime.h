@@ -4,8 +4,8 @@
 // norm, relative or absolute multi-head attention, the conformer convolution module, Swish/ReLU/GLU,
 // log-softmax) on one utterance's fbank features, and decodes greedily. No LibTorch: this is what runs
 // on the device. Activations are held feature-major (Eigen column-major T × D), the layout spmm takes.
-#include "runtime/espm.h"
-#include "runtime/fbank.h"
+#include "core/runtime/espm.h"
+#include "core/runtime/fbank.h"
 
 #include <Eigen/Dense>
 

@@ -1,4 +1,4 @@
-#include "runtime/crc32.h"
+#include "core/runtime/crc32.h"
 
 #include <array>
 

@@ -1,6 +1,6 @@
-#include "runtime/csr_matrix.h"
+#include "core/runtime/csr_matrix.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <string>

@@ -1,6 +1,6 @@
-#include "runtime/device_info.h"
+#include "core/runtime/device_info.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <sys/utsname.h>
 

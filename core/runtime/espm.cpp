@@ -1,7 +1,7 @@
-#include "runtime/espm.h"
+#include "core/runtime/espm.h"
 
-#include "runtime/crc32.h"
-#include "runtime/error.h"
+#include "core/runtime/crc32.h"
+#include "core/runtime/error.h"
 
 #include <cstdio>
 #include <cstring>

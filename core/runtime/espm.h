@@ -5,7 +5,7 @@
 // (name, shape, dense or CSR with 16- or 32-bit column indices) and DATA (the arrays, 64-byte
 // aligned). Reading checks every size, offset and checksum before it allocates: a corrupt or truncated
 // file is a FormatError naming the file and what is wrong, never a crash.
-#include "runtime/csr_matrix.h"
+#include "core/runtime/csr_matrix.h"
 
 #include <cstdint>
 #include <map>

@@ -1,6 +1,6 @@
-#include "runtime/fbank.h"
+#include "core/runtime/fbank.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <Eigen/Core>
 #include <unsupported/Eigen/FFT>

@@ -1,4 +1,4 @@
-#include "runtime/json_writer.h"
+#include "core/runtime/json_writer.h"
 
 #include <cmath>
 #include <cstdio>

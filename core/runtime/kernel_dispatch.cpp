@@ -1,10 +1,9 @@
 // The kernels' dispatch: the best instruction set this CPU runs, chosen once, for the products
 // (runtime/spmm.h) and the softmax (runtime/vector_math.h); the baseline build's own copy is here.
-#include "runtime/spmm.h"
-#include "runtime/vector_math.h"
-
-#include "runtime/error.h"
-#include "runtime/thread_pool.h"
+#include "core/runtime/error.h"
+#include "core/runtime/spmm.h"
+#include "core/runtime/thread_pool.h"
+#include "core/runtime/vector_math.h"
 
 #include <algorithm>
 
@@ -12,7 +11,7 @@
 #define ESPALIER_KERNEL_SUFFIX Portable
 #define ESPALIER_SPMM_WIDE 16  // NEON: four registers of frames (SSE2: the x86 baseline's)
 #define ESPALIER_SPMM_NARROW 4
-#include "runtime/kernels/entry_points.h"
+#include "core/runtime/kernels/entry_points.h"
 
 namespace espalier::runtime {
 

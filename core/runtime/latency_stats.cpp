@@ -1,4 +1,4 @@
-#include "runtime/latency_stats.h"
+#include "core/runtime/latency_stats.h"
 
 #include <algorithm>
 #include <cmath>

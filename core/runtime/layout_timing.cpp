@@ -1,6 +1,6 @@
-#include "runtime/layout_timing.h"
+#include "core/runtime/layout_timing.h"
 
-#include "runtime/spmm.h"
+#include "core/runtime/spmm.h"
 
 #include <algorithm>
 #include <chrono>

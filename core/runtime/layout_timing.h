@@ -1,7 +1,7 @@
 #pragma once
 // Whether a weight runs faster dense or CSR on this CPU: both products timed at a frame count (the
 // export's `auto` policy, here or on the target through `espalier-run layout`; LIBXSMM chooses so).
-#include "runtime/csr_matrix.h"
+#include "core/runtime/csr_matrix.h"
 
 namespace espalier::runtime {
 

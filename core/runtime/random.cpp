@@ -1,4 +1,4 @@
-#include "runtime/random.h"
+#include "core/runtime/random.h"
 
 #include <cmath>
 #include <stdexcept>

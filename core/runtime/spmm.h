@@ -6,7 +6,7 @@
 // layout); dense weights run a register-blocked GEMM. Kernels: AVX-512 and AVX2 on x86 (chosen at run
 // time), NEON on aarch64, a portable one elsewhere (kernels/*.h, docs/architecture.md); optional
 // threads split the output rows (runtime/thread_pool.h).
-#include "runtime/csr_matrix.h"
+#include "core/runtime/csr_matrix.h"
 
 #include <string>
 #include <vector>

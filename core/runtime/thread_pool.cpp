@@ -1,6 +1,6 @@
-#include "runtime/thread_pool.h"
+#include "core/runtime/thread_pool.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <atomic>

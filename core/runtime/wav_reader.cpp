@@ -1,6 +1,6 @@
-#include "runtime/wav_reader.h"
+#include "core/runtime/wav_reader.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,9 +1,9 @@
-#include "train/batch_loader.h"
+#include "core/train/batch_loader.h"
 
-#include "audio/audio_file.h"
-#include "model/model_config.h"
-#include "runtime/error.h"
-#include "runtime/random.h"
+#include "core/audio/audio_file.h"
+#include "core/model/model_config.h"
+#include "core/runtime/error.h"
+#include "core/runtime/random.h"
 
 #include <torch/torch.h>
 

@@ -3,9 +3,9 @@
 // the fbank rate), augmentation pipeline (seeded per utterance and epoch), fbank, padding. Batches
 // come out in plan order whatever the threads' timing: worker k claims the next batch index and
 // fills that slot, and the consumer waits for slot i. At most `prefetch` batches are held ahead.
-#include "augment/pipeline.h"
-#include "train/batch_plan.h"
-#include "train/sample.h"
+#include "core/augment/pipeline.h"
+#include "core/train/batch_plan.h"
+#include "core/train/sample.h"
 
 #include <torch/types.h>
 

@@ -1,6 +1,6 @@
-#include "train/batch_plan.h"
+#include "core/train/batch_plan.h"
 
-#include "runtime/random.h"
+#include "core/runtime/random.h"
 
 #include <algorithm>
 #include <numeric>

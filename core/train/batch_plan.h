@@ -2,7 +2,7 @@
 // Length-bucketed dynamic batching as WeNet does it (shuffle, sort within a window, cut by padded
 // frames, shuffle the batches), as a pure function of the seed and the epoch so a resumed run sees
 // the same batches in the same order. Torch-free.
-#include "train/train_config.h"
+#include "core/train/train_config.h"
 
 #include <cstdint>
 #include <vector>

@@ -1,8 +1,8 @@
-#include "train/calibration.h"
+#include "core/train/calibration.h"
 
-#include "model/model_config.h"
-#include "runtime/error.h"
-#include "train/batch_loader.h"
+#include "core/model/model_config.h"
+#include "core/runtime/error.h"
+#include "core/train/batch_loader.h"
 
 #include <algorithm>
 

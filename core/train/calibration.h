@@ -1,8 +1,8 @@
 #pragma once
 // Calibration utterances for structured and layer pruning: the first N utterances of a sample set as
 // padded fbank batches (no augmentation, no dither), with their token targets for losses.
-#include "prune/channels.h"
-#include "train/sample.h"
+#include "core/prune/channels.h"
+#include "core/train/sample.h"
 
 #include <vector>
 

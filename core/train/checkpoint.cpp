@@ -1,8 +1,9 @@
-#include "train/checkpoint.h"
+#include "core/train/checkpoint.h"
 
-#include "io/atomic_file.h"
-#include "model/torch_error.h"
-#include "runtime/error.h"
+#include "core/io/atomic_file.h"
+#include "core/model/torch_error.h"
+#include "core/runtime/error.h"
+#include "core/train/run_paths.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <nlohmann/json.hpp>
@@ -265,25 +266,12 @@ CheckpointStore::CheckpointStore(std::string dir, int keepLast) : dir_(std::move
 
 std::string CheckpointStore::pathForStep(long long step) const
 {
-    char name[40];
-    std::snprintf(name, sizeof name, "step-%08lld.pt", step);
-    return (fs::path(dir_) / name).string();
+    return stepCheckpointPath(dir_, step);
 }
 
 std::vector<std::string> CheckpointStore::stepCheckpoints() const
 {
-    std::vector<std::string> out;
-    std::error_code ec;
-    if (!fs::is_directory(dir_, ec))
-        return out;
-    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
-        const std::string name = entry.path().filename().string();
-        if (name.size() == 16 && name.rfind("step-", 0) == 0 && name.substr(13) == ".pt"
-            && std::all_of(name.begin() + 5, name.begin() + 13, [](char c) { return c >= '0' && c <= '9'; }))
-            out.push_back(entry.path().string());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
+    return stepCheckpointsIn(dir_);
 }
 
 std::string CheckpointStore::latest() const

@@ -3,11 +3,11 @@
 // exactly (model, optimiser, loss scaler, schedule position, RNG state, data-order position,
 // pruning masks) and to use the model on its own (model config, vocabulary). Written atomically.
 // The run's checkpoints/ folder keeps the last K step checkpoints and the best by dev CER.
-#include "data/tokenizer.h"
-#include "model/asr_model.h"
-#include "prune/masks.h"
-#include "runtime/fbank.h"
-#include "train/loss_scaler.h"
+#include "core/data/tokenizer.h"
+#include "core/model/asr_model.h"
+#include "core/prune/masks.h"
+#include "core/runtime/fbank.h"
+#include "core/train/loss_scaler.h"
 
 #include <torch/optim/optimizer.h>
 

@@ -1,10 +1,10 @@
-#include "train/eval_job.h"
+#include "core/train/eval_job.h"
 
-#include "runtime/error.h"
-#include "train/checkpoint.h"
-#include "train/evaluator.h"
-#include "train/sample.h"
-#include "train/train_job.h"
+#include "core/runtime/error.h"
+#include "core/train/checkpoint.h"
+#include "core/train/evaluator.h"
+#include "core/train/sample.h"
+#include "core/train/train_job.h"
 
 #include <filesystem>
 
@@ -43,7 +43,7 @@ std::vector<std::string> EvalJob::cliCommand() const
     return {"espalier-cli", "eval", "--model", model_, "--data", manifest_, "--beam", std::to_string(beam_)};
 }
 
-void EvalJob::run(project::JobContext& context)
+void EvalJob::run(job::JobContext& context)
 {
     if (beam_ < 1)
         throw InputError("beam must be at least 1 (1: greedy decoding), got " + std::to_string(beam_));

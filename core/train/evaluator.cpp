@@ -1,9 +1,9 @@
-#include "train/evaluator.h"
+#include "core/train/evaluator.h"
 
-#include "eval/ctc_decode.h"
-#include "model/autocast.h"
-#include "model/torch_error.h"
-#include "train/batch_loader.h"
+#include "core/eval/ctc_decode.h"
+#include "core/model/autocast.h"
+#include "core/model/torch_error.h"
+#include "core/train/batch_loader.h"
 
 #include <torch/torch.h>
 
@@ -28,7 +28,7 @@ private:
 
 eval::CerAccumulator evaluateSamples(model::AsrModel& model, const data::CharTokenizer& tokenizer,
                                      const std::vector<Sample>& all, const runtime::FbankOptions& fbank,
-                                     const EvalOptions& options, project::JobContext* context)
+                                     const EvalOptions& options, job::JobContext* context)
 {
     std::vector<Sample> samples = all;
     if (options.maxUtterances > 0 && samples.size() > size_t(options.maxUtterances))

@@ -1,12 +1,12 @@
 #pragma once
 // Decodes a set of utterances with a model and scores the hypotheses (CER as compute-cer): dev CER
 // during training, test sets after it, and espalier-cli eval.
-#include "data/tokenizer.h"
-#include "eval/cer.h"
-#include "model/asr_model.h"
-#include "project/job.h"
-#include "train/sample.h"
-#include "train/train_config.h"
+#include "core/data/tokenizer.h"
+#include "core/eval/cer.h"
+#include "core/job/job.h"
+#include "core/model/asr_model.h"
+#include "core/train/sample.h"
+#include "core/train/train_config.h"
 
 #include <vector>
 
@@ -26,6 +26,6 @@ struct EvalOptions {
 // the current stage of `context` when asked and stops with CancelledError when it is cancelled.
 eval::CerAccumulator evaluateSamples(model::AsrModel& model, const data::CharTokenizer& tokenizer,
                                      const std::vector<Sample>& samples, const runtime::FbankOptions& fbank,
-                                     const EvalOptions& options, project::JobContext* context = nullptr);
+                                     const EvalOptions& options, job::JobContext* context = nullptr);
 
 } // namespace espalier::train

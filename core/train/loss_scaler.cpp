@@ -1,6 +1,6 @@
-#include "train/loss_scaler.h"
+#include "core/train/loss_scaler.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <torch/torch.h>
 

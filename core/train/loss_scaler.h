@@ -4,7 +4,7 @@
 // inf/nan across all parameters; a step with inf/nan is skipped and the scale multiplied by the
 // backoff factor; after growthInterval clean steps in a row the scale grows by the growth factor,
 // never past maxScale (the seed's cap). Works on any tensors (no CUDA needed).
-#include "train/train_config.h"
+#include "core/train/train_config.h"
 
 #include <torch/types.h>
 

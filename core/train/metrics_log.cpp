@@ -1,7 +1,7 @@
-#include "train/metrics_log.h"
+#include "core/train/metrics_log.h"
 
-#include "io/atomic_file.h"
-#include "runtime/error.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
 
 #include <nlohmann/json.hpp>
 

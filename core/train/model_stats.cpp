@@ -1,8 +1,8 @@
-#include "train/model_stats.h"
+#include "core/train/model_stats.h"
 
-#include "prune/gradual_pruning.h"
-#include "train/checkpoint.h"
-#include "train/eval_job.h"
+#include "core/prune/gradual_pruning.h"
+#include "core/train/checkpoint.h"
+#include "core/train/eval_job.h"
 
 namespace espalier::train {
 

@@ -1,7 +1,7 @@
 #pragma once
 // What a checkpoint's model holds, tensor by tensor: shape, parameters, nonzeros and the sparsity
 // pruning achieved (espalier-cli model stats, reports). Torch-free header.
-#include "model/parameter_info.h"
+#include "core/model/parameter_info.h"
 
 #include <string>
 #include <vector>

@@ -1,14 +1,14 @@
-#include "train/one_shot_prune.h"
+#include "core/train/one_shot_prune.h"
 
-#include "prune/gradual_pruning.h"
-#include "prune/layer_pruning.h"
-#include "prune/recipe_formats.h"
-#include "prune/shrink.h"
-#include "runtime/error.h"
-#include "train/calibration.h"
-#include "train/checkpoint.h"
-#include "train/eval_job.h"
-#include "train/train_config.h"
+#include "core/prune/gradual_pruning.h"
+#include "core/prune/layer_pruning.h"
+#include "core/prune/recipe_formats.h"
+#include "core/prune/shrink.h"
+#include "core/runtime/error.h"
+#include "core/train/calibration.h"
+#include "core/train/checkpoint.h"
+#include "core/train/eval_job.h"
+#include "core/train/train_config.h"
 
 #include <algorithm>
 #include <chrono>

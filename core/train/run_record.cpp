@@ -1,6 +1,6 @@
-#include "train/run_record.h"
+#include "core/train/run_record.h"
 
-#include "train/metrics_log.h"
+#include "core/train/metrics_log.h"
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -65,14 +65,11 @@ void readConfig(const RunPaths& paths, RunRecord& record)
 
 } // namespace
 
-const char* runStateName(RunState state)
+const EnumNames<RunState>& runStateNames()
 {
-    switch (state) {
-    case RunState::Empty: return "empty";
-    case RunState::Stopped: return "stopped";
-    case RunState::Finished: return "finished";
-    }
-    return "?";
+    static const EnumNames<RunState> names{
+        {RunState::Empty, "empty"}, {RunState::Stopped, "stopped"}, {RunState::Finished, "finished"}};
+    return names;
 }
 
 RunRecord readRunRecord(const std::string& runDir)

@@ -1,7 +1,8 @@
 #pragma once
 // What a run folder (docs/formats/run.md) says about its run, read back without LibTorch: the record
 // the Train page lists and plots, and that later comparison tables and reports build on.
-#include "train/train_job.h"
+#include "core/runtime/enum_names.h"
+#include "core/train/run_paths.h"
 
 #include <map>
 #include <optional>
@@ -15,7 +16,7 @@ enum class RunState {
     Stopped,   // has a checkpoint but no results: paused, cancelled or interrupted (resumable)
     Finished,  // results/summary.json written
 };
-const char* runStateName(RunState state);  // "empty", "stopped", "finished"
+const EnumNames<RunState>& runStateNames();  // "empty", "stopped", "finished"
 
 struct TestResult {
     double cer = 0.0;  // fraction

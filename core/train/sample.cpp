@@ -1,8 +1,8 @@
-#include "train/sample.h"
+#include "core/train/sample.h"
 
-#include "audio/audio_file.h"
-#include "data/manifest.h"
-#include "runtime/error.h"
+#include "core/audio/audio_file.h"
+#include "core/data/manifest.h"
+#include "core/runtime/error.h"
 
 #include <cmath>
 

@@ -1,8 +1,8 @@
 #pragma once
 // The utterances a trainer or evaluator reads: manifest entries with their token ids and an estimate
 // of their fbank length (for length bucketing). Torch-free.
-#include "data/tokenizer.h"
-#include "runtime/fbank.h"
+#include "core/data/tokenizer.h"
+#include "core/runtime/fbank.h"
 
 #include <string>
 #include <vector>

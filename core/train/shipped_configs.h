@@ -2,7 +2,7 @@
 // The training configs shipped in resources/configs, compiled in so the GUI and an installed CLI have
 // them without the source tree: "tiny" (a smoke run of minutes) and "small" (the demo corpus's
 // 20-minute run on two CPU cores). Each names a placeholder corpus that the caller replaces.
-#include "train/train_config.h"
+#include "core/train/train_config.h"
 
 #include <string>
 #include <vector>

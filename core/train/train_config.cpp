@@ -1,13 +1,13 @@
-#include "train/train_config.h"
+#include "core/train/train_config.h"
 
-#include "augment/pipeline.h"
-#include "data/corpus.h"
-#include "io/atomic_file.h"
-#include "io/yaml_reader.h"
-#include "model/model_config_yaml.h"
-#include "runtime/error.h"
+#include "core/augment/pipeline.h"
+#include "core/data/corpus.h"
+#include "core/io/atomic_file.h"
+#include "core/io/yaml_document.h"
+#include "core/io/yaml_reader.h"
+#include "core/model/model_config_yaml.h"
+#include "core/runtime/error.h"
 
-#include <torch/cuda.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -215,12 +215,8 @@ void readOptimizer(const Reader& r, const YAML::Node& node, OptimizerConfig& o)
 void readSchedule(const Reader& r, const YAML::Node& node, ScheduleConfig& s)
 {
     r.checkKeys(node, "schedule", kScheduleKeys);
-    if (const YAML::Node n = node["type"]) {
-        const auto t = scheduleFromName(r.string(n, "schedule.type"));
-        if (!t)
-            r.fail(n, "schedule.type", "expected warmuplr, cosine or constant, got " + describe(n));
-        s.type = *t;
-    }
+    if (const YAML::Node n = node["type"])
+        s.type = r.choice(n, "schedule.type", scheduleNames());
     if (const YAML::Node n = node["warmup_steps"])
         s.warmupSteps = r.integer32(n, "schedule.warmup_steps");
     if (const YAML::Node n = node["min_lr_ratio"])
@@ -294,25 +290,17 @@ void emitFbank(YAML::Emitter& out, const FeatureSection& f)
 
 } // namespace
 
-const char* precisionName(Precision p)
+const EnumNames<Precision>& precisionNames()
 {
-    switch (p) {
-    case Precision::Fp32: return "fp32";
-    case Precision::Bf16: return "bf16";
-    case Precision::Fp16: return "fp16";
-    }
-    return "fp32";
+    static const EnumNames<Precision> names{{Precision::Fp32, "fp32"}, {Precision::Bf16, "bf16"}, {Precision::Fp16, "fp16"}};
+    return names;
 }
 
-std::optional<Precision> precisionFromName(const std::string& name)
+const EnumNames<DeviceKind>& deviceNames()
 {
-    for (Precision p : {Precision::Fp32, Precision::Bf16, Precision::Fp16})
-        if (name == precisionName(p))
-            return p;
-    return std::nullopt;
+    static const EnumNames<DeviceKind> names{{DeviceKind::Cpu, "cpu"}, {DeviceKind::Cuda, "cuda"}};
+    return names;
 }
-
-const char* deviceName(DeviceKind device) { return device == DeviceKind::Cuda ? "cuda" : "cpu"; }
 
 bool cpuHasNativeBf16()
 {
@@ -331,25 +319,12 @@ Precision autoPrecisionFor(DeviceKind device)
     return cpuHasNativeBf16() ? Precision::Bf16 : Precision::Fp32;
 }
 
-const char* scheduleName(ScheduleType type)
+const EnumNames<ScheduleType>& scheduleNames()
 {
-    switch (type) {
-    case ScheduleType::WarmupLr: return "warmuplr";
-    case ScheduleType::Cosine: return "cosine";
-    case ScheduleType::Constant: return "constant";
-    }
-    return "warmuplr";
+    static const EnumNames<ScheduleType> names{
+        {ScheduleType::WarmupLr, "warmuplr"}, {ScheduleType::Cosine, "cosine"}, {ScheduleType::Constant, "constant"}};
+    return names;
 }
-
-std::optional<ScheduleType> scheduleFromName(const std::string& name)
-{
-    for (ScheduleType t : {ScheduleType::WarmupLr, ScheduleType::Cosine, ScheduleType::Constant})
-        if (name == scheduleName(t))
-            return t;
-    return std::nullopt;
-}
-
-bool cudaAvailable() { return torch::cuda::is_available(); }
 
 double scheduledLearningRate(const ScheduleConfig& s, double baseLr, long long step, long long totalSteps)
 {
@@ -447,9 +422,6 @@ std::vector<model::ConfigProblem> TrainConfig::problems() const
     if (precision == Precision::Fp16 && device != DeviceKind::Cuda)
         p.push_back({"precision", "fp16 autocast with loss scaling needs a CUDA device (device: cuda); on the CPU use bf16 "
                                   "(this CPU's oneDNN runs it natively) or fp32"});
-    if (device == DeviceKind::Cuda && !cudaAvailable())
-        p.push_back({"device", "no CUDA device is available to this LibTorch build; use device: cpu"
-                               + std::string(precision == Precision::Fp16 ? " and precision: bf16 or fp32" : "")});
     return p;
 }
 
@@ -488,26 +460,8 @@ TrainConfig TrainConfig::fromYaml(const std::string& yaml, const std::string& so
                                   const std::string& corpusOverride, bool readDataSection)
 {
     const Reader r(sourceName, baseDir);
-    YAML::Node root;
-    try {
-        root = YAML::Load(yaml);
-    } catch (const YAML::Exception& e) {
-        throw InputError(r.at(e.mark) + ": invalid YAML: " + e.msg);
-    }
-    if (!root.IsMap())
-        throw InputError(sourceName + ": expected a training config (a map with espalier_train, data, model, ...), got "
-                         + (root.IsNull() ? std::string("an empty document") : describe(root)));
-    r.checkKeys(root, "", kTopKeys);
-    const YAML::Node version = root["espalier_train"];
-    if (!version)
-        throw InputError(sourceName + ":1: espalier_train: missing; the file must start with 'espalier_train: "
-                         + std::to_string(kFormatVersion) + "'");
-    const long long v = r.integer(version, "espalier_train");
-    if (v > kFormatVersion)
-        r.fail(version, "espalier_train", "format version " + std::to_string(v) + " is newer than this Espalier reads ("
-                                              + std::to_string(kFormatVersion) + "); upgrade Espalier");
-    if (v < 1)
-        r.fail(version, "espalier_train", "expected format version " + std::to_string(kFormatVersion));
+    const YAML::Node root = io::readYamlDocument(
+        yaml, r, {"a training config (a map with espalier_train, data, model, ...)", kTopKeys, "espalier_train", kFormatVersion});
 
     TrainConfig c;
     if (const YAML::Node n = root["name"])
@@ -551,9 +505,9 @@ TrainConfig TrainConfig::fromYaml(const std::string& yaml, const std::string& so
     if (const YAML::Node n = root["precision"]) {
         const std::string name = r.string(n, "precision");
         autoPrecision = name == "auto";
-        const auto p = precisionFromName(name);
+        const auto p = precisionNames().parse(name);
         if (!p && !autoPrecision)
-            r.fail(n, "precision", "expected auto, fp32, bf16 or fp16, got " + describe(n));
+            r.fail(n, "precision", "expected auto, " + precisionNames().expected() + ", got " + describe(n));
         if (p)
             c.precision = *p;
     }
@@ -599,12 +553,8 @@ TrainConfig TrainConfig::fromYaml(const std::string& yaml, const std::string& so
         c.dataWorkers = r.integer32(n, "data_workers");
     if (const YAML::Node n = root["prefetch"])
         c.prefetch = r.integer32(n, "prefetch");
-    if (const YAML::Node n = root["device"]) {
-        const std::string d = r.string(n, "device");
-        if (d != "cpu" && d != "cuda")
-            r.fail(n, "device", "expected cpu or cuda, got " + describe(n));
-        c.device = d == "cuda" ? DeviceKind::Cuda : DeviceKind::Cpu;
-    }
+    if (const YAML::Node n = root["device"])
+        c.device = r.choice(n, "device", deviceNames());
     if (autoPrecision)
         c.precision = autoPrecisionFor(c.device);
 
@@ -676,7 +626,7 @@ std::string TrainConfig::toYaml() const
     out << YAML::EndMap;
 
     out << YAML::Key << "schedule" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "type" << YAML::Value << scheduleName(schedule.type);
+    out << YAML::Key << "type" << YAML::Value << scheduleNames().name(schedule.type);
     out << YAML::Key << "warmup_steps" << YAML::Value << schedule.warmupSteps;
     out << YAML::Key << "min_lr_ratio" << YAML::Value << shortest(schedule.minLrRatio);
     out << YAML::EndMap;
@@ -690,7 +640,7 @@ std::string TrainConfig::toYaml() const
 
     out << YAML::Key << "grad_clip" << YAML::Value << shortest(gradClip);
     out << YAML::Key << "accumulation" << YAML::Value << accumulation;
-    out << YAML::Key << "precision" << YAML::Value << precisionName(precision);
+    out << YAML::Key << "precision" << YAML::Value << precisionNames().name(precision);
     out << YAML::Key << "loss_scaler" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "init_scale" << YAML::Value << shortest(scaler.initScale);
     out << YAML::Key << "growth_factor" << YAML::Value << shortest(scaler.growthFactor);
@@ -719,9 +669,9 @@ std::string TrainConfig::toYaml() const
     out << YAML::Key << "threads" << YAML::Value << threads;
     out << YAML::Key << "data_workers" << YAML::Value << dataWorkers;
     out << YAML::Key << "prefetch" << YAML::Value << prefetch;
-    out << YAML::Key << "device" << YAML::Value << deviceName(device);
+    out << YAML::Key << "device" << YAML::Value << deviceNames().name(device);
     out << YAML::EndMap;
-    return std::string(out.c_str()) + "\n";
+    return io::emittedYaml(out, "the training config");
 }
 
 void TrainConfig::save(const std::string& path) const

@@ -3,8 +3,9 @@
 // features, optimiser, schedule, batching, precision and bookkeeping. Read from YAML with errors
 // that name the file, the line and the field; written back resolved (absolute paths, every field)
 // as the run's config.yaml. Torch-free, so the GUI can build and edit one.
-#include "model/model_config.h"
-#include "runtime/fbank.h"
+#include "core/model/model_config.h"
+#include "core/runtime/enum_names.h"
+#include "core/runtime/fbank.h"
 
 #include <cstdint>
 #include <optional>
@@ -14,11 +15,10 @@
 namespace espalier::train {
 
 enum class Precision { Fp32, Bf16, Fp16 };
-const char* precisionName(Precision precision);  // "fp32", "bf16", "fp16"
-std::optional<Precision> precisionFromName(const std::string& name);
+const EnumNames<Precision>& precisionNames();  // "fp32", "bf16", "fp16"
 
 enum class DeviceKind { Cpu, Cuda };
-const char* deviceName(DeviceKind device);  // "cpu", "cuda"
+const EnumNames<DeviceKind>& deviceNames();  // "cpu", "cuda"
 
 // `precision: auto`, resolved when the config is read (the run's config.yaml records the result):
 // fp16 with the loss scaler on CUDA; bf16 autocast on a CPU with native bf16 arithmetic (AVX-512 BF16,
@@ -32,8 +32,7 @@ enum class ScheduleType {
     Cosine,    // linear warm-up, then cosine decay to lr * min_lr_ratio at the last step
     Constant,  // linear warm-up, then constant
 };
-const char* scheduleName(ScheduleType type);  // "warmuplr", "cosine", "constant"
-std::optional<ScheduleType> scheduleFromName(const std::string& name);
+const EnumNames<ScheduleType>& scheduleNames();  // "warmuplr", "cosine", "constant"
 
 // A named test set evaluated after training (results/<name>.json).
 struct TestSet {
@@ -166,8 +165,5 @@ struct TrainConfig {
 // Learning rate at optimiser step `step` (1-based: the step about to be taken) of `totalSteps`
 // (-1 when unknown: cosine then behaves as constant after warm-up).
 double scheduledLearningRate(const ScheduleConfig& schedule, double baseLr, long long step, long long totalSteps);
-
-// Whether LibTorch here can use a CUDA device.
-bool cudaAvailable();
 
 } // namespace espalier::train

@@ -1,11 +1,11 @@
-#include "train/train_job.h"
+#include "core/train/train_job.h"
 
-#include "eval/cer_report.h"
-#include "io/atomic_file.h"
-#include "runtime/error.h"
-#include "train/checkpoint.h"
-#include "train/evaluator.h"
-#include "train/trainer.h"
+#include "core/eval/cer_report.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
+#include "core/train/checkpoint.h"
+#include "core/train/evaluator.h"
+#include "core/train/trainer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -35,13 +35,6 @@ std::string modelLabel(const TrainConfig& c)
 
 } // namespace
 
-bool isResumableRun(const std::string& runDir)
-{
-    const RunPaths paths(runDir);
-    std::error_code ec;
-    return fs::is_regular_file(paths.config(), ec) && !CheckpointStore(paths.checkpoints(), 1).latest().empty();
-}
-
 TrainJob::TrainJob(TrainConfig config, std::string runDir, bool resume)
     : config_(std::move(config)), runDir_(std::move(runDir)), resume_(resume)
 {
@@ -49,7 +42,7 @@ TrainJob::TrainJob(TrainConfig config, std::string runDir, bool resume)
 
 std::string TrainJob::title() const
 {
-    return "Train " + modelLabel(config_) + " (" + precisionName(config_.precision) + ")";
+    return "Train " + modelLabel(config_) + " (" + precisionNames().name(config_.precision) + ")";
 }
 
 std::vector<std::string> TrainJob::cliCommand() const
@@ -61,7 +54,7 @@ std::vector<std::string> TrainJob::cliCommand() const
     return argv;
 }
 
-void TrainJob::run(project::JobContext& context)
+void TrainJob::run(job::JobContext& context)
 {
     const RunPaths paths(runDir_);
     if (resume_) {
@@ -122,7 +115,7 @@ void TrainJob::run(project::JobContext& context)
         summary["tests"][t.name] = {{"cer", cer}, {"n", c.n}, {"c", c.c}, {"s", c.s}, {"d", c.d}, {"i", c.i}};
         context.metric({"test_cer", double(trainer.step()), cer, {{"test", t.name}}});
         const std::string line = t.name + ": " + eval::formatOverallLine(c);
-        appendRunLog(paths.log(), project::logLevelName(project::LogLevel::Info), line);
+        appendRunLog(paths.log(), job::logLevelNames().name(job::LogLevel::Info), line);
         context.info(line);
         done += (long long)tests[i].samples.size();
         context.advance(done);

@@ -7,8 +7,9 @@
 // Cancelling writes a checkpoint first, so the run can be resumed (resume = true) from where it stopped:
 // the GUI's pause is cancel + resume. Metric series emitted: "loss", "lr", "loss_scale",
 // "utterances_per_s", "frames_per_s", "dev_cer" (x = optimiser step) and "test_cer" (tag "test").
-#include "project/job.h"
-#include "train/train_config.h"
+#include "core/job/job.h"
+#include "core/train/run_paths.h"
+#include "core/train/train_config.h"
 
 #include <map>
 #include <optional>
@@ -16,20 +17,6 @@
 #include <vector>
 
 namespace espalier::train {
-
-// Paths inside a run folder.
-struct RunPaths {
-    explicit RunPaths(std::string runDir) : dir(std::move(runDir)) {}
-    std::string dir;
-    std::string config() const { return dir + "/config.yaml"; }
-    std::string units() const { return dir + "/units.txt"; }
-    std::string metrics() const { return dir + "/metrics.jsonl"; }
-    std::string log() const { return dir + "/log"; }
-    std::string checkpoints() const { return dir + "/checkpoints"; }
-    std::string results() const { return dir + "/results"; }
-    std::string resultJson(const std::string& test) const { return results() + "/" + test + ".json"; }
-    std::string hypotheses(const std::string& test) const { return results() + "/" + test + ".hyp"; }
-};
 
 // What a finished (or stopped) run produced.
 struct TrainOutcome {
@@ -40,7 +27,7 @@ struct TrainOutcome {
     std::map<std::string, double> testCer;  // test set name -> CER (fraction)
 };
 
-class TrainJob : public project::Job {
+class TrainJob : public job::Job {
 public:
     // runDir is created when missing. Without resume it must not hold a run already (a config.yaml alone
     // is fine); with resume it must hold one with a checkpoint, and `config` should be its config.yaml
@@ -49,7 +36,7 @@ public:
 
     std::string title() const override;                   // e.g. "Train Conformer small (bf16)"
     std::vector<std::string> cliCommand() const override; // espalier-cli train --config RUN/config.yaml --out RUN [--resume]
-    void run(project::JobContext& context) override;
+    void run(job::JobContext& context) override;
 
     // Stops (with a checkpoint, as a cancel would, but without throwing) once this many optimiser
     // steps are done in total; 0 = no limit. For tests and benchmarks.
@@ -69,8 +56,5 @@ private:
     bool evaluateTests_ = true;
     TrainOutcome outcome_;
 };
-
-// Whether runDir holds a run that can be resumed (config.yaml and at least one checkpoint).
-bool isResumableRun(const std::string& runDir);
 
 } // namespace espalier::train

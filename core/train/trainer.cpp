@@ -1,13 +1,13 @@
-#include "train/trainer.h"
+#include "core/train/trainer.h"
 
-#include "audio/cmvn.h"
-#include "io/atomic_file.h"
-#include "model/autocast.h"
-#include "model/torch_error.h"
-#include "model/torch_setup.h"
-#include "runtime/error.h"
-#include "train/calibration.h"
-#include "train/evaluator.h"
+#include "core/audio/cmvn.h"
+#include "core/io/atomic_file.h"
+#include "core/model/autocast.h"
+#include "core/model/torch_error.h"
+#include "core/model/torch_setup.h"
+#include "core/runtime/error.h"
+#include "core/train/calibration.h"
+#include "core/train/evaluator.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -53,9 +53,9 @@ Trainer::Trainer(TrainConfig config, std::string runDir)
 
 Trainer::~Trainer() = default;
 
-void Trainer::log(project::JobContext& context, project::LogLevel level, const std::string& line)
+void Trainer::log(job::JobContext& context, job::LogLevel level, const std::string& line)
 {
-    appendRunLog((fs::path(runDir_) / "log").string(), project::logLevelName(level), line);
+    appendRunLog((fs::path(runDir_) / "log").string(), job::logLevelNames().name(level), line);
     context.log(level, line);
 }
 
@@ -76,11 +76,14 @@ Batch Trainer::makeBatch(const BatchIndices& indices) const
     return loader.build(indices, 0, 0);
 }
 
-void Trainer::prepare(project::JobContext& context, bool resume)
+void Trainer::prepare(job::JobContext& context, bool resume)
 {
     fs::create_directories(runDir_);
     model::configureTorchThreads(config_.threads);
     config_.validate();
+    if (config_.device == DeviceKind::Cuda && !model::cudaAvailable())
+        throw InputError("device: cuda, but no CUDA device is available to this LibTorch build; use device: cpu"
+                         + std::string(config_.precision == Precision::Fp16 ? " and precision: bf16 or fp32" : ""));
     device_ = config_.device == DeviceKind::Cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
     const std::string unitsPath = (fs::path(runDir_) / "units.txt").string();
 
@@ -114,9 +117,9 @@ void Trainer::prepare(project::JobContext& context, bool resume)
             s.tokens = tokenizer_.encode(s.text);
     }
     for (size_t i = 0; i < train_.warnings.size() && i < 5; ++i)
-        log(context, project::LogLevel::Warning, "train: " + train_.warnings[i]);
+        log(context, job::LogLevel::Warning, "train: " + train_.warnings[i]);
     if (train_.warnings.size() > 5)
-        log(context, project::LogLevel::Warning,
+        log(context, job::LogLevel::Warning,
             "train: " + std::to_string(train_.warnings.size() - 5) + " more manifest problems");
 
     usableFrames_ = trainFrames();
@@ -125,7 +128,7 @@ void Trainer::prepare(project::JobContext& context, bool resume)
         throw InputError(config_.data.train + ": no training utterance is usable (each must be at most batch.max_duration "
                          "long and long enough for its transcript after 4x subsampling)");
     if (usable < (long long)train_.samples.size())
-        log(context, project::LogLevel::Warning,
+        log(context, job::LogLevel::Warning,
             std::to_string(train_.samples.size() - size_t(usable))
                 + " training utterances skipped (longer than batch.max_duration, or too short for their transcript)");
     if (!config_.data.dev.empty())
@@ -146,7 +149,7 @@ void Trainer::prepare(project::JobContext& context, bool resume)
         if (model_->inputDim() != config_.features.fbank.numMelBins)
             throw InputError(config_.model.init + ": the model reads " + std::to_string(model_->inputDim())
                              + " fbank bins but features.num_mel_bins is " + std::to_string(config_.features.fbank.numMelBins));
-        log(context, project::LogLevel::Info, "starting from " + config_.model.init);
+        log(context, job::LogLevel::Info, "starting from " + config_.model.init);
     } else {
         model::ModelConfig mc = config_.model.config;
         if (mc.vocabSize == 0)
@@ -155,7 +158,7 @@ void Trainer::prepare(project::JobContext& context, bool resume)
             throw InputError("model.vocab_size is " + std::to_string(mc.vocabSize) + " but the vocabulary has "
                              + std::to_string(tokenizer_.size()) + " units (leave vocab_size out to take the vocabulary's)");
         if (config_.features.cmvn == "train") {
-            log(context, project::LogLevel::Info, "computing global CMVN over the training set");
+            log(context, job::LogLevel::Info, "computing global CMVN over the training set");
             const audio::CmvnStats stats = trainCmvn(context);
             io::writeFileAtomic((fs::path(runDir_) / "global_cmvn.json").string(), stats.toJson());
             mc.cmvn.mean = stats.mean();
@@ -192,7 +195,7 @@ void Trainer::prepare(project::JobContext& context, bool resume)
         masks_ = loaded.masks;
         prunerState_ = loaded.prunerState;
         lastCheckpointStep_ = step_;
-        log(context, project::LogLevel::Info, "resumed from " + checkpointPath + " at step " + std::to_string(step_));
+        log(context, job::LogLevel::Info, "resumed from " + checkpointPath + " at step " + std::to_string(step_));
     }
     rngAtStep_ = cpuRngState();
 
@@ -214,15 +217,15 @@ void Trainer::prepare(project::JobContext& context, bool resume)
             masks_ = pruning_->update(*model_, 0, masks_);
             prune::applyMasksToWeights(prune::namedTensors(model_->namedParameters()), masks_);
         }
-        log(context, project::LogLevel::Info,
+        log(context, job::LogLevel::Info,
             "pruning " + std::to_string(pruning_->prunedParameterCount()) + " weight tensors with " + config_.recipe
                 + "; target sparsity at the last step " + std::to_string(pruning_->targetSparsityAt(totalSteps_)));
     }
 
-    log(context, project::LogLevel::Info,
+    log(context, job::LogLevel::Info,
         model_->description() + "; " + std::to_string(usable) + " training utterances in " + std::to_string(perEpoch)
-            + " batches per epoch; " + std::to_string(tokenizer_.size()) + " units; " + precisionName(config_.precision)
-            + " on " + deviceName(config_.device) + " with " + std::to_string(torch::get_num_threads()) + " threads; "
+            + " batches per epoch; " + std::to_string(tokenizer_.size()) + " units; " + precisionNames().name(config_.precision)
+            + " on " + deviceNames().name(config_.device) + " with " + std::to_string(torch::get_num_threads()) + " threads; "
             + std::to_string(totalSteps_) + " steps");
 }
 
@@ -237,7 +240,7 @@ double Trainer::maskedSparsity(const MaskMap& masks)
     return total > 0 ? zeros / total : 0.0;
 }
 
-audio::CmvnStats Trainer::trainCmvn(project::JobContext& context) const
+audio::CmvnStats Trainer::trainCmvn(job::JobContext& context) const
 {
     // The training set's fbank without augmentation or dither, prepared by the batch workers.
     std::vector<int> frames;
@@ -402,7 +405,7 @@ std::string Trainer::bestCheckpoint() const
     return store_.latest();
 }
 
-std::optional<double> Trainer::evaluateDev(project::JobContext& context)
+std::optional<double> Trainer::evaluateDev(job::JobContext& context)
 {
     if (dev_.samples.empty())
         return std::nullopt;
@@ -416,7 +419,7 @@ std::optional<double> Trainer::evaluateDev(project::JobContext& context)
     return result.total().errorRate();
 }
 
-void Trainer::writeMetrics(project::JobContext& context, const std::vector<StepMetrics>& interval,
+void Trainer::writeMetrics(job::JobContext& context, const std::vector<StepMetrics>& interval,
                            std::optional<double> devCer)
 {
     if (interval.empty() && !devCer)
@@ -472,7 +475,7 @@ void Trainer::writeMetrics(project::JobContext& context, const std::vector<StepM
                 message += ", loss scale " + std::to_string(last.scale);
             if (skipped > 0)
                 message += ", " + std::to_string(skipped) + " skipped";
-            log(context, project::LogLevel::Info, message);
+            log(context, job::LogLevel::Info, message);
         }
     }
     if (devCer) {
@@ -482,7 +485,7 @@ void Trainer::writeMetrics(project::JobContext& context, const std::vector<StepM
     metrics_->append(line.dump());
 }
 
-bool Trainer::train(project::JobContext& context, long long stopAfterStep)
+bool Trainer::train(job::JobContext& context, long long stopAfterStep)
 {
     if (!model_)
         throw Error("Trainer::train called before prepare()");
@@ -498,11 +501,13 @@ bool Trainer::train(project::JobContext& context, long long stopAfterStep)
     loader.start(planFor(epoch_), epoch_, size_t(batchInEpoch_));
     const bool byEpochs = config_.steps <= 0;
     const Clock::time_point trainStart = Clock::now();
+    if (config_.maxMinutes > 0)
+        context.setStageTimeBudget(60.0 * config_.maxMinutes);  // progress and ETA follow whichever ends first
     bool outOfTime = false;
     const auto planDone = [&] {
         if (config_.maxMinutes > 0 && !outOfTime && secondsSince(trainStart) >= 60.0 * config_.maxMinutes) {
             outOfTime = true;
-            log(context, project::LogLevel::Info,
+            log(context, job::LogLevel::Info,
                 "time budget of " + (std::ostringstream() << config_.maxMinutes).str() + " minutes used: training ends at step "
                     + std::to_string(step_));
         }
@@ -538,7 +543,7 @@ bool Trainer::train(project::JobContext& context, long long stopAfterStep)
             history_.push_back(m);
             interval.push_back(m);
             if (m.skipped)
-                log(context, project::LogLevel::Warning,
+                log(context, job::LogLevel::Warning,
                     "step " + std::to_string(m.step) + ": inf/nan gradients, update skipped; loss scale now "
                         + std::to_string(scaler_.scale()));
 
@@ -557,22 +562,18 @@ bool Trainer::train(project::JobContext& context, long long stopAfterStep)
                 interval.clear();
             }
             if (devCer)
-                log(context, project::LogLevel::Info,
+                log(context, job::LogLevel::Info,
                     "step " + std::to_string(step_) + ": dev CER " + percent(*devCer)
                         + (bestStep_ == step_ ? " (best)" : ""));
             if (step_ % config_.checkpointEvery == 0)
                 checkpoint(devCer);
-            if (config_.maxMinutes > 0)
-                context.setStageFraction(std::max(double(step_) / double(std::max(1LL, totalSteps_)),
-                                                  secondsSince(trainStart) / (60.0 * config_.maxMinutes)));
-            else
-                context.advance(step_);
+            context.advance(step_);
         }
     } catch (const CancelledError&) {
         loader.stop();
         if (lastCheckpointStep_ != step_) {
             const std::string path = checkpoint();
-            log(context, project::LogLevel::Info, "cancelled: checkpoint of step " + std::to_string(step_) + " written to "
+            log(context, job::LogLevel::Info, "cancelled: checkpoint of step " + std::to_string(step_) + " written to "
                                                       + path + " (resume to continue)");
         }
         throw;
@@ -589,7 +590,7 @@ bool Trainer::train(project::JobContext& context, long long stopAfterStep)
             bestStep_ = step_;
         }
         writeMetrics(context, {}, devCer);
-        log(context, project::LogLevel::Info,
+        log(context, job::LogLevel::Info,
             "step " + std::to_string(step_) + ": dev CER " + percent(*devCer) + (bestStep_ == step_ ? " (best)" : ""));
     }
     if (lastCheckpointStep_ != step_ || devCer)

@@ -3,18 +3,18 @@
 // accumulation and clipping, fp32 / bf16 autocast (CPU) / fp16 autocast with loss scaling (CUDA),
 // dev CER, checkpoints every N steps and on cancel, metrics.jsonl. Step hooks run after each
 // optimiser step (pruning re-applies its masks there).
-#include "audio/cmvn.h"
-#include "data/tokenizer.h"
-#include "model/asr_model.h"
-#include "project/job.h"
-#include "train/batch_loader.h"
-#include "prune/gradual_pruning.h"
-#include "prune/recipe_formats.h"
-#include "train/checkpoint.h"
-#include "train/loss_scaler.h"
-#include "train/metrics_log.h"
-#include "train/sample.h"
-#include "train/train_config.h"
+#include "core/audio/cmvn.h"
+#include "core/data/tokenizer.h"
+#include "core/job/job.h"
+#include "core/model/asr_model.h"
+#include "core/prune/gradual_pruning.h"
+#include "core/prune/recipe_formats.h"
+#include "core/train/batch_loader.h"
+#include "core/train/checkpoint.h"
+#include "core/train/loss_scaler.h"
+#include "core/train/metrics_log.h"
+#include "core/train/sample.h"
+#include "core/train/train_config.h"
 
 #include <torch/optim/adamw.h>
 
@@ -59,12 +59,12 @@ public:
 
     // Reads the data, builds (or with resume, restores from the newest checkpoint) the vocabulary, CMVN,
     // model, optimiser and scaler. Throws InputError for unusable data, FormatError for a bad checkpoint.
-    void prepare(project::JobContext& context, bool resume);
+    void prepare(job::JobContext& context, bool resume);
 
     // Trains until the planned steps (or epochs) are done or `stopAfterStep` (> 0) steps are reached,
     // then evaluates on dev and checkpoints. Returns true when the plan is complete. On cancel it writes
     // a checkpoint of the last finished step and rethrows CancelledError.
-    bool train(project::JobContext& context, long long stopAfterStep = 0);
+    bool train(job::JobContext& context, long long stopAfterStep = 0);
 
     void addStepHook(StepHook hook) { hooks_.push_back(std::move(hook)); }
 
@@ -77,7 +77,7 @@ public:
     // Writes a checkpoint of the current step now (what train() does every checkpoint_every steps).
     std::string checkpoint(std::optional<double> devCer = std::nullopt);
     // Dev CER (fraction) on the first eval_max_utterances dev utterances; nullopt without a dev set.
-    std::optional<double> evaluateDev(project::JobContext& context);
+    std::optional<double> evaluateDev(job::JobContext& context);
 
     const TrainConfig& config() const { return config_; }
     model::AsrModel& model() { return *model_; }
@@ -96,13 +96,13 @@ public:
     Batch makeBatch(const BatchIndices& indices) const;
 
 private:
-    void log(project::JobContext& context, project::LogLevel level, const std::string& line);
-    void writeMetrics(project::JobContext& context, const std::vector<StepMetrics>& interval,
+    void log(job::JobContext& context, job::LogLevel level, const std::string& line);
+    void writeMetrics(job::JobContext& context, const std::vector<StepMetrics>& interval,
                       std::optional<double> devCer);
     CheckpointMeta meta(std::optional<double> devCer) const;
     augment::Pipeline trainingPipeline() const;
     std::vector<int> trainFrames() const;
-    audio::CmvnStats trainCmvn(project::JobContext& context) const;
+    audio::CmvnStats trainCmvn(job::JobContext& context) const;
     static double maskedSparsity(const MaskMap& masks);
 
     TrainConfig config_;

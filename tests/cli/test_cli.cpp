@@ -1,7 +1,7 @@
 // espalier-cli as a user runs it: synthesise a tiny corpus, validate it, break it, compute features,
 // exit codes 0/1/2, --json output, --help on every subcommand.
-#include "cli_runner.h"
-#include "io/npy.h"
+#include "core/io/npy.h"
+#include "tests/cli/cli_runner.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,8 +1,8 @@
 // espalier-cli augment as a user runs it: preview writes the augmented WAV, two PNGs and the ops
 // JSON with the right content; stats over a synthesised corpus; presets; bad pipelines exit 2 with
 // file:line: field.
-#include "cli_runner.h"
-#include "audio/audio_file.h"
+#include "core/audio/audio_file.h"
+#include "tests/cli/cli_runner.h"
 
 #include <QDir>
 #include <QFile>

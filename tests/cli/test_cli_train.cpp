@@ -1,8 +1,8 @@
 // espalier-cli train / eval / runs as a user runs them, on a small synthesised demo corpus with the
 // shipped tiny config: a run folder with results, a refused second run, a resumed run extended, the
 // checkpoint scored by eval, the runs listed, bad configs rejected with file:line and printed once.
-#include "cli_runner.h"
-#include "runtime/espm.h"
+#include "core/runtime/espm.h"
+#include "tests/cli/cli_runner.h"
 
 #include <QFile>
 #include <QRegularExpression>

@@ -2,18 +2,19 @@
 // engine put them, parameters edited through the generated form (the preview follows; invalid values
 // are refused inline and the pipeline is kept), locked draws, stepping through draws, presets, YAML
 // round trip, dropped files and corpus utterances. Also the page's table models and text helpers.
-#include "audio/audio_file.h"
-#include "augment/applied_ops_model.h"
-#include "augment/op_param_form.h"
-#include "augment/op_registry.h"
-#include "augment/param_text.h"
-#include "augment/pipeline_editor.h"
-#include "augment/pipeline_table_model.h"
-#include "main_window.h"
-#include "pages/augment_page.h"
-#include "plots/spectrogram_plot.h"
-#include "plots/waveform_plot.h"
-#include "project/project.h"
+#include "core/audio/audio_file.h"
+#include "core/augment/op_registry.h"
+#include "core/project/project.h"
+#include "tests/widgets/widget_test_util.h"
+#include "widgets/augment/applied_ops_model.h"
+#include "widgets/augment/op_param_form.h"
+#include "widgets/augment/param_text.h"
+#include "widgets/augment/pipeline_editor.h"
+#include "widgets/augment/pipeline_table_model.h"
+#include "widgets/main_window.h"
+#include "widgets/pages/augment_page.h"
+#include "widgets/plots/spectrogram_plot.h"
+#include "widgets/plots/waveform_plot.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -33,7 +34,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "widget_test_util.h"
 #include <QTimer>
 #include <QToolButton>
 #include <QUrl>
@@ -101,7 +101,6 @@ int countMasks(const augment::AppliedOp& record, augment::MaskAxis axis)
     return int(std::count_if(record.masks.begin(), record.masks.end(),
                              [axis](const augment::MaskRegion& m) { return m.axis == axis; }));
 }
-
 
 } // namespace
 

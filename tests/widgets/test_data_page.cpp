@@ -1,13 +1,14 @@
 // The Data page on a tiny WeNet corpus: statistics computed in the background, split and utterance
 // browsing, waveform and features of the selected utterance, errors reported without breaking the
 // page. Also the two table models it shows.
-#include "audio/audio_file.h"
-#include "models/split_stats_model.h"
-#include "models/utterance_table_model.h"
-#include "pages/data_page.h"
-#include "plots/spectrogram_plot.h"
-#include "plots/waveform_plot.h"
-#include "project/project.h"
+#include "core/audio/audio_file.h"
+#include "core/project/project.h"
+#include "tests/widgets/widget_test_util.h"
+#include "widgets/models/split_stats_model.h"
+#include "widgets/models/utterance_table_model.h"
+#include "widgets/pages/data_page.h"
+#include "widgets/plots/spectrogram_plot.h"
+#include "widgets/plots/waveform_plot.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -23,7 +24,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "widget_test_util.h"
 #include <QTimer>
 
 #include <cmath>

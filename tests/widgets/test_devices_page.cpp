@@ -2,17 +2,16 @@
 // probed in the background, two exported models benchmarked with live latency samples, and the
 // result shown as box plots, per-layer bars and the CER / latency table; the command it shows is the
 // CLI's; a benchmark without a model says why. The box statistics are Tukey's.
-#include "widget_test_util.h"
-#include "../core/deploy/deploy_test_util.h"
-
-#include "devices/device_dialog.h"
-#include "job_controller.h"
-#include "models/device_table_model.h"
-#include "models/latency_table_model.h"
-#include "pages/devices_page.h"
-#include "plots/latency_box_plot.h"
-#include "plots/layer_bar_plot.h"
-#include "project/project.h"
+#include "core/project/project.h"
+#include "tests/core/deploy/deploy_test_util.h"
+#include "tests/widgets/widget_test_util.h"
+#include "widgets/devices/device_dialog.h"
+#include "widgets/job_controller.h"
+#include "widgets/models/device_table_model.h"
+#include "widgets/models/latency_table_model.h"
+#include "widgets/pages/devices_page.h"
+#include "widgets/plots/latency_box_plot.h"
+#include "widgets/plots/layer_bar_plot.h"
 
 #include <QComboBox>
 #include <QLineEdit>

@@ -1,9 +1,9 @@
 // The main window: sidebar navigation, opening projects, recent projects, run-time language switch.
-#include "app_settings.h"
-#include "language.h"
-#include "main_window.h"
-#include "pages/page.h"
-#include "project/project.h"
+#include "core/project/project.h"
+#include "widgets/app_settings.h"
+#include "widgets/language.h"
+#include "widgets/main_window.h"
+#include "widgets/pages/page.h"
 
 #include <QApplication>
 #include <QLabel>
@@ -91,14 +91,13 @@ private slots:
         file.write("name: [unclosed\n");
         file.close();
         MainWindow window;
-        QString shownError;
-        QTimer::singleShot(0, this, [&] {
-            if (QWidget* modal = QApplication::activeModalWidget()) {
-                shownError = modal->findChild<QLabel*>("qt_msgbox_label") ? modal->findChild<QLabel*>("qt_msgbox_label")->text() : "?";
-                modal->close();
-            }
-        });
         QVERIFY(!window.openProject(dir.path()));
+        // The error is shown without blocking (no nested event loop): it is open once we get back.
+        QWidget* modal = nullptr;
+        QTRY_VERIFY((modal = QApplication::activeModalWidget()) != nullptr);
+        const QString shownError =
+            modal->findChild<QLabel*>("qt_msgbox_label") ? modal->findChild<QLabel*>("qt_msgbox_label")->text() : "?";
+        modal->close();
         QVERIFY2(shownError.contains("espalier-project.yaml"), qPrintable(shownError));
         QVERIFY(!window.project());
         window.showPage(MainWindow::DataPageId);

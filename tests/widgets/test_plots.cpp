@@ -1,7 +1,7 @@
 // The plot widgets: waveform decimation keeps every extreme, the colour map holds the features,
 // linked time axes follow each other without feedback loops.
-#include "plots/spectrogram_plot.h"
-#include "plots/waveform_plot.h"
+#include "widgets/plots/spectrogram_plot.h"
+#include "widgets/plots/waveform_plot.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

@@ -2,12 +2,13 @@
 // curve), stages of every type are added, edited and removed, recipes round-trip through files, a bad
 // file is reported, a run's achieved sparsity is compared with the targets, and "Train with this
 // recipe" hands the saved file to the Train page's form.
-#include "main_window.h"
-#include "pages/schedule_page.h"
-#include "plots/metric_plot.h"
-#include "prune/recipe.h"
-#include "training/new_run_form.h"
-#include "train/checkpoint.h"
+#include "core/prune/recipe.h"
+#include "core/train/checkpoint.h"
+#include "tests/widgets/widget_test_util.h"
+#include "widgets/main_window.h"
+#include "widgets/pages/schedule_page.h"
+#include "widgets/plots/metric_plot.h"
+#include "widgets/training/new_run_form.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -27,8 +28,6 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include "widget_test_util.h"
 
 using namespace espalier;
 using widgets::MainWindow;

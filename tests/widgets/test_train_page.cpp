@@ -1,13 +1,13 @@
 // The Train page on a project with a tiny tone corpus: a run launched from the form trains for real
 // (tiny Conformer), its curves and CER per test set appear, it is listed with its config and CLI
 // command; a long run is paused (checkpoint) and resumed; bad choices are explained, not launched.
-#include "../core/train/train_test_util.h"
-#include "job_controller.h"
-#include "models/run_table_model.h"
-#include "pages/train_page.h"
-#include "plots/metric_plot.h"
-#include "project/project.h"
-#include "training/new_run_form.h"
+#include "core/project/project.h"
+#include "tests/core/train/train_test_util.h"
+#include "widgets/job_controller.h"
+#include "widgets/models/run_table_model.h"
+#include "widgets/pages/train_page.h"
+#include "widgets/plots/metric_plot.h"
+#include "widgets/training/new_run_form.h"
 
 #include <QLabel>
 #include <QPushButton>

@@ -1,6 +1,6 @@
-#include "augment/applied_ops_model.h"
+#include "widgets/augment/applied_ops_model.h"
 
-#include "augment/param_text.h"
+#include "widgets/augment/param_text.h"
 
 #include <QApplication>
 #include <QBrush>
@@ -9,7 +9,7 @@
 
 namespace espalier::widgets {
 
-AppliedOpsModel::AppliedOpsModel(QObject* parent) : QAbstractTableModel(parent) {}
+AppliedOpsModel::AppliedOpsModel(QObject* parent) : TableModel(parent) {}
 
 void AppliedOpsModel::setRecords(std::vector<augment::AppliedOp> records, std::vector<bool> locked)
 {
@@ -117,13 +117,6 @@ QVariant AppliedOpsModel::headerData(int section, Qt::Orientation orientation, i
     default:
         return {};
     }
-}
-
-void AppliedOpsModel::retranslate()
-{
-    emit headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
-    if (rowCount() > 0)
-        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
 } // namespace espalier::widgets

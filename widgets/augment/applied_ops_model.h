@@ -1,15 +1,14 @@
 #pragma once
 // What one preview run did, one row per op of the pipeline: a lock check box (a locked op
 // re-applies its recorded draw while the others redraw), the op, and what it drew or "skipped".
-#include "augment/applied_op.h"
-
-#include <QAbstractTableModel>
+#include "core/augment/applied_op.h"
+#include "widgets/models/table_model.h"
 
 #include <vector>
 
 namespace espalier::widgets {
 
-class AppliedOpsModel : public QAbstractTableModel {
+class AppliedOpsModel : public TableModel {
     Q_OBJECT
 public:
     enum Column { Lock, Op, Draw, ColumnCount };
@@ -35,7 +34,6 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 public slots:
-    void retranslate();
 
 signals:
     // The user (un)checked op row's lock.

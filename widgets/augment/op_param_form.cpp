@@ -1,7 +1,7 @@
-#include "augment/op_param_form.h"
+#include "widgets/augment/op_param_form.h"
 
-#include "augment/op_registry.h"
-#include "augment/param_text.h"
+#include "core/augment/op_registry.h"
+#include "widgets/augment/param_text.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>

@@ -3,7 +3,7 @@
 // as spin boxes bounded by the spec, choices as combo boxes, lists as "0.9, 1.0, 1.1" line edits,
 // paths as a line edit with a browse button, and the op's probability. It only collects values: the
 // page validates them through Pipeline::replace and shows what it says with setError().
-#include "augment/op.h"
+#include "core/augment/op.h"
 
 #include <QString>
 #include <QWidget>

@@ -1,6 +1,6 @@
-#include "augment/param_text.h"
+#include "widgets/augment/param_text.h"
 
-#include "augment/op_registry.h"
+#include "core/augment/op_registry.h"
 
 #include <QRegularExpression>
 #include <QStringList>

@@ -1,8 +1,8 @@
 #pragma once
 // Text forms of augmentation parameters and records for the Augment page: values as the YAML
 // writes them ("0.9, 1, 1.1"), one-line summaries, translated op names, and list parsing.
-#include "augment/applied_op.h"
-#include "augment/op.h"
+#include "core/augment/applied_op.h"
+#include "core/augment/op.h"
 
 #include <QCoreApplication>
 #include <QString>

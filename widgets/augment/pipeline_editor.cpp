@@ -1,10 +1,10 @@
-#include "augment/pipeline_editor.h"
+#include "widgets/augment/pipeline_editor.h"
 
-#include "augment/op_param_form.h"
-#include "augment/op_registry.h"
-#include "augment/param_text.h"
-#include "augment/pipeline_table_model.h"
-#include "error_dialog.h"
+#include "core/augment/op_registry.h"
+#include "widgets/augment/op_param_form.h"
+#include "widgets/augment/param_text.h"
+#include "widgets/augment/pipeline_table_model.h"
+#include "widgets/error_dialog.h"
 
 #include <QComboBox>
 #include <QDir>

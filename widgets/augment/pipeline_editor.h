@@ -4,7 +4,7 @@
 // selected op's parameter form, and Load / Save as YAML. Every change goes through the engine
 // (Pipeline::insert/replace/remove/move), which validates it: a refused change keeps the last
 // valid pipeline and shows the engine's message under the form, never in a dialog.
-#include "augment/pipeline.h"
+#include "core/augment/pipeline.h"
 
 #include <QGroupBox>
 #include <QString>

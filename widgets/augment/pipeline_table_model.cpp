@@ -1,12 +1,12 @@
-#include "augment/pipeline_table_model.h"
+#include "widgets/augment/pipeline_table_model.h"
 
-#include "augment/param_text.h"
+#include "widgets/augment/param_text.h"
 
 #include <QLocale>
 
 namespace espalier::widgets {
 
-PipelineTableModel::PipelineTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+PipelineTableModel::PipelineTableModel(QObject* parent) : TableModel(parent) {}
 
 void PipelineTableModel::setPipeline(const augment::Pipeline& pipeline)
 {
@@ -74,13 +74,6 @@ QVariant PipelineTableModel::headerData(int section, Qt::Orientation orientation
     default:
         return {};
     }
-}
-
-void PipelineTableModel::retranslate()
-{
-    emit headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
-    if (rowCount() > 0)
-        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
 } // namespace espalier::widgets

@@ -1,13 +1,12 @@
 #pragma once
 // The ops of an augmentation pipeline as a table (type, probability, parameters) for the Augment
 // page's editor. Holds a copy of the pipeline it shows.
-#include "augment/pipeline.h"
-
-#include <QAbstractTableModel>
+#include "core/augment/pipeline.h"
+#include "widgets/models/table_model.h"
 
 namespace espalier::widgets {
 
-class PipelineTableModel : public QAbstractTableModel {
+class PipelineTableModel : public TableModel {
     Q_OBJECT
 public:
     enum Column { Type, Probability, Parameters, ColumnCount };
@@ -28,8 +27,6 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 public slots:
-    // Tells views that the (translated) titles changed; call on QEvent::LanguageChange.
-    void retranslate();
 
 private:
     augment::Pipeline pipeline_;

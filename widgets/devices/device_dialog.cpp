@@ -1,7 +1,8 @@
-#include "devices/device_dialog.h"
+#include "widgets/devices/device_dialog.h"
 
-#include "command_dialog.h"
-#include "project/job.h"
+#include "core/deploy/shell_quote.h"
+#include "core/job/job.h"
+#include "widgets/command_dialog.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -179,7 +180,7 @@ QString DeviceDialog::command() const
     std::vector<std::string> argv = deploy::deviceAddCommand(device(), projectDir_.toStdString());
     if (name_->isReadOnly())  // editing: the same name, replaced
         argv.push_back("--replace");
-    return QString::fromStdString(project::shellJoin(argv));
+    return QString::fromStdString(deploy::shellJoin(argv));
 }
 
 void DeviceDialog::update()

@@ -3,7 +3,7 @@
 // host, port, user and key file, an ADB phone's serial — a work folder and default CPUs. Checked as
 // the engine checks devices.yaml, with the reason shown beside OK; Show command gives the
 // espalier-cli line that adds the same device.
-#include "deploy/device.h"
+#include "core/deploy/device.h"
 
 #include <QDialog>
 

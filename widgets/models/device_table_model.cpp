@@ -1,8 +1,8 @@
-#include "models/device_table_model.h"
+#include "widgets/models/device_table_model.h"
 
 namespace espalier::widgets {
 
-DeviceTableModel::DeviceTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+DeviceTableModel::DeviceTableModel(QObject* parent) : TableModel(parent) {}
 
 QString deviceKindText(const deploy::DeviceSpec& d)
 {
@@ -96,13 +96,6 @@ QVariant DeviceTableModel::headerData(int section, Qt::Orientation orientation, 
     case System: return tr("System");
     }
     return {};
-}
-
-void DeviceTableModel::retranslate()
-{
-    emit headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
-    if (!rows_.empty())
-        emit dataChanged(index(0, 0), index(int(rows_.size()) - 1, ColumnCount - 1));
 }
 
 } // namespace espalier::widgets

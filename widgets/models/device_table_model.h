@@ -1,16 +1,15 @@
 #pragma once
 // The project's devices (devices.yaml) with what their last probe found: one row per device.
-#include "deploy/device.h"
-#include "deploy/probe.h"
-
-#include <QAbstractTableModel>
+#include "core/deploy/device.h"
+#include "core/deploy/probe.h"
+#include "widgets/models/table_model.h"
 
 #include <optional>
 #include <vector>
 
 namespace espalier::widgets {
 
-class DeviceTableModel : public QAbstractTableModel {
+class DeviceTableModel : public TableModel {
     Q_OBJECT
 public:
     enum Column { Name, Kind, Address, Cpu, System, ColumnCount };
@@ -35,7 +34,6 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 public slots:
-    void retranslate();
 
 private:
     std::vector<Row> rows_;

@@ -1,12 +1,12 @@
-#include "models/latency_table_model.h"
+#include "widgets/models/latency_table_model.h"
 
-#include "models/run_table_model.h"
+#include "widgets/models/run_table_model.h"
 
 #include <QColor>
 
 namespace espalier::widgets {
 
-LatencyTableModel::LatencyTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+LatencyTableModel::LatencyTableModel(QObject* parent) : TableModel(parent) {}
 
 void LatencyTableModel::setTable(deploy::LatencyTable table)
 {
@@ -75,11 +75,6 @@ QVariant LatencyTableModel::headerData(int section, Qt::Orientation orientation,
     case Ratio: return tr("%1 vs %2").arg(name, QString::fromStdString(table_.models.front()));
     }
     return {};
-}
-
-void LatencyTableModel::retranslate()
-{
-    emit headerDataChanged(Qt::Horizontal, 0, std::max(0, columnCount() - 1));
 }
 
 } // namespace espalier::widgets

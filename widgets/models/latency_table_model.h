@@ -2,15 +2,14 @@
 // The seed's per-device table (deploy::LatencyTable) as a table model: one row per input (test set or
 // feature length), then per model its CER there and its median latency, and for each model after the
 // first (the baseline) that latency as a fraction of the baseline's.
-#include "deploy/latency_table.h"
-
-#include <QAbstractTableModel>
+#include "core/deploy/latency_table.h"
+#include "widgets/models/table_model.h"
 
 #include <vector>
 
 namespace espalier::widgets {
 
-class LatencyTableModel : public QAbstractTableModel {
+class LatencyTableModel : public TableModel {
     Q_OBJECT
 public:
     enum Column { Input, FixedColumnCount };  // then each model's columns
@@ -27,7 +26,6 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 public slots:
-    void retranslate();
 
 private:
     struct Cell {

@@ -1,4 +1,4 @@
-#include "models/run_table_model.h"
+#include "widgets/models/run_table_model.h"
 
 #include <QBrush>
 #include <QColor>
@@ -12,7 +12,7 @@ QString formatCer(double fraction)
     return QString::number(100.0 * fraction, 'f', 2) + " %";
 }
 
-RunTableModel::RunTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+RunTableModel::RunTableModel(QObject* parent) : TableModel(parent) {}
 
 void RunTableModel::setRuns(std::vector<train::RunRecord> runs)
 {
@@ -112,13 +112,6 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
     case DevCer: return tr("Best dev CER");
     default: return tr("CER %1").arg(testSets_.value(section - FixedColumnCount));
     }
-}
-
-void RunTableModel::retranslate()
-{
-    emit headerDataChanged(Qt::Horizontal, 0, columnCount() - 1);
-    if (!runs_.empty())
-        emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
 }
 
 } // namespace espalier::widgets

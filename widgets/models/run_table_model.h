@@ -1,16 +1,16 @@
 #pragma once
 // The project's training runs (train::RunRecord) as a table: one row per run, newest first; fixed
 // columns, then one CER column per test set found in any run, so runs line up for comparison.
-#include "train/run_record.h"
+#include "core/train/run_record.h"
+#include "widgets/models/table_model.h"
 
-#include <QAbstractTableModel>
 #include <QStringList>
 
 #include <vector>
 
 namespace espalier::widgets {
 
-class RunTableModel : public QAbstractTableModel {
+class RunTableModel : public TableModel {
     Q_OBJECT
 public:
     enum Column { Run, Model, Precision, Sparsity, Steps, State, DevCer, FixedColumnCount };
@@ -34,7 +34,6 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 public slots:
-    void retranslate();
 
 private:
     QString stateText(const train::RunRecord& run) const;

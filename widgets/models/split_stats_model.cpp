@@ -1,4 +1,4 @@
-#include "models/split_stats_model.h"
+#include "widgets/models/split_stats_model.h"
 
 #include <QFont>
 #include <QLocale>
@@ -7,7 +7,7 @@
 
 namespace espalier::widgets {
 
-SplitStatsModel::SplitStatsModel(QObject* parent) : QAbstractTableModel(parent) {}
+SplitStatsModel::SplitStatsModel(QObject* parent) : TableModel(parent) {}
 
 void SplitStatsModel::setStats(const data::CorpusStats& stats)
 {
@@ -127,13 +127,6 @@ QVariant SplitStatsModel::headerData(int section, Qt::Orientation orientation, i
     case ColumnCount: break;
     }
     return {};
-}
-
-void SplitStatsModel::retranslate()
-{
-    emit headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
-    if (rowCount() > 0)
-        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1), {Qt::DisplayRole, Qt::ToolTipRole});
 }
 
 } // namespace espalier::widgets

@@ -1,12 +1,11 @@
 #pragma once
 // Per-split statistics of a corpus (data::corpusStats) as a table, one row per split plus a total row.
-#include "data/corpus.h"
-
-#include <QAbstractTableModel>
+#include "core/data/corpus.h"
+#include "widgets/models/table_model.h"
 
 namespace espalier::widgets {
 
-class SplitStatsModel : public QAbstractTableModel {
+class SplitStatsModel : public TableModel {
     Q_OBJECT
 public:
     enum Column { Split, Utterances, Hours, Characters, Vocabulary, Speakers, MeanDuration, ColumnCount };
@@ -31,8 +30,6 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 public slots:
-    // Tells views that the (translated) header titles changed; call on QEvent::LanguageChange.
-    void retranslate();
 
 private:
     data::CorpusStats stats_;

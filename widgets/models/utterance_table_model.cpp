@@ -1,10 +1,10 @@
-#include "models/utterance_table_model.h"
+#include "widgets/models/utterance_table_model.h"
 
 #include <QLocale>
 
 namespace espalier::widgets {
 
-UtteranceTableModel::UtteranceTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+UtteranceTableModel::UtteranceTableModel(QObject* parent) : TableModel(parent) {}
 
 void UtteranceTableModel::setUtterances(data::UtteranceList utterances)
 {
@@ -78,11 +78,6 @@ QVariant UtteranceTableModel::headerData(int section, Qt::Orientation orientatio
     case ColumnCount: break;
     }
     return {};
-}
-
-void UtteranceTableModel::retranslate()
-{
-    emit headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
 }
 
 } // namespace espalier::widgets

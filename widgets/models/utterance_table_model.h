@@ -1,12 +1,11 @@
 #pragma once
 // The utterances of one manifest as a table (key, transcript, duration, speaker).
-#include "data/utterance.h"
-
-#include <QAbstractTableModel>
+#include "core/data/utterance.h"
+#include "widgets/models/table_model.h"
 
 namespace espalier::widgets {
 
-class UtteranceTableModel : public QAbstractTableModel {
+class UtteranceTableModel : public TableModel {
     Q_OBJECT
 public:
     enum Column { Key, Text, Duration, Speaker, ColumnCount };
@@ -29,8 +28,6 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 public slots:
-    // Tells views that the (translated) header titles changed; call on QEvent::LanguageChange.
-    void retranslate();
 
 private:
     data::UtteranceList utterances_;

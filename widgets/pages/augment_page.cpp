@@ -1,22 +1,20 @@
-#include "pages/augment_page.h"
+#include "widgets/pages/augment_page.h"
 
-#include "audio/audio_file.h"
-#include "audio/resample.h"
-#include "audio_player.h"
-#include "augment/applied_ops_model.h"
-#include "augment/op_param_form.h"
-#include "augment/op_registry.h"
-#include "augment/param_text.h"
-#include "augment/pipeline_editor.h"
-#include "command_dialog.h"
-#include "error_dialog.h"
-#include "plots/spectrogram_plot.h"
-#include "plots/waveform_plot.h"
-#include "project/job.h"
-#include "project/project.h"
-#include "run_in_background.h"
-#include "runtime/fbank.h"
-#include "utterance_picker.h"
+#include "core/audio/audio_file.h"
+#include "core/augment/op_registry.h"
+#include "core/augment/preview.h"
+#include "core/deploy/shell_quote.h"
+#include "core/job/job.h"
+#include "core/project/project.h"
+#include "widgets/augment/applied_ops_model.h"
+#include "widgets/augment/before_after_view.h"
+#include "widgets/augment/op_param_form.h"
+#include "widgets/augment/param_text.h"
+#include "widgets/augment/pipeline_editor.h"
+#include "widgets/command_dialog.h"
+#include "widgets/error_dialog.h"
+#include "widgets/run_in_background.h"
+#include "widgets/utterance_picker.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -61,20 +59,6 @@ constexpr int kCoalesceMs = 60;
 // The busy indicator appears only for work that takes longer than this (no flicker on quick edits).
 constexpr int kBusyDelayMs = 150;
 
-QString seconds(double value)
-{
-    return QLocale().toString(value, 'f', 2);
-}
-
-QLabel* makeTitle(QWidget* parent, const char* name)
-{
-    auto* label = new QLabel(parent);
-    label->setObjectName(name);
-    QFont font = label->font();
-    font.setBold(true);
-    label->setFont(font);
-    return label;
-}
 } // namespace
 
 // The audio being previewed, as the pipeline gets it.
@@ -85,16 +69,13 @@ struct AugmentPage::Source {
 struct AugmentPage::PreviewResult {
     int generation = 0;
     std::shared_ptr<const Source> source;
-    runtime::FeatureMatrix before;
-    double frameShiftSeconds = 0.01;
-    augment::PipelineResult result;
+    augment::AugmentPreview preview;
     QString error;
 };
 
 AugmentPage::AugmentPage(QWidget* parent) : Page(parent)
 {
     appliedModel_ = new AppliedOpsModel(this);
-    player_ = new AudioPlayer(this);
     previewTimer_ = new QTimer(this);
     previewTimer_->setSingleShot(true);
     previewTimer_->setInterval(kCoalesceMs);
@@ -131,23 +112,6 @@ AugmentPage::AugmentPage(QWidget* parent) : Page(parent)
     connect(nextDrawButton_, &QPushButton::clicked, this, &AugmentPage::nextDraw);
     connect(prevDrawButton_, &QPushButton::clicked, this, &AugmentPage::previousDraw);
     connect(appliedModel_, &AppliedOpsModel::lockToggled, this, &AugmentPage::onLockToggled);
-
-    connect(beforeWaveform_, &PlotWidget::rangeChanged, beforeSpectrogram_, &PlotWidget::setXRange);
-    connect(beforeSpectrogram_, &PlotWidget::rangeChanged, beforeWaveform_, &PlotWidget::setXRange);
-    connect(afterWaveform_, &PlotWidget::rangeChanged, afterSpectrogram_, &PlotWidget::setXRange);
-    connect(afterSpectrogram_, &PlotWidget::rangeChanged, afterWaveform_, &PlotWidget::setXRange);
-    // Before and after share one time axis (both span the longer of the two).
-    connect(beforeWaveform_, &PlotWidget::rangeChanged, afterWaveform_, &PlotWidget::setXRange);
-    connect(afterWaveform_, &PlotWidget::rangeChanged, beforeWaveform_, &PlotWidget::setXRange);
-
-    connect(playBeforeButton_, &QPushButton::clicked, this, [this] { togglePlay(false); });
-    connect(playAfterButton_, &QPushButton::clicked, this, [this] { togglePlay(true); });
-    connect(player_, &AudioPlayer::stateChanged, this, &AugmentPage::onPlayerStateChanged);
-    connect(player_, &AudioPlayer::positionChanged, this, [this](double seconds) {
-        (playingAfter_ ? afterWaveform_ : beforeWaveform_)->setPlayhead(seconds);
-    });
-    connect(player_, &AudioPlayer::unavailable, playerStatusLabel_, &QLabel::setText);
-    connect(player_, &AudioPlayer::errorOccurred, playerStatusLabel_, &QLabel::setText);
 
     {
         const QSignalBlocker blocker(seedSpin_);
@@ -247,52 +211,8 @@ QWidget* AugmentPage::buildComparePanel()
     commandButton_->setObjectName("commandButton");
     seedRow->addWidget(commandButton_);
 
-    beforeTitle_ = makeTitle(panel, "beforeTitle");
-    afterTitle_ = makeTitle(panel, "afterTitle");
-    beforeWaveform_ = new WaveformPlot(panel);
-    beforeWaveform_->setObjectName("beforeWaveform");
-    afterWaveform_ = new WaveformPlot(panel);
-    afterWaveform_->setObjectName("afterWaveform");
-    beforeSpectrogram_ = new SpectrogramPlot(panel);
-    beforeSpectrogram_->setObjectName("beforeSpectrogram");
-    afterSpectrogram_ = new SpectrogramPlot(panel);
-    afterSpectrogram_->setObjectName("afterSpectrogram");
-    for (PlotWidget* plot : std::initializer_list<PlotWidget*>{beforeWaveform_, afterWaveform_})
-        plot->setMinimumHeight(110);
-    for (PlotWidget* plot : std::initializer_list<PlotWidget*>{beforeSpectrogram_, afterSpectrogram_})
-        plot->setMinimumHeight(170);
-    playBeforeButton_ = new QPushButton(panel);
-    playBeforeButton_->setObjectName("playBeforeButton");
-    playAfterButton_ = new QPushButton(panel);
-    playAfterButton_->setObjectName("playAfterButton");
-    playerStatusLabel_ = new QLabel(panel);
-    playerStatusLabel_->setObjectName("playerStatus");
-    playerStatusLabel_->setForegroundRole(QPalette::PlaceholderText);
-    legendLabel_ = new QLabel(panel);
-    legendLabel_->setObjectName("maskLegend");
-
-    auto* grid = new QGridLayout;
-    grid->setHorizontalSpacing(8);
-    grid->setVerticalSpacing(2);
-    auto* beforeHeader = new QHBoxLayout;
-    beforeHeader->addWidget(beforeTitle_, 1);
-    beforeHeader->addWidget(playBeforeButton_);
-    auto* afterHeader = new QHBoxLayout;
-    afterHeader->addWidget(afterTitle_, 1);
-    afterHeader->addWidget(playAfterButton_);
-    grid->addLayout(beforeHeader, 0, 0);
-    grid->addLayout(afterHeader, 0, 1);
-    grid->addWidget(beforeWaveform_, 1, 0);
-    grid->addWidget(afterWaveform_, 1, 1);
-    grid->addWidget(beforeSpectrogram_, 2, 0);
-    grid->addWidget(afterSpectrogram_, 2, 1);
-    grid->setRowStretch(1, 2);
-    grid->setRowStretch(2, 3);
-    grid->setColumnStretch(0, 1);
-    grid->setColumnStretch(1, 1);
-    auto* statusRow = new QHBoxLayout;
-    statusRow->addWidget(playerStatusLabel_, 1);
-    statusRow->addWidget(legendLabel_);
+    compare_ = new BeforeAfterView(panel);
+    compare_->setObjectName("beforeAfterView");
 
     previewErrorLabel_ = new QLabel(panel);
     previewErrorLabel_->setObjectName("previewError");
@@ -321,8 +241,7 @@ QWidget* AugmentPage::buildComparePanel()
     auto* compare = new QWidget(panel);
     auto* compareLayout = new QVBoxLayout(compare);
     compareLayout->setContentsMargins(0, 0, 0, 0);
-    compareLayout->addLayout(grid, 1);
-    compareLayout->addLayout(statusRow);
+    compareLayout->addWidget(compare_, 1);
     compareLayout->addWidget(previewErrorLabel_);
     auto* vertical = new QSplitter(Qt::Vertical, panel);
     vertical->setChildrenCollapsible(false);
@@ -366,42 +285,10 @@ void AugmentPage::retranslate()
     nextDrawButton_->setToolTip(tr("The next seed: every op draws anew, except locked ones"));
     prevDrawButton_->setToolTip(tr("The previous seed"));
     busyBar_->setToolTip(tr("Updating the preview…"));
-    playerStatusLabel_->setToolTip({});
-    legendLabel_->setText(tr("Outlined: <span style='color:#ff9800'>■</span> time masks &nbsp; "
-                             "<span style='background:#440154; color:#ffffff'>&nbsp;┅&nbsp;</span> frequency masks"));
-    legendLabel_->setToolTip(tr("SpecAugment's masked regions are outlined on the spectrogram after the pipeline"));
     appliedGroup_->setTitle(tr("Ops applied in this draw"));
-    playBeforeButton_->setToolTip(tr("Play the original audio"));
-    playAfterButton_->setToolTip(tr("Play the augmented audio"));
     appliedModel_->retranslate();
     updateSourceLabel();
     updateDrawControls();
-    updateTitles();
-}
-
-void AugmentPage::updateTitles()
-{
-    for (QPushButton* button : {playBeforeButton_, playAfterButton_}) {
-        const bool playing = player_->isPlaying() && playingAfter_ == (button == playAfterButton_);
-        button->setText(playing ? tr("Stop") : tr("Play"));
-        button->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaStop : QStyle::SP_MediaPlay));
-    }
-    if (!result_) {
-        const QString hint = tr("Pick an utterance or drop an audio file");
-        for (PlotWidget* plot : std::initializer_list<PlotWidget*>{beforeWaveform_, afterWaveform_})
-            plot->setPlaceholderText(hint);
-    }
-    if (result_) {
-        const double before = result_->source->signal.duration();
-        const double after = result_->result.output.duration();
-        beforeTitle_->setText(tr("Before · %1 s").arg(seconds(before)));
-        afterTitle_->setText(before > 0 && std::abs(after - before) > 1e-6
-                                 ? tr("After · %1 s (×%2)").arg(seconds(after), QLocale().toString(after / before, 'f', 3))
-                                 : tr("After · %1 s").arg(seconds(after)));
-    } else {
-        beforeTitle_->setText(tr("Before"));
-        afterTitle_->setText(tr("After"));
-    }
 }
 
 void AugmentPage::setProject(std::shared_ptr<const project::Project> project)
@@ -468,7 +355,7 @@ void AugmentPage::loadSource(const QString& path, const QString& key, const QStr
 {
     if (path == sourcePath_ && source_)
         return;
-    player_->stop();
+    compare_->stopPlayback();
     const int generation = ++sourceGeneration_;
     const int rate = editor_->pipeline().fbankOptions().sampleRate;
     sourcePath_ = path;
@@ -484,7 +371,7 @@ void AugmentPage::loadSource(const QString& path, const QString& key, const QStr
         QString error;
     };
     runInBackground<Loaded>(
-        this,
+        this, tr("Read audio"),
         [path, rate] {
             Loaded loaded;
             try {
@@ -541,19 +428,9 @@ void AugmentPage::clearPreview()
 {
     ++previewGeneration_;
     result_.reset();
-    shownSource_.reset();
-    shownExtent_ = 0.0;
-    afterWavPath_.clear();
-    player_->stop();
-    for (PlotWidget* plot : std::initializer_list<PlotWidget*>{beforeWaveform_, afterWaveform_, beforeSpectrogram_,
-                                                             afterSpectrogram_})
-        plot->clear();
+    compare_->clear();
     appliedModel_->clear();
-    playBeforeButton_->setEnabled(false);
-    playAfterButton_->setEnabled(false);
     commandButton_->setEnabled(false);
-    playerStatusLabel_->clear();
-    updateTitles();
 }
 
 const augment::Pipeline& AugmentPage::pipeline() const
@@ -598,7 +475,7 @@ QString AugmentPage::previewCommand() const
     argv.insert(argv.end(), {"--out", (base + QStringLiteral("-augmented")).toStdString()});
     if (!locks_.empty())
         notes << tr("# Locked draws are not part of the command: it draws every op from the seed.");
-    notes << QString::fromStdString(project::shellJoin(argv));
+    notes << QString::fromStdString(deploy::shellJoin(argv));
     return notes.join('\n');
 }
 
@@ -658,10 +535,10 @@ void AugmentPage::setOpLocked(int index, bool locked)
 void AugmentPage::onLockToggled(int row, bool locked)
 {
     if (locked) {
-        if (!result_ || row < 0 || row >= int(result_->result.applied.size()))
+        if (!result_ || row < 0 || row >= int(result_->preview.result.applied.size()))
             return;
         // The draw shown is the one kept; nothing to recompute.
-        locks_[size_t(row)] = result_->result.applied[size_t(row)];
+        locks_[size_t(row)] = result_->preview.result.applied[size_t(row)];
         return;
     }
     locks_.erase(size_t(row));
@@ -675,7 +552,7 @@ const std::vector<augment::AppliedOp>& AugmentPage::appliedOps() const
 
 const augment::Signal* AugmentPage::preview() const
 {
-    return result_ && result_->error.isEmpty() ? &result_->result.output : nullptr;
+    return result_ && result_->error.isEmpty() ? &result_->preview.result.output : nullptr;
 }
 
 QString AugmentPage::previewError() const
@@ -708,25 +585,13 @@ void AugmentPage::startPreview()
     const std::map<size_t, augment::AppliedOp> locks = locks_;
     updateBusy();
     runInBackground<std::shared_ptr<PreviewResult>>(
-        this,
+        this, tr("Preview the pipeline"),
         [generation, pipeline, source, seed, locks] {
             auto preview = std::make_shared<PreviewResult>();
             preview->generation = generation;
             preview->source = source;
             try {
-                const runtime::FbankOptions& options = pipeline->fbankOptions();
-                preview->frameShiftSeconds = options.frameShiftMs / 1000.0;
-                runtime::Fbank fbank(options);
-                // The source was read at the rate of the pipeline of its time; the pipeline resamples too.
-                const augment::Signal& input = source->signal;
-                preview->before = input.sampleRate == options.sampleRate
-                                      ? fbank.compute(input.samples)
-                                      : fbank.compute(audio::resample(input.samples, input.sampleRate, options.sampleRate));
-                preview->result = pipeline->run(source->signal, seed, locks);
-                if (!preview->result.output.hasFeatures()) {
-                    runtime::Fbank after(options);
-                    preview->result.output.features = after.compute(preview->result.output.samples);
-                }
+                preview->preview = augment::previewPipeline(*pipeline, source->signal, seed, locks);
             } catch (const std::exception& error) {
                 preview->error = QString::fromUtf8(error.what());
             }
@@ -752,7 +617,7 @@ void AugmentPage::onPreviewFinished(const std::shared_ptr<PreviewResult>& previe
             previewError_.clear();
             previewErrorLabel_->hide();
             result_ = preview;
-            showResult(*preview);
+            showResult(preview);
         }
     }
     updateBusy();
@@ -760,84 +625,17 @@ void AugmentPage::onPreviewFinished(const std::shared_ptr<PreviewResult>& previe
         emit previewUpdated();
 }
 
-void AugmentPage::showResult(const PreviewResult& preview)
+void AugmentPage::showResult(const std::shared_ptr<const PreviewResult>& preview)
 {
-    const augment::Signal& input = preview.source->signal;
-    const augment::Signal& output = preview.result.output;
-    // Keep the user's zoom while the utterance stays the same.
-    const double zoomLower = beforeWaveform_->xLower();
-    const double zoomUpper = beforeWaveform_->xUpper();
-    const double tolerance = 1e-6;
-    const bool zoomed = shownSource_ == preview.source && beforeWaveform_->hasData() &&
-                        (zoomLower > tolerance || zoomUpper < shownExtent_ - tolerance);
-    const double extent = std::max(input.duration(), output.duration());
-    const double shift = preview.frameShiftSeconds;
-
-    std::vector<SpectrogramPlot::MaskBand> bands;
-    for (const augment::AppliedOp& record : preview.result.applied) {
-        if (!record.applied)
-            continue;
-        for (const augment::MaskRegion& mask : record.masks)
-            bands.push_back({mask.axis == augment::MaskAxis::Time ? SpectrogramPlot::MaskBand::Axis::Time
-                                                                   : SpectrogramPlot::MaskBand::Axis::Frequency,
-                             mask.start, mask.width});
-    }
-    {
-        const QSignalBlocker b1(beforeWaveform_), b2(afterWaveform_), b3(beforeSpectrogram_), b4(afterSpectrogram_);
-        beforeWaveform_->setSamples(input.samples, input.sampleRate);
-        afterWaveform_->setSamples(output.samples, output.sampleRate);
-        const runtime::FeatureMatrix& before = preview.before;
-        const runtime::FeatureMatrix& after = output.features;
-        if (before.frames > 0)
-            beforeSpectrogram_->setFeatures(before.frames, before.bins, before.data, shift);
-        else
-            beforeSpectrogram_->clear();
-        if (after.frames > 0) {
-            afterSpectrogram_->setFeatures(after.frames, after.bins, after.data, shift);
-            afterSpectrogram_->setMaskBands(bands);
-        } else {
-            afterSpectrogram_->clear();
-        }
-        // One colour range for both, so a level means the same on each side.
-        if (beforeSpectrogram_->hasData() && afterSpectrogram_->hasData()) {
-            const double lower = std::min(beforeSpectrogram_->dataLower(), afterSpectrogram_->dataLower());
-            const double upper = std::max(beforeSpectrogram_->dataUpper(), afterSpectrogram_->dataUpper());
-            beforeSpectrogram_->setColorRange(lower, upper);
-            afterSpectrogram_->setColorRange(lower, upper);
-        }
-        for (PlotWidget* plot : std::initializer_list<PlotWidget*>{beforeWaveform_, afterWaveform_, beforeSpectrogram_,
-                                                                 afterSpectrogram_}) {
-            if (plot->hasData())
-                plot->setXBounds(0.0, extent);
-        }
-    }
-    shownSource_ = preview.source;
-    shownExtent_ = extent;
-    if (zoomed && zoomUpper > zoomLower) {
-        beforeWaveform_->resetXRange();
-        beforeWaveform_->setXRange(zoomLower, zoomUpper);
-        afterWaveform_->setXRange(zoomLower, zoomUpper);
-    } else {
-        beforeWaveform_->resetXRange();
-    }
-    // The linked plots follow the waveform; make sure all four show the same span.
-    for (PlotWidget* plot : std::initializer_list<PlotWidget*>{afterWaveform_, beforeSpectrogram_, afterSpectrogram_})
-        if (plot->hasData())
-            plot->setXRange(beforeWaveform_->xLower(), beforeWaveform_->xUpper());
-
-    std::vector<bool> locked(preview.result.applied.size(), false);
+    compare_->showPreview(std::shared_ptr<const augment::Signal>(preview->source, &preview->source->signal), sourcePath_,
+                          std::shared_ptr<const augment::AugmentPreview>(preview, &preview->preview));
+    const std::vector<augment::AppliedOp>& applied = preview->preview.result.applied;
+    std::vector<bool> locked(applied.size(), false);
     for (const auto& [index, record] : locks_)
         if (index < locked.size())
             locked[index] = true;
-    appliedModel_->setRecords(preview.result.applied, locked);
-
-    if (player_->isPlaying() && playingAfter_)
-        player_->stop();
-    afterWavPath_.clear();
-    playBeforeButton_->setEnabled(true);
-    playAfterButton_->setEnabled(!output.samples.empty());
+    appliedModel_->setRecords(applied, locked);
     commandButton_->setEnabled(true);
-    updateTitles();
 }
 
 bool AugmentPage::isBusy() const
@@ -858,53 +656,6 @@ void AugmentPage::updateBusy()
     } else if (!busyBar_->isVisible() && !busyDelay_->isActive()) {
         busyDelay_->start();  // shown only if the work lasts
     }
-}
-
-void AugmentPage::togglePlay(bool after)
-{
-    if (player_->isPlaying() && playingAfter_ == after) {
-        player_->stop();
-        return;
-    }
-    playerStatusLabel_->clear();
-    if (!after) {
-        if (sourcePath_.isEmpty())
-            return;
-        playingAfter_ = false;
-        player_->play(sourcePath_);
-        return;
-    }
-    const augment::Signal* output = preview();
-    if (!output)
-        return;
-    if (afterWavPath_.isEmpty()) {
-        if (!tempDir_)
-            tempDir_ = std::make_unique<QTemporaryDir>();
-        // A new name per preview: the media backend may cache a file it played.
-        static int counter = 0;
-        const QString path = tempDir_->filePath(QStringLiteral("augmented-%1.wav").arg(++counter));
-        try {
-            audio::Audio audio;
-            audio.sampleRate = output->sampleRate;
-            audio.samples = output->samples;
-            audio::writeWav(path.toStdString(), audio);
-        } catch (const std::exception& error) {
-            playerStatusLabel_->setText(QString::fromUtf8(error.what()));
-            return;
-        }
-        afterWavPath_ = path;
-    }
-    playingAfter_ = true;
-    player_->play(afterWavPath_);
-}
-
-void AugmentPage::onPlayerStateChanged()
-{
-    if (!player_->isPlaying()) {
-        beforeWaveform_->setPlayhead(-1.0);
-        afterWaveform_->setPlayhead(-1.0);
-    }
-    updateTitles();
 }
 
 } // namespace espalier::widgets

@@ -1,12 +1,12 @@
 #pragma once
 // The Augment page: see and hear what an augmentation pipeline does before training with it. An
 // utterance (from any corpus of the project, or a dropped / opened audio file) is shown before and
-// after the pipeline — waveform and fbank side by side, SpecAugment's masks outlined, same colour
-// range — with the ops applied and what each drew. Users step through draws, lock an op's draw,
+// after the pipeline (BeforeAfterView: waveform and fbank side by side, SpecAugment's masks
+// outlined, same colour range, playback), with the ops applied and what each drew. Users step through draws, lock an op's draw,
 // compare presets, edit the pipeline (PipelineEditor) and save it as YAML. The pipeline runs in the
 // background; the page never blocks.
-#include "augment/pipeline.h"
-#include "pages/page.h"
+#include "core/augment/pipeline.h"
+#include "widgets/pages/page.h"
 
 #include <QString>
 #include <QVector>
@@ -21,17 +21,14 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QTableView;
-class QTemporaryDir;
 class QTimer;
 
 namespace espalier::widgets {
 
 class AppliedOpsModel;
-class AudioPlayer;
+class BeforeAfterView;
 class PipelineEditor;
-class SpectrogramPlot;
 class UtterancePicker;
-class WaveformPlot;
 
 class AugmentPage : public Page {
     Q_OBJECT
@@ -109,14 +106,11 @@ private:
     void schedulePreview();
     void startPreview();
     void onPreviewFinished(const std::shared_ptr<PreviewResult>& result);
-    void showResult(const PreviewResult& result);
+    void showResult(const std::shared_ptr<const PreviewResult>& preview);
     bool previewBusy() const;
     void updateBusy();
-    void updateTitles();
     void updateDrawControls();
     void onLockToggled(int row, bool locked);
-    void togglePlay(bool after);
-    void onPlayerStateChanged();
 
     // Widgets.
     QGroupBox* sourceGroup_;
@@ -132,25 +126,14 @@ private:
     QLabel* drawLabel_;
     QPushButton* nextDrawButton_;
     QProgressBar* busyBar_;
-    QLabel* beforeTitle_;
-    QLabel* afterTitle_;
-    WaveformPlot* beforeWaveform_;
-    WaveformPlot* afterWaveform_;
-    SpectrogramPlot* beforeSpectrogram_;
-    SpectrogramPlot* afterSpectrogram_;
-    QPushButton* playBeforeButton_;
-    QPushButton* playAfterButton_;
-    QLabel* playerStatusLabel_;
-    QLabel* legendLabel_;
+    BeforeAfterView* compare_;
     QGroupBox* appliedGroup_;
     QTableView* appliedList_;
     QLabel* previewErrorLabel_;
 
     AppliedOpsModel* appliedModel_;
-    AudioPlayer* player_;
     QTimer* previewTimer_;
     QTimer* busyDelay_;
-    std::unique_ptr<QTemporaryDir> tempDir_;
 
     // Source and preview state. Each request carries a generation; stale results are dropped.
     std::shared_ptr<const Source> source_;
@@ -167,10 +150,6 @@ private:
     bool previewPending_ = false;
     std::shared_ptr<const PreviewResult> result_;
     QString previewError_;
-    QString afterWavPath_;     // the shown preview written out for playing ("" until played)
-    bool playingAfter_ = false;
-    std::shared_ptr<const Source> shownSource_;  // the source the plots show (keeps their zoom)
-    double shownExtent_ = 0.0;                   // seconds the time axes span
 };
 
 } // namespace espalier::widgets

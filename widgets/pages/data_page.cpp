@@ -1,19 +1,20 @@
-#include "pages/data_page.h"
+#include "widgets/pages/data_page.h"
 
-#include "audio/audio_file.h"
-#include "audio_player.h"
-#include "command_dialog.h"
-#include "data/corpus.h"
-#include "error_dialog.h"
-#include "job_controller.h"
-#include "models/split_stats_model.h"
-#include "plots/spectrogram_plot.h"
-#include "plots/waveform_plot.h"
-#include "project/job.h"
-#include "project/project.h"
-#include "run_in_background.h"
-#include "runtime/fbank.h"
-#include "utterance_picker.h"
+#include "core/audio/audio_file.h"
+#include "core/data/corpus.h"
+#include "core/deploy/shell_quote.h"
+#include "core/job/job.h"
+#include "core/project/project.h"
+#include "core/runtime/fbank.h"
+#include "widgets/audio_player.h"
+#include "widgets/command_dialog.h"
+#include "widgets/error_dialog.h"
+#include "widgets/job_controller.h"
+#include "widgets/models/split_stats_model.h"
+#include "widgets/plots/spectrogram_plot.h"
+#include "widgets/plots/waveform_plot.h"
+#include "widgets/run_in_background.h"
+#include "widgets/utterance_picker.h"
 
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -310,10 +311,10 @@ void DataPage::startStats()
     auto result = std::make_shared<StatsResult>();
     result->path = corpusPath.toStdString();
     statsResult_ = result;
-    auto job = std::make_unique<project::FunctionJob>(
+    auto job = std::make_unique<job::FunctionJob>(
         tr("Corpus statistics").toStdString(),
         std::vector<std::string>{"espalier-cli", "corpus", "stats", result->path},
-        [result](project::JobContext& context) {
+        [result](job::JobContext& context) {
             context.beginStage("Reading manifests", 0, 1);
             result->stats = data::corpusStats(result->path);
         });
@@ -362,7 +363,7 @@ void DataPage::showUtterance(const QString& audioPath, const QString& key, const
     ++runningDecodes_;
     updateBusy();
     runInBackground<std::shared_ptr<DecodedUtterance>>(
-        this,
+        this, tr("Decode an utterance"),
         [generation, key, path, rate] {
             auto result = std::make_shared<DecodedUtterance>();
             result->generation = generation;
@@ -455,7 +456,7 @@ QString DataPage::statsCommand() const
     const QString corpusPath = currentCorpusPath();
     if (corpusPath.isEmpty())
         return {};
-    return QString::fromStdString(project::shellJoin({"espalier-cli", "corpus", "stats", corpusPath.toStdString()}));
+    return QString::fromStdString(deploy::shellJoin({"espalier-cli", "corpus", "stats", corpusPath.toStdString()}));
 }
 
 QString DataPage::utteranceCommand() const
@@ -469,7 +470,7 @@ QString DataPage::utteranceCommand() const
         argv.push_back("--rate");
         argv.push_back(std::to_string(rate));
     }
-    return QString::fromStdString(project::shellJoin(argv));
+    return QString::fromStdString(deploy::shellJoin(argv));
 }
 
 bool DataPage::isBusy() const

@@ -3,7 +3,7 @@
 // UtterancePicker) that shows the waveform and fbank features of the selected utterance and plays it.
 // Everything that touches the disk runs in the background, and only once the page is shown; the page
 // stays responsive and usable after errors.
-#include "pages/page.h"
+#include "widgets/pages/page.h"
 
 #include <QSet>
 #include <QString>

@@ -1,38 +1,31 @@
-#include "pages/devices_page.h"
+#include "widgets/pages/devices_page.h"
 
-#include "command_dialog.h"
-#include "devices/device_dialog.h"
-#include "error_dialog.h"
-#include "job_controller.h"
-#include "job_panel.h"
-#include "models/device_table_model.h"
-#include "models/latency_table_model.h"
-#include "plots/latency_box_plot.h"
-#include "plots/layer_bar_plot.h"
+#include "core/deploy/bench_job.h"
+#include "core/deploy/device_session.h"
+#include "core/deploy/espm_export.h"
+#include "core/deploy/latency_table.h"
+#include "core/deploy/shell_quote.h"
+#include "core/project/project.h"
+#include "core/runtime/error.h"
+#include "core/train/run_record.h"
+#include "widgets/command_dialog.h"
+#include "widgets/devices/bench_settings_form.h"
+#include "widgets/devices/device_dialog.h"
+#include "widgets/error_dialog.h"
+#include "widgets/job_controller.h"
+#include "widgets/job_panel.h"
+#include "widgets/models/device_table_model.h"
+#include "widgets/models/latency_table_model.h"
+#include "widgets/plots/latency_box_plot.h"
+#include "widgets/plots/layer_bar_plot.h"
 
-#include "data/corpus.h"
-#include "deploy/bench_inputs.h"
-#include "deploy/bench_job.h"
-#include "deploy/device_session.h"
-#include "deploy/espm_export.h"
-#include "deploy/latency_table.h"
-#include "project/project.h"
-#include "runtime/error.h"
-#include "train/run_record.h"
-
-#include <QCheckBox>
 #include <QComboBox>
-#include <QDoubleSpinBox>
-#include <QFileDialog>
-#include <QFileInfo>
-#include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QStyle>
 #include <QTabWidget>
@@ -45,23 +38,9 @@ namespace espalier::widgets {
 
 namespace {
 
-constexpr int kPathRole = Qt::UserRole;       // a model row's run folder or .espm file; a test set's manifest
-constexpr int kLabelRole = Qt::UserRole + 1;  // a model row's label
-
 QString text(const std::string& s)
 {
     return QString::fromStdString(s);
-}
-
-QListWidgetItem* checkableItem(QListWidget* list, const QString& label, const QString& path, const QString& tip)
-{
-    auto* item = new QListWidgetItem(label, list);
-    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
-    item->setCheckState(Qt::Unchecked);
-    item->setData(kPathRole, path);
-    item->setData(kLabelRole, label);
-    item->setToolTip(tip);
-    return item;
 }
 
 } // namespace
@@ -106,48 +85,7 @@ DevicesPage::DevicesPage(QWidget* parent) : Page(parent)
 
     // Benchmark settings.
     benchBox_ = new QGroupBox(this);
-    modelsLabel_ = new QLabel(benchBox_);
-    models_ = new QListWidget(benchBox_);
-    models_->setObjectName("benchModels");
-    addModel_ = new QPushButton(benchBox_);
-    features_ = new QCheckBox(benchBox_);
-    features_->setObjectName("featuresInput");
-    features_->setChecked(true);
-    frames_ = new QSpinBox(benchBox_);
-    frames_->setRange(7, 100000);
-    frames_->setValue(600);
-    testSetsLabel_ = new QLabel(benchBox_);
-    testSets_ = new QListWidget(benchBox_);
-    testSets_->setObjectName("benchTestSets");
-    testSets_->setMaximumHeight(90);
-    utterancesLabel_ = new QLabel(benchBox_);
-    utterances_ = new QSpinBox(benchBox_);
-    utterances_->setRange(1, 1000);
-    utterances_->setValue(5);
-    runsLabel_ = new QLabel(benchBox_);
-    runs_ = new QSpinBox(benchBox_);
-    runs_->setRange(1, 100000);
-    runs_->setValue(20);
-    warmupLabel_ = new QLabel(benchBox_);
-    warmup_ = new QSpinBox(benchBox_);
-    warmup_->setRange(0, 1000);
-    warmup_->setValue(3);
-    roundsLabel_ = new QLabel(benchBox_);
-    rounds_ = new QSpinBox(benchBox_);
-    rounds_->setRange(1, 1000);
-    rounds_->setValue(3);
-    cooldownLabel_ = new QLabel(benchBox_);
-    cooldown_ = new QDoubleSpinBox(benchBox_);
-    cooldown_->setRange(0.0, 3600.0);
-    cooldown_->setDecimals(1);
-    cooldown_->setValue(5.0);
-    threadsLabel_ = new QLabel(benchBox_);
-    threads_ = new QSpinBox(benchBox_);
-    threads_->setRange(1, 256);
-    cpusLabel_ = new QLabel(benchBox_);
-    cpus_ = new QComboBox(benchBox_);
-    cpus_->setObjectName("benchCpus");
-    cpus_->setEditable(true);
+    benchForm_ = new BenchSettingsForm(benchBox_);
     problemLabel_ = new QLabel(benchBox_);
     problemLabel_->setObjectName("benchProblem");
     problemLabel_->setWordWrap(true);
@@ -158,30 +96,12 @@ DevicesPage::DevicesPage(QWidget* parent) : Page(parent)
     runCommand_ = new QPushButton(benchBox_);
     runCommand_->setObjectName("benchCommandButton");
 
-    auto* framesRow = new QHBoxLayout;
-    framesRow->addWidget(features_);
-    framesRow->addWidget(frames_);
-    framesRow->addStretch(1);
-    auto* settingsForm = new QFormLayout;
-    settingsForm->addRow(utterancesLabel_, utterances_);
-    settingsForm->addRow(runsLabel_, runs_);
-    settingsForm->addRow(warmupLabel_, warmup_);
-    settingsForm->addRow(roundsLabel_, rounds_);
-    settingsForm->addRow(cooldownLabel_, cooldown_);
-    settingsForm->addRow(threadsLabel_, threads_);
-    settingsForm->addRow(cpusLabel_, cpus_);
     auto* runRow = new QHBoxLayout;
     runRow->addWidget(runCommand_);
     runRow->addStretch(1);
     runRow->addWidget(run_);
     auto* benchLayout = new QVBoxLayout(benchBox_);
-    benchLayout->addWidget(modelsLabel_);
-    benchLayout->addWidget(models_, 1);
-    benchLayout->addWidget(addModel_, 0, Qt::AlignLeft);
-    benchLayout->addLayout(framesRow);
-    benchLayout->addWidget(testSetsLabel_);
-    benchLayout->addWidget(testSets_);
-    benchLayout->addLayout(settingsForm);
+    benchLayout->addWidget(benchForm_, 1);
     benchLayout->addWidget(problemLabel_);
     benchLayout->addLayout(runRow);
 
@@ -263,15 +183,8 @@ DevicesPage::DevicesPage(QWidget* parent) : Page(parent)
     connect(probe_, &QPushButton::clicked, this, &DevicesPage::probeSelectedDevice);
     connect(probeCommand_, &QPushButton::clicked, this, [this] {
         if (project_ && !selectedDevice().isEmpty())
-            showCommandDialog(this, text(project::shellJoin({"espalier-cli", "device", "probe", selectedDevice().toStdString(),
+            showCommandDialog(this, text(deploy::shellJoin({"espalier-cli", "device", "probe", selectedDevice().toStdString(),
                                                              "--project", project_->dir()})));
-    });
-    connect(addModel_, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Add a model"),
-                                                          project_ ? text(project_->dir()) : QString(),
-                                                          tr("Espalier models (*.espm)"));
-        if (!file.isEmpty())
-            checkModel(file);
     });
     connect(run_, &QPushButton::clicked, this, &DevicesPage::runBenchmark);
     connect(runCommand_, &QPushButton::clicked, this, [this] {
@@ -279,7 +192,6 @@ DevicesPage::DevicesPage(QWidget* parent) : Page(parent)
         if (!command.isEmpty())
             showCommandDialog(this, command);
     });
-    connect(features_, &QCheckBox::toggled, frames_, &QWidget::setEnabled);
     connect(sessionBox_, &QComboBox::currentIndexChanged, this, &DevicesPage::showSession);
     connect(inputBox_, &QComboBox::currentIndexChanged, this, &DevicesPage::showInput);
     connect(controller_, &JobController::taggedMetric, this, &DevicesPage::onTaggedMetric);
@@ -319,19 +231,6 @@ void DevicesPage::retranslate()
     probe_->setToolTip(tr("Connect, push the runner and read the architecture, cores, clusters, memory and OS"));
     probeCommand_->setText(tr("Show command"));
     benchBox_->setTitle(tr("Benchmark"));
-    modelsLabel_->setText(tr("Models (the first checked is the baseline):"));
-    addModel_->setText(tr("Add .espm file…"));
-    features_->setText(tr("Random features, frames:"));
-    features_->setToolTip(tr("The encoder alone on this many frames of random features (600 = 6 s of audio)"));
-    testSetsLabel_->setText(tr("Test sets (end to end on their utterances):"));
-    utterancesLabel_->setText(tr("Utterances per test set"));
-    runsLabel_->setText(tr("Runs"));
-    warmupLabel_->setText(tr("Warm-up runs"));
-    roundsLabel_->setText(tr("Rounds"));
-    roundsLabel_->setToolTip(tr("Each round times every model once; the order reverses every other round"));
-    cooldownLabel_->setText(tr("Cool-down (s)"));
-    threadsLabel_->setText(tr("Threads"));
-    cpusLabel_->setText(tr("Pin to CPUs"));
     run_->setText(tr("Run benchmark"));
     runCommand_->setText(tr("Show command"));
     resultsBox_->setTitle(tr("Results"));
@@ -375,65 +274,32 @@ void DevicesPage::refreshDevices()
 
 void DevicesPage::refreshModelsAndTestSets()
 {
-    QStringList checked;
-    for (int i = 0; i < models_->count(); ++i)
-        if (models_->item(i)->checkState() == Qt::Checked)
-            checked << models_->item(i)->data(kPathRole).toString();
-    models_->clear();
-    testSets_->clear();
-    if (!project_)
-        return;
-    for (const train::RunRecord& run : train::listRuns(project_->runsDir())) {
-        if (run.state == train::RunState::Empty)
-            continue;
-        QString tip = text(run.model);
-        if (run.sparsity)
-            tip += tr(", %1 % sparse").arg(100.0 * *run.sparsity, 0, 'f', 1);
-        QListWidgetItem* item = checkableItem(models_, text(run.id), text(run.dir), tip);
-        if (checked.contains(text(run.dir)))
-            item->setCheckState(Qt::Checked);
-    }
-    for (const QString& path : checked)
-        if (path.endsWith(".espm"))
-            checkModel(path);
-    for (const project::CorpusEntry& corpus : project_->config().corpora) {
-        try {
-            for (const data::CorpusSplit& split : data::findSplits(project_->absoluteCorpusPath(corpus))) {
-                if (split.name.rfind("test", 0) != 0)
-                    continue;
-                QListWidgetItem* item =
-                    checkableItem(testSets_, text(split.name), text(split.path), text(corpus.name + "/" + split.name));
-                item->setCheckState(Qt::Checked);
-            }
-        } catch (const std::exception&) {
-            // A corpus that cannot be read offers no test sets; the Data page says why.
-        }
-    }
+    benchForm_->setProject(project_.get());
 }
 
 void DevicesPage::checkModel(const QString& path, bool checked)
 {
-    for (int i = 0; i < models_->count(); ++i)
-        if (models_->item(i)->data(kPathRole).toString() == path) {
-            models_->item(i)->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
-            return;
-        }
-    QListWidgetItem* item = checkableItem(models_, QFileInfo(path).completeBaseName(), path, path);
-    item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
+    benchForm_->checkModel(path, checked);
 }
 
 void DevicesPage::setBenchmarkSettings(int frames, int runs, int warmup, int rounds, double cooldownSeconds)
 {
-    frames_->setValue(frames);
-    runs_->setValue(runs);
-    warmup_->setValue(warmup);
-    rounds_->setValue(rounds);
-    cooldown_->setValue(cooldownSeconds);
+    benchForm_->setBenchmarkSettings(frames, runs, warmup, rounds, cooldownSeconds);
 }
 
 void DevicesPage::setFeaturesInput(bool on)
 {
-    features_->setChecked(on);
+    benchForm_->setFeaturesInput(on);
+}
+
+QListWidget* DevicesPage::modelList() const
+{
+    return benchForm_->modelList();
+}
+
+QListWidget* DevicesPage::testSetList() const
+{
+    return benchForm_->testSetList();
 }
 
 QString DevicesPage::selectedDevice() const
@@ -487,9 +353,8 @@ bool DevicesPage::removeSelectedDevice()
 
 void DevicesPage::showDeviceDetails()
 {
-    cpus_->clear();
-    cpus_->addItem(tr("anywhere (no pinning)"), QString());
     const DeviceTableModel::Row* row = devices_->find(selectedDevice());
+    benchForm_->setDevice(row && row->probe ? &row->probe->info : nullptr, row ? text(row->device.cpus) : QString());
     if (!row) {
         details_->setText(project_ ? tr("No device selected. Add this machine, an SSH board, an ADB phone or an "
                                         "emulated aarch64 device.")
@@ -512,28 +377,11 @@ void DevicesPage::showDeviceDetails()
             html += "<br>" + tr("Cluster: CPUs %1 (taskset mask %2), %3%4")
                                  .arg(cpus, text(runtime::cpuMaskHex(c.cpus)), text(c.core).toHtmlEscaped(),
                                       c.maxKHz > 0 ? tr(", up to %1 MHz").arg(c.maxKHz / 1000) : QString());
-            const QString which = info.clusters.size() == 1 ? tr("all %1 CPUs").arg(c.cpus.size())
-                                  : i + 1 == info.clusters.size() ? tr("big cluster")
-                                  : i == 0                        ? tr("little cluster")
-                                                                  : tr("middle cluster");
-            cpus_->addItem(QStringLiteral("%1: %2 (%3)").arg(which, cpus, text(c.core)), cpus);
         }
         html += "<br>" + tr("Memory: %1 MiB; %2 (kernel %3)")
                              .arg(info.memoryKb / 1024)
                              .arg(text(info.os).toHtmlEscaped(), text(info.kernel).toHtmlEscaped());
         html += "<br><span style='color:gray'>" + tr("Probed %1").arg(text(row->probe->probedAt)) + "</span>";
-    }
-    const QString defaultCpus = text(row->device.cpus);
-    if (!defaultCpus.isEmpty()) {
-        const int at = cpus_->findData(defaultCpus);
-        if (at >= 0)
-            cpus_->setCurrentIndex(at);
-        else {
-            cpus_->addItem(tr("device default: %1").arg(defaultCpus), defaultCpus);
-            cpus_->setCurrentIndex(cpus_->count() - 1);
-        }
-    } else if (row->probe && row->probe->info.clusters.size() > 1) {
-        cpus_->setCurrentIndex(cpus_->count() - 1);  // the big cluster, as benchmark tools pin by default
     }
     details_->setText(html);
 }
@@ -544,9 +392,9 @@ bool DevicesPage::probeSelectedDevice()
     if (!project_ || name.isEmpty() || controller_->isRunning())
         return false;
     const std::string dir = project_->dir(), device = name.toStdString();
-    auto job = std::make_unique<project::FunctionJob>(
+    auto job = std::make_unique<job::FunctionJob>(
         "Probe " + device, std::vector<std::string>{"espalier-cli", "device", "probe", device, "--project", dir},
-        [dir, device](project::JobContext& context) {
+        [dir, device](job::JobContext& context) {
             context.beginStage("probe " + device, 0, 1);
             const deploy::DeviceRegistry registry = deploy::DeviceRegistry::load(dir);
             deploy::DeviceSession session(registry.get(device), registry, &context.token());
@@ -564,7 +412,7 @@ void DevicesPage::setProblem(const QString& problem)
     problemLabel_->setVisible(!problem.isEmpty());
 }
 
-std::unique_ptr<project::Job> DevicesPage::makeBenchJob(QString* problem) const
+std::unique_ptr<job::Job> DevicesPage::makeBenchJob(QString* problem) const
 {
     if (!project_) {
         *problem = tr("Open a project first.");
@@ -574,33 +422,13 @@ std::unique_ptr<project::Job> DevicesPage::makeBenchJob(QString* problem) const
         *problem = tr("Add and select a device first.");
         return nullptr;
     }
-    std::vector<deploy::BenchModelSource> models;
-    for (int i = 0; i < models_->count(); ++i) {
-        const QListWidgetItem* item = models_->item(i);
-        if (item->checkState() == Qt::Checked)
-            models.push_back({item->data(kPathRole).toString().toStdString(), item->data(kLabelRole).toString().toStdString()});
-    }
+    const std::vector<deploy::BenchModelSource> models = benchForm_->models();
     if (models.empty()) {
         *problem = tr("Check at least one model (a run of the project or an .espm file).");
         return nullptr;
     }
-    deploy::BenchSettings settings;
-    if (features_->isChecked())
-        settings.inputs.push_back(deploy::featuresInput(frames_->value()));
-    for (int i = 0; i < testSets_->count(); ++i) {
-        const QListWidgetItem* item = testSets_->item(i);
-        if (item->checkState() == Qt::Checked)
-            settings.inputs.push_back(deploy::testSetInput(item->data(kPathRole).toString().toStdString(),
-                                                           utterances_->value(), item->text().toStdString()));
-    }
-    settings.runs = runs_->value();
-    settings.warmup = warmup_->value();
-    settings.rounds = rounds_->value();
-    settings.cooldownSeconds = cooldown_->value();
-    settings.threads = threads_->value();
-    const int at = cpus_->findText(cpus_->currentText());
-    settings.cpus = (at >= 0 ? cpus_->itemData(at).toString() : cpus_->currentText().trimmed()).toStdString();
     try {
+        const deploy::BenchSettings settings = benchForm_->settings();
         return std::make_unique<deploy::DeviceBenchJob>(project_->dir(), selectedDevice().toStdString(), models, settings,
                                                         deploy::exportForDevice);
     } catch (const std::exception& e) {
@@ -612,9 +440,9 @@ std::unique_ptr<project::Job> DevicesPage::makeBenchJob(QString* problem) const
 QString DevicesPage::benchCommand() const
 {
     QString problem;
-    const std::unique_ptr<project::Job> job = makeBenchJob(&problem);
+    const std::unique_ptr<job::Job> job = makeBenchJob(&problem);
     const_cast<DevicesPage*>(this)->setProblem(problem);
-    return job ? text(project::shellJoin(job->cliCommand())) : QString();
+    return job ? text(deploy::shellJoin(job->cliCommand())) : QString();
 }
 
 bool DevicesPage::runBenchmark()
@@ -622,7 +450,7 @@ bool DevicesPage::runBenchmark()
     if (controller_->isRunning())
         return false;
     QString problem;
-    std::unique_ptr<project::Job> job = makeBenchJob(&problem);
+    std::unique_ptr<job::Job> job = makeBenchJob(&problem);
     setProblem(problem);
     if (!job)
         return false;
@@ -630,14 +458,9 @@ bool DevicesPage::runBenchmark()
     live_.clear();
     liveModels_.clear();
     liveInputs_.clear();
-    for (int i = 0; i < models_->count(); ++i)
-        if (models_->item(i)->checkState() == Qt::Checked)
-            liveModels_ << models_->item(i)->data(kLabelRole).toString();
-    if (features_->isChecked())
-        liveInputs_ << text(deploy::featuresInput(frames_->value()).name);
-    for (int i = 0; i < testSets_->count(); ++i)
-        if (testSets_->item(i)->checkState() == Qt::Checked)
-            liveInputs_ << testSets_->item(i)->text();
+    for (const deploy::BenchModelSource& model : benchForm_->models())
+        liveModels_ << text(model.label);
+    liveInputs_ = benchForm_->inputNames();
     benchmarking_ = true;
     {
         const QSignalBlocker block(sessionBox_);
@@ -814,7 +637,6 @@ void DevicesPage::updateButtons()
     probe_->setEnabled(device && !running);
     probeCommand_->setEnabled(device);
     run_->setEnabled(device && !running);
-    addModel_->setEnabled(project_ != nullptr);
 }
 
 } // namespace espalier::widgets

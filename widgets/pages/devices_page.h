@@ -1,11 +1,11 @@
 #pragma once
 // The Devices page, the deployment lab: the project's devices (an SSH board, an ADB phone, this
 // machine, an emulated aarch64 device) with what their probe found; a benchmark of chosen models
-// (runs, exported on the way, or .espm files) on random features and on test sets' utterances,
-// pinned to a cluster, interleaved over rounds with cool-down; and its results — latency
+// (BenchSettingsForm: runs, exported on the way, or .espm files, on random features and on test
+// sets' utterances, pinned to a cluster, interleaved over rounds with cool-down); and its results — latency
 // distributions as box plots (live while it runs), time per layer dense beside sparse, and the seed's
 // CER / latency table per device. Every action is an espalier-cli device command (Show command).
-#include "pages/page.h"
+#include "widgets/pages/page.h"
 
 #include <QMap>
 #include <QString>
@@ -15,14 +15,11 @@
 #include <memory>
 #include <vector>
 
-class QCheckBox;
 class QComboBox;
-class QDoubleSpinBox;
 class QGroupBox;
 class QLabel;
 class QListWidget;
 class QPushButton;
-class QSpinBox;
 class QTabWidget;
 class QTableView;
 
@@ -30,12 +27,13 @@ namespace espalier::deploy {
 struct BenchSession;
 struct DeviceSpec;
 }
-namespace espalier::project {
+namespace espalier::job {
 class Job;
 }
 
 namespace espalier::widgets {
 
+class BenchSettingsForm;
 class DeviceTableModel;
 class JobController;
 class JobPanel;
@@ -59,8 +57,8 @@ public:
     LatencyBoxPlot* boxPlot() const { return boxPlot_; }
     LayerBarPlot* layerPlot() const { return layerPlot_; }
     LatencyTableModel* latencyTable() const { return latencyModel_; }
-    QListWidget* modelList() const { return models_; }
-    QListWidget* testSetList() const { return testSets_; }
+    QListWidget* modelList() const;
+    QListWidget* testSetList() const;
     QComboBox* sessionBox() const { return sessionBox_; }
     QComboBox* inputBox() const { return inputBox_; }
     QString selectedDevice() const;
@@ -99,7 +97,7 @@ private:
     void showInput();
     void onTaggedMetric(const QString& series, double step, double value, const QVariantMap& tags);
     void updateButtons();
-    std::unique_ptr<project::Job> makeBenchJob(QString* problem) const;
+    std::unique_ptr<job::Job> makeBenchJob(QString* problem) const;
     void setProblem(const QString& text);
 
     QLabel* heading_;
@@ -114,27 +112,7 @@ private:
     QLabel* details_;
 
     QGroupBox* benchBox_;
-    QLabel* modelsLabel_;
-    QListWidget* models_;
-    QPushButton* addModel_;
-    QCheckBox* features_;
-    QSpinBox* frames_;
-    QLabel* testSetsLabel_;
-    QListWidget* testSets_;
-    QLabel* utterancesLabel_;
-    QSpinBox* utterances_;
-    QLabel* runsLabel_;
-    QSpinBox* runs_;
-    QLabel* warmupLabel_;
-    QSpinBox* warmup_;
-    QLabel* roundsLabel_;
-    QSpinBox* rounds_;
-    QLabel* cooldownLabel_;
-    QDoubleSpinBox* cooldown_;
-    QLabel* threadsLabel_;
-    QSpinBox* threads_;
-    QLabel* cpusLabel_;
-    QComboBox* cpus_;
+    BenchSettingsForm* benchForm_;
     QLabel* problemLabel_;
     QPushButton* run_;
     QPushButton* runCommand_;

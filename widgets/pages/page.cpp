@@ -1,4 +1,4 @@
-#include "pages/page.h"
+#include "widgets/pages/page.h"
 
 #include <QEvent>
 #include <QLabel>

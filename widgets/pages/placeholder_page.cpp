@@ -1,4 +1,4 @@
-#include "pages/placeholder_page.h"
+#include "widgets/pages/placeholder_page.h"
 
 #include <QLabel>
 #include <QVBoxLayout>

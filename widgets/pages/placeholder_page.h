@@ -1,6 +1,6 @@
 #pragma once
 // A page whose tools arrive in a later release: says what it will hold.
-#include "pages/page.h"
+#include "widgets/pages/page.h"
 
 #include <functional>
 

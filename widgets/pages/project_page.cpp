@@ -1,11 +1,11 @@
-#include "pages/project_page.h"
+#include "widgets/pages/project_page.h"
 
-#include "app_settings.h"
-#include "error_dialog.h"
-#include "job_controller.h"
-#include "job_panel.h"
-#include "project/demo_project.h"
-#include "project/project.h"
+#include "core/project/demo_project.h"
+#include "core/project/project.h"
+#include "widgets/app_settings.h"
+#include "widgets/error_dialog.h"
+#include "widgets/job_controller.h"
+#include "widgets/job_panel.h"
 
 #include <QDir>
 #include <QFileDialog>

@@ -1,7 +1,7 @@
 #pragma once
 // The Project page: create or open a project folder, pick a recent one, or create the demo project
 // (its corpus synthesised as a Job with progress and Cancel).
-#include "pages/page.h"
+#include "widgets/pages/page.h"
 
 class QLabel;
 class QListWidget;

@@ -1,18 +1,19 @@
-#include "pages/schedule_page.h"
+#include "widgets/pages/schedule_page.h"
 
-#include "command_dialog.h"
-#include "error_dialog.h"
-#include "plots/metric_plot.h"
-#include "project/job.h"
-#include "project/project.h"
-#include "prune/recipe_formats.h"
-#include "runtime/error.h"
-#include "train/model_stats.h"
-#include "train/run_record.h"
+#include "core/deploy/shell_quote.h"
+#include "core/job/job.h"
+#include "core/project/project.h"
+#include "core/prune/recipe_formats.h"
+#include "core/runtime/error.h"
+#include "core/train/model_stats.h"
+#include "core/train/run_record.h"
+#include "widgets/command_dialog.h"
+#include "widgets/error_dialog.h"
+#include "widgets/plots/metric_plot.h"
+#include "widgets/run_in_background.h"
 
 #include <QComboBox>
 #include <QFileDialog>
-#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -25,7 +26,6 @@
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 #include <filesystem>
 
@@ -457,22 +457,23 @@ void SchedulePage::compareWithRun(const QString& runDir)
         return;
     }
     // Reading a checkpoint takes LibTorch and a moment: off the GUI thread.
-    auto* watcher = new QFutureWatcher<std::pair<std::shared_ptr<const train::ModelStats>, QString>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, runDir] {
-        watcher->deleteLater();
-        if (runDir != comparedRun_)
-            return;  // another run was chosen meanwhile
-        std::tie(stats_, statsError_) = watcher->result();
-        refreshTargets();
-        emit comparisonReady();
-    });
-    watcher->setFuture(QtConcurrent::run([dir = runDir.toStdString()]() -> std::pair<std::shared_ptr<const train::ModelStats>, QString> {
-        try {
-            return {std::make_shared<const train::ModelStats>(train::checkpointModelStats(dir)), QString()};
-        } catch (const std::exception& e) {
-            return {nullptr, QString::fromUtf8(e.what())};
-        }
-    }));
+    using Read = std::pair<std::shared_ptr<const train::ModelStats>, QString>;
+    runInBackground<Read>(
+        this, tr("Read the run's checkpoint"),
+        [dir = runDir.toStdString()]() -> Read {
+            try {
+                return {std::make_shared<const train::ModelStats>(train::checkpointModelStats(dir)), QString()};
+            } catch (const std::exception& e) {
+                return {nullptr, QString::fromUtf8(e.what())};
+            }
+        },
+        [this, runDir](const Read& read) {
+            if (runDir != comparedRun_)
+                return;  // another run was chosen meanwhile
+            std::tie(stats_, statsError_) = read;
+            refreshTargets();
+            emit comparisonReady();
+        });
 }
 
 void SchedulePage::refreshTargets()
@@ -582,11 +583,11 @@ QString SchedulePage::command() const
     QString text;
     if (path_.isEmpty())
         text = tr("# Save the recipe first (Save…) as the file named below.") + "\n";
-    text += QString::fromStdString(project::shellJoin({"espalier-cli", "recipe", "check", file.toStdString()}));
+    text += QString::fromStdString(deploy::shellJoin({"espalier-cli", "recipe", "check", file.toStdString()}));
     const prune::Recipe r = recipeOf(name_.toStdString(), stages_);
     if (!r.structured.empty() || !r.layer.empty())
         text += "\n" + tr("# One shot on a trained model (structured and layer stages shrink it):") + "\n"
-                + QString::fromStdString(project::shellJoin({"espalier-cli", "prune", "--model", "RUN", "--recipe",
+                + QString::fromStdString(deploy::shellJoin({"espalier-cli", "prune", "--model", "RUN", "--recipe",
                                                              file.toStdString(), "--out", "pruned.pt"}));
     return text;
 }

@@ -6,8 +6,8 @@
 // target against its achieved sparsity. Recipes load (Espalier, SparseML, Distiller) and save as YAML
 // (docs/formats/recipe.md) and go to the Train page's next run; the equivalent command is
 // `espalier-cli recipe check`.
-#include "pages/page.h"
-#include "training/stage_editor.h"
+#include "widgets/pages/page.h"
+#include "widgets/training/stage_editor.h"
 
 #include <QString>
 

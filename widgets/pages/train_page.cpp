@@ -1,15 +1,16 @@
-#include "pages/train_page.h"
+#include "widgets/pages/train_page.h"
 
-#include "command_dialog.h"
-#include "error_dialog.h"
-#include "job_controller.h"
-#include "job_panel.h"
-#include "models/run_table_model.h"
-#include "plots/metric_plot.h"
-#include "project/project.h"
-#include "training/new_run_form.h"
-#include "train/run_record.h"
-#include "train/train_job.h"
+#include "core/deploy/shell_quote.h"
+#include "core/project/project.h"
+#include "core/train/run_record.h"
+#include "core/train/train_job.h"
+#include "widgets/command_dialog.h"
+#include "widgets/error_dialog.h"
+#include "widgets/job_controller.h"
+#include "widgets/job_panel.h"
+#include "widgets/models/run_table_model.h"
+#include "widgets/plots/metric_plot.h"
+#include "widgets/training/new_run_form.h"
 
 #include <QDesktopServices>
 #include <QDir>
@@ -321,7 +322,7 @@ QString TrainPage::runCommand() const
     std::vector<std::string> argv = {"espalier-cli", "train", "--config", paths.config(), "--out", paths.dir};
     if (paused)
         argv.push_back("--resume");
-    return QString::fromStdString(project::shellJoin(argv));
+    return QString::fromStdString(deploy::shellJoin(argv));
 }
 
 bool TrainPage::startRun()

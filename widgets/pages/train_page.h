@@ -3,7 +3,7 @@
 // augmentation, precision, steps, time budget), watch its loss, learning rate, loss scale, throughput
 // and dev CER live, pause (a checkpoint, then stop) and resume it, and compare the project's runs
 // (runs/<id>/: config, curves, CER per test set, the equivalent espalier-cli command).
-#include "pages/page.h"
+#include "widgets/pages/page.h"
 
 #include <QMap>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "plots/latency_box_plot.h"
+#include "widgets/plots/latency_box_plot.h"
 
 #include <qcustomplot.h>
 

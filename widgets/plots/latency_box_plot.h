@@ -2,7 +2,7 @@
 // Latency distributions side by side, one box per model (Tukey's: quartiles, median, whiskers to the
 // farthest sample within 1.5 IQR, outliers as dots) — how a device benchmark's dense and sparse runs
 // compare, updated as samples stream in.
-#include "plots/plot_widget.h"
+#include "widgets/plots/plot_widget.h"
 
 #include <QStringList>
 #include <QVector>

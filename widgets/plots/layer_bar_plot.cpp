@@ -1,4 +1,4 @@
-#include "plots/layer_bar_plot.h"
+#include "widgets/plots/layer_bar_plot.h"
 
 #include <qcustomplot.h>
 

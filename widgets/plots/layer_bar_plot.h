@@ -1,7 +1,7 @@
 #pragma once
 // Time per layer as grouped bars, one colour per model (dense beside sparse): where a model spends
 // its inference and which layers sparsity sped up.
-#include "plots/plot_widget.h"
+#include "widgets/plots/plot_widget.h"
 
 #include <QStringList>
 #include <QVector>

@@ -1,4 +1,4 @@
-#include "plots/metric_plot.h"
+#include "widgets/plots/metric_plot.h"
 
 #include <qcustomplot.h>
 

@@ -2,7 +2,7 @@
 // One training metric against the optimiser step (loss, learning rate, loss scale, throughput, dev
 // CER): a line that grows as points arrive, the latest value printed beside the plot, and the view
 // following the newest step unless the user has zoomed into the past.
-#include "plots/plot_widget.h"
+#include "widgets/plots/plot_widget.h"
 
 #include <QVector>
 

@@ -1,4 +1,4 @@
-#include "plots/plot_widget.h"
+#include "widgets/plots/plot_widget.h"
 
 #include <qcustomplot.h>
 

@@ -1,4 +1,4 @@
-#include "plots/spectrogram_plot.h"
+#include "widgets/plots/spectrogram_plot.h"
 
 #include <qcustomplot.h>
 

@@ -2,7 +2,7 @@
 // A feature matrix (fbank: frames x mel bins) as a colour map against time in seconds, with a colour
 // scale and a perceptually uniform gradient (viridis), and optional outlines of masked bands
 // (SpecAugment's time and frequency masks).
-#include "plots/plot_widget.h"
+#include "widgets/plots/plot_widget.h"
 
 #include <vector>
 

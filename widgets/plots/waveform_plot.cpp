@@ -1,4 +1,4 @@
-#include "plots/waveform_plot.h"
+#include "widgets/plots/waveform_plot.h"
 
 #include <qcustomplot.h>
 

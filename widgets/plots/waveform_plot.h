@@ -2,7 +2,7 @@
 // An audio signal against time in seconds. Long signals are drawn as a min/max envelope with one
 // column per pixel of the visible range (recomputed on zoom from a precomputed block summary), so a
 // one-hour file draws as fast as a one-second one.
-#include "plots/plot_widget.h"
+#include "widgets/plots/plot_widget.h"
 
 #include <cstddef>
 #include <vector>

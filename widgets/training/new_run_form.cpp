@@ -1,9 +1,10 @@
-#include "training/new_run_form.h"
+#include "widgets/training/new_run_form.h"
 
-#include "augment/pipeline.h"
-#include "prune/recipe_formats.h"
-#include "runtime/error.h"
-#include "train/shipped_configs.h"
+#include "core/augment/pipeline.h"
+#include "core/model/torch_setup.h"
+#include "core/prune/recipe_formats.h"
+#include "core/runtime/error.h"
+#include "core/train/shipped_configs.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -60,7 +61,7 @@ NewRunForm::NewRunForm(QWidget* parent) : QWidget(parent)
     precision_->addItem(QString(), int(train::Precision::Fp32));
     precision_->addItem(QString(), int(train::Precision::Bf16));
     precision_->addItem(QString(), int(train::Precision::Fp16));
-    if (!train::cudaAvailable()) {
+    if (!model::cudaAvailable()) {
         // fp16 with loss scaling runs on CUDA only; keep it visible but not selectable.
         if (auto* model = qobject_cast<QStandardItemModel*>(precision_->model()))
             model->item(2)->setEnabled(false);
@@ -124,7 +125,7 @@ void NewRunForm::retranslate()
     augmentation_->setItemText(0, tr("none"));
     precision_->setItemText(0, tr("fp32"));
     precision_->setItemText(1, tr("bf16 autocast"));
-    precision_->setItemText(2, train::cudaAvailable() ? tr("fp16 + loss scaling (CUDA)")
+    precision_->setItemText(2, model::cudaAvailable() ? tr("fp16 + loss scaling (CUDA)")
                                                       : tr("fp16 + loss scaling (needs CUDA)"));
     maxMinutes_->setSuffix(tr(" min"));
     maxMinutes_->setSpecialValueText(tr("none"));

@@ -2,7 +2,7 @@
 // The Train page's "new run" form: a shipped config as the starting point, then the choices a user
 // makes most (corpus, model size and kind, augmentation, precision, length, seed, name). Produces the
 // TrainConfig the run is launched with; everything else stays as the template has it.
-#include "train/train_config.h"
+#include "core/train/train_config.h"
 
 #include <QWidget>
 

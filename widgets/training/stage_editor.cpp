@@ -1,6 +1,6 @@
-#include "training/stage_editor.h"
+#include "widgets/training/stage_editor.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -134,7 +134,7 @@ QString stageSummary(const EditedStage& stage)
     } else {
         what = QCoreApplication::translate("espalier::widgets::StageEditor", "%1: %2").arg(stageTypeName(stage.type), percent(s.final));
     }
-    return QCoreApplication::translate("espalier::widgets::StageEditor", "%1, %2 %3 to %4 %5").arg(what, QString::fromStdString(prune::scheduleShapeName(s.shape)), QString::number(s.begin),
+    return QCoreApplication::translate("espalier::widgets::StageEditor", "%1, %2 %3 to %4 %5").arg(what, QString::fromStdString(prune::scheduleShapeNames().name(s.shape)), QString::number(s.begin),
                                        QString::number(s.end), unit);
 }
 
@@ -142,7 +142,7 @@ StageEditor::StageEditor(QWidget* parent) : QWidget(parent)
 {
     shape_ = new QComboBox(this);
     shape_->setObjectName("shapeCombo");
-    for (const std::string& name : prune::scheduleShapeNames())
+    for (const std::string& name : prune::scheduleShapeNames().names())
         shape_->addItem(QString::fromStdString(name), QString::fromStdString(name));
     scope_ = new QComboBox(this);
     scope_->setObjectName("scopeCombo");
@@ -321,7 +321,7 @@ void StageEditor::setStage(const EditedStage& stage)
         blockers.push_back(std::make_unique<QSignalBlocker>(o));
     type_ = stage.type;
     if (const prune::SparsitySchedule* s = stage.schedule()) {
-        shape_->setCurrentIndex(shape_->findData(QString(prune::scheduleShapeName(s->shape))));
+        shape_->setCurrentIndex(shape_->findData(QString(prune::scheduleShapeNames().name(s->shape))));
         unit_->setCurrentIndex(unit_->findData(int(s->unit)));
         initial_->setValue(s->initial);
         final_->setValue(s->final);
@@ -382,7 +382,7 @@ EditedStage StageEditor::stage() const
     EditedStage stage;
     stage.type = type_;
     prune::SparsitySchedule schedule;
-    schedule.shape = prune::scheduleShapeFromName(shape_->currentData().toString().toStdString()).value_or(prune::ScheduleShape::AgpCubic);
+    schedule.shape = prune::scheduleShapeNames().parse(shape_->currentData().toString().toStdString()).value_or(prune::ScheduleShape::AgpCubic);
     schedule.unit = prune::ScheduleUnit(unit_->currentData().toInt());
     schedule.initial = initial_->value();
     schedule.final = final_->value();

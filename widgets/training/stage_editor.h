@@ -4,7 +4,7 @@
 // patterns, exclusions and per-pattern final sparsities (unstructured); channel kinds, group patterns,
 // re-scoring interval and calibration size (structured); drop fraction, mask learning rate η and decay
 // λ (dynamic); blocks to drop (layer). Only the rows of the stage's type are shown.
-#include "prune/recipe.h"
+#include "core/prune/recipe.h"
 
 #include <QWidget>
 

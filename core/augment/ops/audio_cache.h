@@ -1,7 +1,7 @@
 #pragma once
 // A bounded, thread-safe LRU cache of decoded audio files (noise, babble talkers, impulse
 // responses), resampled to the rate asked for, so training workers decode each file once.
-#include "audio/audio_file.h"
+#include "core/audio/audio_file.h"
 
 #include <cstddef>
 #include <list>

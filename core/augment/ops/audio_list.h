@@ -1,9 +1,9 @@
 #pragma once
 // The audio files listed by a manifest an op refers to (noise, babble speech, impulse responses),
 // checked when the op is created so a missing file fails at load time, not mid-training.
-#include "augment/op.h"
-#include "data/manifest.h"
-#include "runtime/error.h"
+#include "core/augment/op.h"
+#include "core/data/manifest.h"
+#include "core/runtime/error.h"
 
 #include <filesystem>
 #include <string>

@@ -1,4 +1,4 @@
-#include "augment/ops/crop.h"
+#include "core/augment/ops/crop.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 #pragma once
 // Random crop to ratio × length (`ratio` [lo, hi]); a ratio above 1 pads with zeros split randomly
 // between the start and the end. Records "ratio" and "start" (crop offset, or padding before).
-#include "augment/op.h"
+#include "core/augment/op.h"
 
 namespace espalier::augment {
 

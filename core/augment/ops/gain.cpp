@@ -1,4 +1,4 @@
-#include "augment/ops/gain.h"
+#include "core/augment/ops/gain.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 #pragma once
 // Gain in dB drawn from `db` [lo, hi]; the result is clipped to [-1, 1]. Records "gain_db" and
 // "clipped_fraction_measured".
-#include "augment/op.h"
+#include "core/augment/op.h"
 
 namespace espalier::augment {
 

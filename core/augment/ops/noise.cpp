@@ -1,8 +1,8 @@
-#include "augment/ops/noise.h"
+#include "core/augment/ops/noise.h"
 
-#include "audio/mix.h"
-#include "augment/ops/audio_cache.h"
-#include "augment/ops/audio_list.h"
+#include "core/audio/mix.h"
+#include "core/augment/ops/audio_cache.h"
+#include "core/augment/ops/audio_list.h"
 
 #include <cmath>
 #include <tuple>

@@ -3,7 +3,7 @@
 // `noise_manifest` (random offset, looped) or babble (a sum of random utterances of it). Records
 // "snr_db", "snr_measured_db", label "noise" and "file". Thread-safe: decoded files are cached
 // under a mutex, so one op can be shared by several training workers.
-#include "augment/op.h"
+#include "core/augment/op.h"
 
 #include <memory>
 

@@ -1,10 +1,10 @@
-#include "augment/ops/reverb.h"
+#include "core/augment/ops/reverb.h"
 
-#include "audio/audio_file.h"
-#include "audio/mix.h"
-#include "augment/ops/audio_cache.h"
-#include "augment/ops/audio_list.h"
-#include "runtime/error.h"
+#include "core/audio/audio_file.h"
+#include "core/audio/mix.h"
+#include "core/augment/ops/audio_cache.h"
+#include "core/augment/ops/audio_list.h"
+#include "core/runtime/error.h"
 
 #include <unsupported/Eigen/FFT>
 

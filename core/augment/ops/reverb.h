@@ -4,7 +4,7 @@
 // decaying Gaussian noise after a direct-path impulse, `direct_ratio_db` optional). The output keeps
 // the input's length and RMS; a recorded response is aligned on its strongest tap (the propagation
 // delay before it is dropped). Records "rt60" (and "direct_ratio_db") or label "rir".
-#include "augment/op.h"
+#include "core/augment/op.h"
 
 #include <memory>
 

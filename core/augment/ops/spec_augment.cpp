@@ -1,4 +1,4 @@
-#include "augment/ops/spec_augment.h"
+#include "core/augment/ops/spec_augment.h"
 
 #include <algorithm>
 #include <cmath>

@@ -4,7 +4,7 @@
 // freq_masks, freq_width (max bins), time_masks, time_width (max frames) or time_width_ratio (max
 // fraction of the length), fill (zero | mean). Records "warp_center" and "warp_shift" when it warps
 // and one MaskRegion per mask drawn (zero-width masks included).
-#include "augment/op.h"
+#include "core/augment/op.h"
 
 namespace espalier::augment {
 

@@ -1,6 +1,6 @@
-#include "augment/ops/speed.h"
+#include "core/augment/ops/speed.h"
 
-#include "audio/resample.h"
+#include "core/audio/resample.h"
 
 #include <tuple>
 

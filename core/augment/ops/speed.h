@@ -1,7 +1,7 @@
 #pragma once
 // Speed perturbation as sox `speed`: resampling that scales the duration by 1/factor and the pitch
 // by factor (params `factors`, a list to pick from, or `range` [lo, hi]; 0.5 <= factor <= 2).
-#include "augment/op.h"
+#include "core/augment/op.h"
 
 namespace espalier::augment {
 

@@ -1,4 +1,4 @@
-#include "augment/ops/tempo.h"
+#include "core/augment/ops/tempo.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,8 +1,8 @@
 #pragma once
 // Tempo change without pitch change by WSOLA (waveform-similarity overlap-add): the duration scales
 // by 1/factor while the pitch is kept (params `factors` or `range`, as the speed op).
-#include "augment/op.h"
-#include "augment/ops/speed.h"
+#include "core/augment/op.h"
+#include "core/augment/ops/speed.h"
 
 namespace espalier::augment {
 

@@ -3,4 +3,4 @@
 #define ESPALIER_KERNEL_SUFFIX Avx2
 #define ESPALIER_SPMM_WIDE 32   // four registers of frames, then two
 #define ESPALIER_SPMM_NARROW 16
-#include "runtime/kernels/entry_points.h"
+#include "core/runtime/kernels/entry_points.h"

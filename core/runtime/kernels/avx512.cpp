@@ -3,4 +3,4 @@
 #define ESPALIER_KERNEL_SUFFIX Avx512
 #define ESPALIER_SPMM_WIDE 32   // two registers of frames, then one
 #define ESPALIER_SPMM_NARROW 16
-#include "runtime/kernels/entry_points.h"
+#include "core/runtime/kernels/entry_points.h"

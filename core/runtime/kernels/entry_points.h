@@ -3,10 +3,10 @@
 // namespace), ESPALIER_KERNEL_SUFFIX (the functions' suffix: spmmAvx2, ...) and the sparse kernel's
 // frame blocks ESPALIER_SPMM_WIDE and ESPALIER_SPMM_NARROW, then includes this once; kernel_dispatch.cpp
 // declares the same functions and picks a set at run time.
-#include "runtime/kernels/gemm_kernel.h"
-#include "runtime/kernels/spmm_kernel.h"
-#include "runtime/kernels/vector_math_kernel.h"
-#include "runtime/spmm.h"
+#include "core/runtime/kernels/gemm_kernel.h"
+#include "core/runtime/kernels/spmm_kernel.h"
+#include "core/runtime/kernels/vector_math_kernel.h"
+#include "core/runtime/spmm.h"
 
 #define ESPALIER_PASTE2(a, b) a##b
 #define ESPALIER_PASTE(a, b) ESPALIER_PASTE2(a, b)

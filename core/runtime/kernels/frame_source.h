@@ -3,7 +3,7 @@
 // matrix, or the unfolded input of a 3×3 stride-2 convolution read straight from its feature map, so
 // the subsampling's second convolution never writes its nine-times-larger im2col copy. A source packs
 // rows [k0, k0 + depth) of frames [t0, t0 + count) into dst as [depth][width], zero past count.
-#include "runtime/kernels/vec.h"
+#include "core/runtime/kernels/vec.h"
 
 #include <algorithm>
 #include <cstring>

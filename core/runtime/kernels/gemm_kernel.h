@@ -6,8 +6,8 @@
 // each step is kTileVecs vector loads, kTileRows broadcasts and kTileRows · kTileVecs multiply-adds.
 // The runtime's dense layers, its subsampling convolutions and attention run on it: the dense
 // baseline a sparse speed-up is measured against.
-#include "runtime/kernels/frame_source.h"
-#include "runtime/kernels/vec.h"
+#include "core/runtime/kernels/frame_source.h"
+#include "core/runtime/kernels/vec.h"
 
 #include <algorithm>
 #include <cstddef>

@@ -2,9 +2,9 @@
 // The CSR × dense kernel body, compiled once per instruction set (kernels/avx512.cpp, kernels/avx2.cpp,
 // kernel_dispatch.cpp): a block of kFrames frames is accumulated in vector registers while the row's
 // nonzeros are broadcast against it.
-#include "runtime/csr_matrix.h"
-#include "runtime/kernels/frame_source.h"
-#include "runtime/kernels/vec.h"
+#include "core/runtime/csr_matrix.h"
+#include "core/runtime/kernels/frame_source.h"
+#include "core/runtime/kernels/vec.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,7 +1,7 @@
 #pragma once
 // Vectorised exp and a column softmax, compiled once per instruction set like the products: attention's
 // softmax over T × T scores is otherwise a scalar exp per score.
-#include "runtime/kernels/vec.h"
+#include "core/runtime/kernels/vec.h"
 
 #include <cstdint>
 

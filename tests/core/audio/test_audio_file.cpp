@@ -1,6 +1,6 @@
-#include "audio/audio_file.h"
-#include "io/atomic_file.h"
-#include "runtime/error.h"
+#include "core/audio/audio_file.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
 
 #include <QDir>
 #include <QTemporaryDir>

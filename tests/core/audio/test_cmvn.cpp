@@ -1,5 +1,5 @@
-#include "audio/cmvn.h"
-#include "runtime/error.h"
+#include "core/audio/cmvn.h"
+#include "core/runtime/error.h"
 
 #include <QtTest>
 

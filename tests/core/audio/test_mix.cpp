@@ -1,5 +1,5 @@
-#include "audio/mix.h"
-#include "runtime/error.h"
+#include "core/audio/mix.h"
+#include "core/runtime/error.h"
 
 #include <QtTest>
 

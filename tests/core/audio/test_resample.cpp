@@ -1,5 +1,5 @@
-#include "audio/resample.h"
-#include "runtime/error.h"
+#include "core/audio/resample.h"
+#include "core/runtime/error.h"
 
 #include <QtTest>
 

@@ -1,7 +1,7 @@
 #pragma once
 // Signals and measurements shared by the tests of the time-domain ops.
-#include "augment/op.h"
-#include "runtime/error.h"
+#include "core/augment/op.h"
+#include "core/runtime/error.h"
 
 #include <QString>
 

@@ -1,10 +1,10 @@
 // Corpus statistics of a pipeline on a small generated manifest: the duration ratio of a speed-only
 // pipeline, the masked fractions of a mask-only pipeline (checked against the zeroed cells of the
 // output), the SNR achieved by a noise op, per-op counts, --limit and cancellation.
-#include "audio/audio_file.h"
-#include "augment/augment_stats.h"
-#include "data/manifest.h"
-#include "runtime/error.h"
+#include "core/audio/audio_file.h"
+#include "core/augment/augment_stats.h"
+#include "core/data/manifest.h"
+#include "core/runtime/error.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -16,20 +16,20 @@ using namespace espalier::augment;
 
 namespace {
 
-class StageRecorder : public project::JobObserver {
+class StageRecorder : public job::JobObserver {
 public:
     void onStage(const std::string&, int, int) override { ++stages; }
-    void onProgress(const project::JobProgress& p) override { lastDone = std::max(lastDone, p.done); }
+    void onProgress(const job::JobProgress& p) override { lastDone = std::max(lastDone, p.done); }
     int stages = 0;
     long long lastDone = 0;
 };
 
 AugmentStats run(const std::string& manifest, const std::string& yaml, std::uint64_t seed, long long limit = 0,
-                 project::JobObserver* observer = nullptr)
+                 job::JobObserver* observer = nullptr)
 {
     const Pipeline p = Pipeline::fromYaml(yaml, "stats.yaml");
-    project::CancellationToken token;
-    project::JobContext context(observer, token);
+    job::CancellationToken token;
+    job::JobContext context(observer, token);
     AugmentStats s = computeAugmentStats(manifest, p, seed, limit, context);
     context.finish();
     return s;
@@ -167,9 +167,9 @@ private slots:
     void cancelStops()
     {
         const Pipeline p = Pipeline::preset("wenet-aishell");
-        project::CancellationToken token;
+        job::CancellationToken token;
         token.cancel();
-        project::JobContext context(nullptr, token);
+        job::JobContext context(nullptr, token);
         QVERIFY_THROWS_EXCEPTION(CancelledError, computeAugmentStats(manifest_, p, 1, 0, context));
     }
 

@@ -1,8 +1,8 @@
-#include "audio/audio_file.h"
-#include "audio/mix.h"
-#include "augment/ops/audio_cache.h"
-#include "augment/ops/noise.h"
-#include "ops_test_util.h"
+#include "core/audio/audio_file.h"
+#include "core/audio/mix.h"
+#include "core/augment/ops/audio_cache.h"
+#include "core/augment/ops/noise.h"
+#include "tests/core/augment/ops_test_util.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,6 +1,6 @@
-#include "augment/applied_op.h"
-#include "augment/op.h"
-#include "runtime/error.h"
+#include "core/augment/applied_op.h"
+#include "core/augment/op.h"
+#include "core/runtime/error.h"
 
 #include <QtTest>
 

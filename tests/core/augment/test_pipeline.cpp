@@ -1,11 +1,11 @@
 // Pipelines: presets carry reference.md's numbers, runs are reproducible per seed and per op
 // (locking and editing one op leaves the others' draws alone), YAML round-trips, malformed files are
 // rejected at load with file, line and field, and editing keeps waveform ops before feature ops.
-#include "augment/op_registry.h"
-#include "augment/ops/spec_augment.h"
-#include "augment/pipeline.h"
-#include "io/atomic_file.h"
-#include "runtime/error.h"
+#include "core/augment/op_registry.h"
+#include "core/augment/ops/spec_augment.h"
+#include "core/augment/pipeline.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
 
 #include <QDir>
 #include <QTemporaryDir>

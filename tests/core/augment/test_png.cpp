@@ -1,10 +1,10 @@
 // PNG writer and spectrogram renderer: the file decodes back (signature, IHDR, chunk CRCs, zlib
 // inflate of IDAT) to the exact pixels; spectrograms put low bins at the bottom, use the colour range
 // asked for and outline masks in white.
-#include "augment/spectrogram_image.h"
-#include "io/atomic_file.h"
-#include "io/png.h"
-#include "runtime/error.h"
+#include "core/augment/spectrogram_image.h"
+#include "core/io/atomic_file.h"
+#include "core/io/png.h"
+#include "core/runtime/error.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -1,6 +1,6 @@
-#include "audio/audio_file.h"
-#include "augment/ops/reverb.h"
-#include "ops_test_util.h"
+#include "core/audio/audio_file.h"
+#include "core/augment/ops/reverb.h"
+#include "tests/core/augment/ops_test_util.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,7 +1,7 @@
 // SpecAugment: masks cover exactly the drawn ranges, widths stay within their maxima, the warp keeps
 // the shape and moves the centre frame, bad parameters are rejected when the op is created.
-#include "augment/ops/spec_augment.h"
-#include "runtime/error.h"
+#include "core/augment/ops/spec_augment.h"
+#include "core/runtime/error.h"
 
 #include <QTest>
 

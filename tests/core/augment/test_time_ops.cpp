@@ -1,10 +1,10 @@
-#include "augment/ops/crop.h"
-#include "augment/ops/gain.h"
-#include "augment/ops/noise.h"
-#include "augment/ops/reverb.h"
-#include "augment/ops/speed.h"
-#include "augment/ops/tempo.h"
-#include "ops_test_util.h"
+#include "core/augment/ops/crop.h"
+#include "core/augment/ops/gain.h"
+#include "core/augment/ops/noise.h"
+#include "core/augment/ops/reverb.h"
+#include "core/augment/ops/speed.h"
+#include "core/augment/ops/tempo.h"
+#include "tests/core/augment/ops_test_util.h"
 
 #include <QtTest>
 

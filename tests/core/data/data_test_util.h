@@ -1,6 +1,6 @@
 #pragma once
 // Small helpers shared by the core/data tests: files and short WAVs inside a QTemporaryDir.
-#include "audio/audio_file.h"
+#include "core/audio/audio_file.h"
 
 #include <QTemporaryDir>
 

@@ -1,7 +1,6 @@
-#include "data/corpus.h"
-#include "runtime/error.h"
-
-#include "data_test_util.h"
+#include "core/data/corpus.h"
+#include "core/runtime/error.h"
+#include "tests/core/data/data_test_util.h"
 
 #include <QtTest>
 

@@ -1,7 +1,6 @@
-#include "data/manifest.h"
-#include "runtime/error.h"
-
-#include "data_test_util.h"
+#include "core/data/manifest.h"
+#include "core/runtime/error.h"
+#include "tests/core/data/data_test_util.h"
 
 #include <QtTest>
 
@@ -50,13 +49,13 @@ private slots:
     {
         for (auto f : {ManifestFormat::Auto, ManifestFormat::Kaldi, ManifestFormat::WeNet, ManifestFormat::NeMo,
                        ManifestFormat::Aishell})
-            QCOMPARE(parseManifestFormat(manifestFormatName(f)), f);
+            QCOMPARE(parseManifestFormat(manifestFormatNames().name(f)), f);
         QCOMPARE(parseManifestFormat("WeNet"), ManifestFormat::WeNet);
         try {
             parseManifestFormat("espnet");
             QFAIL("no exception");
         } catch (const InputError& e) {
-            QVERIFY(QString(e.what()).contains("choices: auto, kaldi, wenet, nemo, aishell"));
+            QVERIFY(QString(e.what()).contains("expected auto, kaldi, wenet, nemo or aishell, got 'espnet'"));
         }
     }
 

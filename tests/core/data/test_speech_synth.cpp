@@ -1,11 +1,10 @@
 // SpeechSynth runs espeak-ng inside the test process, so it has an executable of its own: the
 // corpus tests need a process that has never started espeak-ng (see data/synth_worker.h).
-#include "data/corpus_synth.h"
-#include "data/speech_synth.h"
-#include "project/job.h"
-#include "runtime/error.h"
-
-#include "data_test_util.h"
+#include "core/data/corpus_synth.h"
+#include "core/data/speech_synth.h"
+#include "core/job/job.h"
+#include "core/runtime/error.h"
+#include "tests/core/data/data_test_util.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -22,11 +21,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class WarningRecorder : public project::JobObserver {
+class WarningRecorder : public job::JobObserver {
 public:
-    void onLog(project::LogLevel level, const std::string& line) override
+    void onLog(job::LogLevel level, const std::string& line) override
     {
-        if (level == project::LogLevel::Warning)
+        if (level == job::LogLevel::Warning)
             warnings.push_back(line);
     }
     std::vector<std::string> warnings;
@@ -186,10 +185,10 @@ private slots:
         options.outDir = tmpPath("corpus").string();
         options.utterances = 5;
         WarningRecorder recorder;
-        project::CancellationToken token;
+        job::CancellationToken token;
         data::CorpusSynthJob job(options);
-        const project::JobResult result = project::runJob(job, &recorder, token);
-        QCOMPARE(result.outcome, project::JobOutcome::Succeeded);
+        const job::JobResult result = job::runJob(job, &recorder, token);
+        QCOMPARE(result.outcome, job::JobOutcome::Succeeded);
         QVERIFY(std::any_of(recorder.warnings.begin(), recorder.warnings.end(),
                             [](const std::string& w) { return w.find("reproducible") != std::string::npos; }));
         QVERIFY(fs::is_regular_file(fs::path(options.outDir) / "synth.json"));

@@ -1,4 +1,4 @@
-#include "data/text_normalize.h"
+#include "core/data/text_normalize.h"
 
 #include <QtTest>
 

@@ -1,7 +1,6 @@
-#include "data/tokenizer.h"
-#include "runtime/error.h"
-
-#include "data_test_util.h"
+#include "core/data/tokenizer.h"
+#include "core/runtime/error.h"
+#include "tests/core/data/data_test_util.h"
 
 #include <QtTest>
 

@@ -1,9 +1,9 @@
 #pragma once
 // Tiny reference models for the deployment tests: made with LibTorch, saved as checkpoints and
 // exported to .espm, dense or with 70 % of each weight matrix zero (a pruned model's shape).
-#include "deploy/espm_export.h"
-#include "model/asr_model.h"
-#include "train/checkpoint.h"
+#include "core/deploy/espm_export.h"
+#include "core/model/asr_model.h"
+#include "core/train/checkpoint.h"
 
 #include <torch/torch.h>
 

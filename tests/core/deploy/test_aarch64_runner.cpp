@@ -2,11 +2,10 @@
 // kernels pass the self-check on one and several threads; it reads the same models; on the same WAV
 // its log-probabilities equal LibTorch's within 1e-4 and the host runner's, with identical greedy
 // transcripts, dense and CSR; its bench JSON is whole; a damaged model is exit 2, as on the host.
-#include "deploy_test_util.h"
-
-#include "audio/audio_file.h"
-#include "runtime/fbank.h"
-#include "runtime/wav_reader.h"
+#include "core/audio/audio_file.h"
+#include "core/runtime/fbank.h"
+#include "core/runtime/wav_reader.h"
+#include "tests/core/deploy/deploy_test_util.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -1,10 +1,10 @@
 // devices.yaml: devices round-trip, every field that reaches a command line is checked (no option or
 // shell word can hide in a name, host, user or serial), and a malformed file is an error naming its
 // line. Normalised architectures and SSH command lines are what the transports rely on.
-#include "deploy/device.h"
-#include "deploy/process.h"
-#include "deploy/transport.h"
-#include "runtime/error.h"
+#include "core/deploy/device.h"
+#include "core/deploy/process.h"
+#include "core/deploy/transport.h"
+#include "core/runtime/error.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -1,15 +1,14 @@
 // A checkpoint exported to .espm and run by the runtime (no LibTorch) gives the LibTorch model's
 // log-probabilities within 1e-4 and the same greedy transcript: Conformer and Transformer, dense and
 // CSR weights, a structurally shrunk model; a model the graph cannot run is refused with the reason.
-#include "deploy_test_util.h"
-
-#include "deploy/espm_export.h"
-#include "prune/channels.h"
-#include "prune/shrink.h"
-#include "runtime/asr_runtime.h"
-#include "runtime/error.h"
-#include "runtime/thread_pool.h"
-#include "train/checkpoint.h"
+#include "core/deploy/espm_export.h"
+#include "core/prune/channels.h"
+#include "core/prune/shrink.h"
+#include "core/runtime/asr_runtime.h"
+#include "core/runtime/error.h"
+#include "core/runtime/thread_pool.h"
+#include "core/train/checkpoint.h"
+#include "tests/core/deploy/deploy_test_util.h"
 
 #include <QTemporaryDir>
 #include <QTest>

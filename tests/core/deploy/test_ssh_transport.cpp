@@ -2,14 +2,12 @@
 // (no shell injection through any of them), files are pushed whole and atomically, the host key is
 // pinned on first use and a changed one refused, a wrong key, a closed port, a timeout and a dropped
 // connection are each a clear error, and a probe pushes the runner once and reports this machine.
-#include "ssh_test_server.h"
+#include "core/deploy/device_session.h"
+#include "core/deploy/transport.h"
+#include "core/job/job.h"
+#include "core/runtime/error.h"
+#include "tests/core/deploy/ssh_test_server.h"
 
-#include "deploy/device_session.h"
-#include "deploy/transport.h"
-#include "project/job.h"
-#include "runtime/error.h"
-
-#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -99,31 +97,26 @@ private slots:
 
     void timeoutIsAClearError()
     {
+        // A remote command of ten minutes: without the time limit, the suite's own limit fails this.
         auto t = deploy::openTransport(device(), registry());
-        QElapsedTimer clock;
-        clock.start();
         try {
-            t->run({"sleep", "30"}, within(1.5));
+            t->run({"sleep", "600"}, within(1.5));
             QFAIL("no timeout");
         } catch (const IoError& e) {
             QVERIFY2(QString(e.what()).contains("timed out") && QString(e.what()).contains("board"), e.what());
         }
-        QVERIFY(clock.elapsed() < 10000);
     }
 
     void cancelStopsARemoteCommand()
     {
         auto t = deploy::openTransport(device(), registry());
-        project::CancellationToken token;
-        deploy::ProcessOptions o = within(60);
+        job::CancellationToken token;
+        deploy::ProcessOptions o = within(600);
         o.cancel = &token;
-        auto pending = std::async(std::launch::async, [&] { return t->run({"sleep", "30"}, o); });
+        auto pending = std::async(std::launch::async, [&] { return t->run({"sleep", "600"}, o); });
         QTest::qWait(500);
-        QElapsedTimer clock;
-        clock.start();
         token.cancel();
-        QVERIFY_THROWS_EXCEPTION(CancelledError, pending.get());
-        QVERIFY(clock.elapsed() < 2000);
+        QVERIFY_THROWS_EXCEPTION(CancelledError, pending.get());  // not ten minutes later
     }
 
     void droppedConnectionIsAClearError()

@@ -1,5 +1,5 @@
-#include "eval/cer.h"
-#include "runtime/error.h"
+#include "core/eval/cer.h"
+#include "core/runtime/error.h"
 
 #include <QtTest>
 

@@ -1,5 +1,5 @@
-#include "eval/ctc_decode.h"
-#include "runtime/error.h"
+#include "core/eval/ctc_decode.h"
+#include "core/runtime/error.h"
 
 #include <QtTest>
 

@@ -1,5 +1,5 @@
-#include "io/atomic_file.h"
-#include "runtime/error.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
 
 #include <QDir>
 #include <QTemporaryDir>

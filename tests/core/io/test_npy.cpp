@@ -1,6 +1,6 @@
-#include "io/atomic_file.h"
-#include "io/npy.h"
-#include "runtime/error.h"
+#include "core/io/atomic_file.h"
+#include "core/io/npy.h"
+#include "core/runtime/error.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,14 +1,13 @@
-#include "model/asr_model.h"
-#include "model/autocast.h"
-#include "model/encoder_layers.h"
-#include "model/torch_setup.h"
-#include "runtime/error.h"
+#include "core/model/asr_model.h"
+#include "core/model/autocast.h"
+#include "core/model/encoder_layers.h"
+#include "core/model/torch_setup.h"
+#include "core/runtime/error.h"
 
 #include <torch/torch.h>
 
 #include <QtTest>
 
-#include <chrono>
 #include <fstream>
 #include <set>
 
@@ -476,46 +475,6 @@ private slots:
         } catch (const InputError& e) {
             QVERIFY2(QString(e.what()).startsWith("model config: heads: "), e.what());
         }
-    }
-
-    // Forward time of small and base on 4 x 5 s utterances, fp32 and bf16 autocast. Set
-    // ESPALIER_MODEL_TIMING=1 to run (ESPALIER_MODEL_THREADS for the thread count, default 2).
-    void forwardTiming_data()
-    {
-        QTest::addColumn<QString>("size");
-        QTest::newRow("small") << "small";
-        QTest::newRow("base") << "base";
-    }
-    void forwardTiming()
-    {
-        if (qgetenv("ESPALIER_MODEL_TIMING") != "1")
-            QSKIP("set ESPALIER_MODEL_TIMING=1 to measure");
-        QFETCH(QString, size);
-        const int threads = qEnvironmentVariableIsSet("ESPALIER_MODEL_THREADS") ? qEnvironmentVariableIntValue("ESPALIER_MODEL_THREADS") : 2;
-        configureTorchThreads(threads);
-        auto model = createModel(ModelConfig::preset(size.toStdString(), ModelType::Conformer, 4000));
-        model->train(false);
-        torch::NoGradGuard noGrad;
-        const torch::Tensor x = torch::randn({4, 500, 80});
-        const torch::Tensor lengths = lengthsOf({500, 500, 480, 450});
-        auto once = [&](bool bf16) {
-            AutocastScope autocast(torch::kCPU, torch::kBFloat16, bf16);
-            const auto start = std::chrono::steady_clock::now();
-            model->forward(x, lengths);
-            return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-        };
-        once(false), once(true); // warm-up
-        // Alternating runs, so a busy machine slows both alike; the minimum is the least disturbed.
-        std::vector<double> fp32, bf16;
-        for (int i = 0; i < 7; ++i) {
-            fp32.push_back(once(false));
-            bf16.push_back(once(true));
-        }
-        std::sort(fp32.begin(), fp32.end());
-        std::sort(bf16.begin(), bf16.end());
-        qInfo("%s, %d threads, 4 x 5 s: fp32 min %.1f / median %.1f ms, bf16 autocast min %.1f / median %.1f ms, "
-              "speed-up %.2fx (min)",
-              model->description().c_str(), threads, fp32[0], fp32[3], bf16[0], bf16[3], fp32[0] / bf16[0]);
     }
 };
 

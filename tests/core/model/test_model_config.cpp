@@ -1,7 +1,7 @@
-#include "model/model_config.h"
-#include "model/model_config_yaml.h"
-#include "io/atomic_file.h"
-#include "runtime/error.h"
+#include "core/io/atomic_file.h"
+#include "core/model/model_config.h"
+#include "core/model/model_config_yaml.h"
+#include "core/runtime/error.h"
 
 #include <QtTest>
 

@@ -1,4 +1,4 @@
-#include "model/parameter_info.h"
+#include "core/model/parameter_info.h"
 
 #include <QtTest>
 
@@ -66,7 +66,7 @@ private slots:
         const ParameterInfo info = describeParameter(name.toStdString(), shape);
         QCOMPARE(info.name, name.toStdString());
         QCOMPARE(info.block, block);
-        QCOMPARE(roleName(info.role), roleName(role));
+        QCOMPARE(roleNames().name(info.role), roleNames().name(role));
         QCOMPARE(info.prunable, prunable);
         QVERIFY(info.shape == shape);
         QCOMPARE(info.numel(), dims == 0 ? qint64(1) : qint64(std::pow(4, dims)));
@@ -81,19 +81,19 @@ private slots:
 
     void roleNamesRoundTrip()
     {
-        QCOMPARE(int(allRoles().size()), int(Role::Other) + 1);
+        QCOMPARE(int(roleNames().values().size()), int(Role::Other) + 1);
         QStringList seen;
-        for (Role role : allRoles()) {
-            const QString name = roleName(role);
+        for (Role role : roleNames().values()) {
+            const QString name = roleNames().name(role);
             QVERIFY(!seen.contains(name));
             seen << name;
-            QCOMPARE(roleFromName(name.toStdString()), std::optional<Role>(role));
+            QCOMPARE(roleNames().parse(name.toStdString()), std::optional<Role>(role));
             QVERIFY(QString(roleLabel(role)).size() > 2);
         }
         QCOMPARE(QString(roleGroup(Role::MacaronOut)), QString("feed_forward"));
         QCOMPARE(QString(roleGroup(Role::AttentionPosition)), QString("attention"));
         QCOMPARE(QString(roleGroup(Role::ConvDepthwise)), QString("conv"));
-        QVERIFY(!roleFromName("attention"));
+        QVERIFY(!roleNames().parse("attention"));
     }
 };
 

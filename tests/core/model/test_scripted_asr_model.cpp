@@ -1,7 +1,7 @@
-#include "model/asr_model.h"
-#include "model/scripted_asr_model.h"
-#include "prune/gradual_pruning.h"
-#include "runtime/error.h"
+#include "core/model/asr_model.h"
+#include "core/model/scripted_asr_model.h"
+#include "core/prune/gradual_pruning.h"
+#include "core/runtime/error.h"
 
 #include <torch/script.h>
 #include <torch/torch.h>

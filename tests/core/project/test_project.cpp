@@ -1,6 +1,6 @@
 // Project folders: create/open round trip, relative corpus paths, malformed files named with line.
-#include "project/project.h"
-#include "runtime/error.h"
+#include "core/project/project.h"
+#include "core/runtime/error.h"
 
 #include <QFile>
 #include <QTemporaryDir>

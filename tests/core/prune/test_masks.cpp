@@ -1,9 +1,9 @@
 // Magnitude masks: equal to torch.nn.utils.prune's global_unstructured / l1_unstructured on the same
 // tensors (fixtures from scripts/make_prune_fixture.py), survive AdamW steps with momentum when
 // re-applied, and report the sparsity they achieve.
-#include "io/npy.h"
-#include "prune/masks.h"
-#include "runtime/error.h"
+#include "core/io/npy.h"
+#include "core/prune/masks.h"
+#include "core/runtime/error.h"
 
 #include <QTest>
 #include <torch/torch.h>

@@ -1,8 +1,9 @@
 // SparseML recipes and Distiller schedules read into Espalier recipes and written back: variables
 // and eval(...) as arithmetic only, Distiller's epoch span, unsupported modifiers refused by name and
 // line, round trips through each format.
-#include "prune/recipe_formats.h"
-#include "runtime/error.h"
+#include "core/prune/recipe_eval.h"
+#include "core/prune/recipe_formats.h"
+#include "core/runtime/error.h"
 
 #include <QTest>
 

@@ -1,8 +1,8 @@
 // Sparsity schedules against worked values (reference.md's formulas, Distiller's epoch span),
 // their validation, name patterns, and recipes: round trip, targets, errors with file:line: field.
-#include "prune/recipe.h"
-#include "prune/schedule.h"
-#include "runtime/error.h"
+#include "core/prune/recipe.h"
+#include "core/prune/schedule.h"
+#include "core/runtime/error.h"
 
 #include <QTest>
 

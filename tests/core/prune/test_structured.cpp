@@ -1,9 +1,9 @@
 // Structured and layer pruning on the reference models: feature-map importance, channel masks, and
 // physical removal that keeps the masked model's outputs while the shapes shrink.
-#include "prune/channels.h"
-#include "prune/gradual_pruning.h"
-#include "prune/shrink.h"
-#include "runtime/error.h"
+#include "core/prune/channels.h"
+#include "core/prune/gradual_pruning.h"
+#include "core/prune/shrink.h"
+#include "core/runtime/error.h"
 
 #include <QTest>
 #include <torch/torch.h>

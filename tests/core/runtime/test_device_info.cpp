@@ -2,10 +2,10 @@
 // folder (a Tensor-like 4 + 3 + 1 big.LITTLE SoC): ARM parts decoded, clusters by maximum frequency
 // slowest first, masks, memory, Android's version, frequencies and thermal zones; CPU lists parsed
 // strictly; the JSON writer and the latency summary the runner prints with.
-#include "runtime/device_info.h"
-#include "runtime/error.h"
-#include "runtime/json_writer.h"
-#include "runtime/latency_stats.h"
+#include "core/runtime/device_info.h"
+#include "core/runtime/error.h"
+#include "core/runtime/json_writer.h"
+#include "core/runtime/latency_stats.h"
 
 #include <QDir>
 #include <QFile>

@@ -2,9 +2,9 @@
 // damaged file (wrong magic, other version or byte order, any truncation, random byte flips) is a
 // FormatError naming the file, and so is a well-checksummed file whose tensor table lies (sizes,
 // offsets, nonzero counts, column order) — checked before anything is allocated.
-#include "runtime/crc32.h"
-#include "runtime/error.h"
-#include "runtime/espm.h"
+#include "core/runtime/crc32.h"
+#include "core/runtime/error.h"
+#include "core/runtime/espm.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -1,8 +1,8 @@
 // Fbank: parity with torchaudio.compliance.kaldi.fbank (fixtures from scripts/make_fbank_fixture.py),
 // frame counts, option validation and dither determinism.
-#include "runtime/error.h"
-#include "runtime/fbank.h"
-#include "runtime/wav_reader.h"
+#include "core/runtime/error.h"
+#include "core/runtime/fbank.h"
+#include "core/runtime/wav_reader.h"
 
 #include <QtTest>
 

@@ -1,9 +1,9 @@
 // The sparse linear layer: CSR built from dense weights round-trips, and the CSR × dense kernel (the
 // one this CPU runs) equals the dense product for every frame count (the few-frames path, full
 // blocks and tails), narrow and wide indices, empty rows, with and without bias.
-#include "runtime/error.h"
-#include "runtime/spmm.h"
-#include "runtime/thread_pool.h"
+#include "core/runtime/error.h"
+#include "core/runtime/spmm.h"
+#include "core/runtime/thread_pool.h"
 
 #include <QTest>
 

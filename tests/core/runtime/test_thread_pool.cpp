@@ -1,8 +1,8 @@
 // The runtime's compute threads: every part of a parallel section runs exactly once on one to eight
 // threads, a section started inside another runs inline (the attention heads' products did nest, and
 // re-entering the pool hung it), an exception in any part reaches the caller, and the count is checked.
-#include "runtime/error.h"
-#include "runtime/thread_pool.h"
+#include "core/runtime/error.h"
+#include "core/runtime/thread_pool.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
 // readWav: sample formats, mix-down, chunk walking, and rejection of malformed files.
-#include "runtime/error.h"
-#include "runtime/wav_reader.h"
+#include "core/runtime/error.h"
+#include "core/runtime/wav_reader.h"
 
 #include <QtTest>
 

@@ -1,8 +1,7 @@
 // Length-bucketed batch plans: every utterance once, within the limits, sorted inside a batch,
 // reproducible for a seed and epoch.
-#include "train/batch_plan.h"
-
-#include "runtime/random.h"
+#include "core/runtime/random.h"
+#include "core/train/batch_plan.h"
 
 #include <QtTest>
 

@@ -1,8 +1,7 @@
 // Checkpoints: exact round trip of model, optimiser, scaler, RNG and data position; the store's
 // keep-last-K and best; clear errors for files that are not checkpoints.
-#include "train/checkpoint.h"
-
-#include "runtime/error.h"
+#include "core/runtime/error.h"
+#include "core/train/checkpoint.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,8 +1,7 @@
 // The dynamic loss scaler: GradScaler's growth, backoff and skipping with injected infs and NaNs,
 // the seed's cap, and its checkpoint state. Plain CPU tensors: no CUDA needed.
-#include "train/loss_scaler.h"
-
-#include "runtime/error.h"
+#include "core/runtime/error.h"
+#include "core/train/loss_scaler.h"
 
 #include <QtTest>
 

@@ -1,13 +1,13 @@
 // Training with a pruning recipe on a tiny model: the masks follow the schedule, pruned weights stay
 // zero through AdamW steps, the achieved sparsity is logged and stored in checkpoints, model stats
 // read it back, and a resumed run continues with the same masks and the same losses.
-#include "io/atomic_file.h"
-#include "runtime/error.h"
-#include "train/checkpoint.h"
-#include "train/model_stats.h"
-#include "train/one_shot_prune.h"
-#include "train/trainer.h"
-#include "train_test_util.h"
+#include "core/io/atomic_file.h"
+#include "core/runtime/error.h"
+#include "core/train/checkpoint.h"
+#include "core/train/model_stats.h"
+#include "core/train/one_shot_prune.h"
+#include "core/train/trainer.h"
+#include "tests/core/train/train_test_util.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -128,8 +128,8 @@ private slots:
         config.steps = 10;
         config.batch.maxFrames = 500;
         const std::string base = dir_.path().toStdString() + "/resume";
-        project::CancellationToken token;
-        project::JobContext context(nullptr, token);
+        job::CancellationToken token;
+        job::JobContext context(nullptr, token);
         train::Trainer straight(config, base + "-straight");
         straight.prepare(context, false);
         QVERIFY(straight.train(context));
@@ -196,8 +196,8 @@ private slots:
         train::TrainConfig tune = traintest::tinyConfig(train_);
         tune.model.init = shrunkPath;
         tune.steps = 2;
-        project::CancellationToken token;
-        project::JobContext context(nullptr, token);
+        job::CancellationToken token;
+        job::JobContext context(nullptr, token);
         train::Trainer fineTune(tune, dir_.path().toStdString() + "/tuned");
         fineTune.prepare(context, false);
         QVERIFY(fineTune.train(context));
@@ -215,8 +215,8 @@ private slots:
         config.keepLast = 10;
         config.batch.maxFrames = 500;
         const std::string base = dir_.path().toStdString() + "/dynamic";
-        project::CancellationToken token;
-        project::JobContext context(nullptr, token);
+        job::CancellationToken token;
+        job::JobContext context(nullptr, token);
         train::Trainer straight(config, base + "-straight");
         straight.prepare(context, false);
         QVERIFY(straight.train(context));
@@ -269,8 +269,8 @@ private slots:
         io::writeFileAtomic(recipe, "espalier_recipe: 1\nstages:\n  - type: layer\n    drop: 1\n");
         train::TrainConfig config = traintest::tinyConfig(train_);
         config.recipe = recipe;
-        project::CancellationToken token;
-        project::JobContext context(nullptr, token);
+        job::CancellationToken token;
+        job::JobContext context(nullptr, token);
         train::Trainer trainer(config, dir_.path().toStdString() + "/layer");
         QVERIFY_THROWS_EXCEPTION(InputError, trainer.prepare(context, false));
     }
@@ -282,8 +282,8 @@ private slots:
                                  "    params: \"no.such.*\"\n");
         train::TrainConfig config = traintest::tinyConfig(train_);
         config.recipe = bad;
-        project::CancellationToken token;
-        project::JobContext context(nullptr, token);
+        job::CancellationToken token;
+        job::JobContext context(nullptr, token);
         train::Trainer trainer(config, dir_.path().toStdString() + "/nothing");
         QVERIFY_THROWS_EXCEPTION(InputError, trainer.prepare(context, false));
     }

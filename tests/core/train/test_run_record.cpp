@@ -1,9 +1,9 @@
 // What the Train page and later run comparisons read back from run folders (run_record.h), and the
 // shipped configs compiled into the binary (shipped_configs.h).
-#include "runtime/error.h"
-#include "train/run_record.h"
-#include "train/shipped_configs.h"
-#include "train_test_util.h"
+#include "core/runtime/error.h"
+#include "core/train/run_record.h"
+#include "core/train/shipped_configs.h"
+#include "tests/core/train/train_test_util.h"
 
 #include <QTemporaryDir>
 #include <QTest>

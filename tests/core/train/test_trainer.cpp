@@ -1,15 +1,14 @@
 // The training loop on a tiny model and a tone corpus: it learns, resumes exactly, stops on cancel
 // with a resumable checkpoint, and its batches do not depend on thread timing.
-#include "train/batch_loader.h"
-#include "train/evaluator.h"
-#include "train/train_job.h"
-#include "train/trainer.h"
-
-#include "data/global_cmvn.h"
-#include "io/atomic_file.h"
-#include "model/torch_setup.h"
-#include "runtime/error.h"
-#include "train_test_util.h"
+#include "core/data/global_cmvn.h"
+#include "core/io/atomic_file.h"
+#include "core/model/torch_setup.h"
+#include "core/runtime/error.h"
+#include "core/train/batch_loader.h"
+#include "core/train/evaluator.h"
+#include "core/train/train_job.h"
+#include "core/train/trainer.h"
+#include "tests/core/train/train_test_util.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -22,10 +21,10 @@ using namespace espalier;
 namespace {
 
 // Cancels the job once it has reported `after` loss points.
-class CancelAfterLosses : public project::JobObserver {
+class CancelAfterLosses : public job::JobObserver {
 public:
-    CancelAfterLosses(project::CancellationToken& token, int after) : token_(token), after_(after) {}
-    void onMetric(const project::MetricPoint& point) override
+    CancelAfterLosses(job::CancellationToken& token, int after) : token_(token), after_(after) {}
+    void onMetric(const job::MetricPoint& point) override
     {
         if (point.series == "loss" && ++seen_ >= after_)
             token_.cancel();
@@ -34,14 +33,14 @@ public:
     std::vector<std::string> series;
 
 private:
-    project::CancellationToken& token_;
+    job::CancellationToken& token_;
     int after_;
     int seen_ = 0;
 };
 
-class LogCollector : public project::JobObserver {
+class LogCollector : public job::JobObserver {
 public:
-    void onLog(project::LogLevel, const std::string& line) override { lines.push_back(line); }
+    void onLog(job::LogLevel, const std::string& line) override { lines.push_back(line); }
     bool contains(const std::string& text) const
     {
         return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(text) != std::string::npos; });
@@ -63,14 +62,31 @@ private slots:
         test_ = traintest::writeToneSplit(dir_.path().toStdString() + "/corpus", "test", 4, 12);
     }
 
+    void cudaDeviceRejectedWithoutCuda()
+    {
+        if (model::cudaAvailable())
+            QSKIP("this LibTorch has a CUDA device");
+        train::TrainConfig config = traintest::tinyConfig(train_);
+        config.device = train::DeviceKind::Cuda;
+        job::CancellationToken token;
+        job::JobContext context(nullptr, token);
+        train::Trainer trainer(config, dir_.path().toStdString() + "/gpu");
+        try {
+            trainer.prepare(context, false);
+            QFAIL("accepted");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).startsWith("device: cuda, but no CUDA device"), e.what());
+        }
+    }
+
     void tinyModelOverfitsAHandfulOfUtterances()
     {
         train::TrainConfig config = traintest::tinyConfig(train_, train_);
         config.steps = 120;
         config.logEvery = 10;
         const std::string run = dir_.path().toStdString() + "/overfit";
-        project::CancellationToken token;
-        project::JobContext context(nullptr, token);
+        job::CancellationToken token;
+        job::JobContext context(nullptr, token);
         train::Trainer trainer(config, run);
         trainer.prepare(context, false);
         // CMVN from the training set lives in the model and the run folder, equal to the data tool's.
@@ -116,14 +132,14 @@ private slots:
         config.model.config.dropout = 0.1;
         config.augment.preset = "wenet-aishell";
         config.features.fbank.dither = 0.1f;
-        config.precision = *train::precisionFromName(precision.toStdString());
+        config.precision = *train::precisionNames().parse(precision.toStdString());
         config.accumulation = accumulation;
         config.batch.maxFrames = 500;  // several batches per epoch, so the data position matters
         config.steps = 8;
         const std::string tag = QTest::currentDataTag();
         const std::string base = dir_.path().toStdString() + "/resume-" + std::to_string(std::hash<std::string>{}(tag));
-        project::CancellationToken token;
-        project::JobContext context(nullptr, token);
+        job::CancellationToken token;
+        job::JobContext context(nullptr, token);
 
         train::Trainer straight(config, base + "-straight");
         straight.prepare(context, false);
@@ -177,29 +193,29 @@ private slots:
         config.evalMaxUtterances = 4;
         const std::string run = dir_.path().toStdString() + "/cancel";
 
-        project::CancellationToken token;
+        job::CancellationToken token;
         CancelAfterLosses observer(token, 3);
         train::TrainJob job(config, run);
-        const project::JobResult result = project::runJob(job, &observer, token);
-        QCOMPARE(result.outcome, project::JobOutcome::Cancelled);
+        const job::JobResult result = job::runJob(job, &observer, token);
+        QCOMPARE(result.outcome, job::JobOutcome::Cancelled);
         QVERIFY(train::isResumableRun(run));
         const train::CheckpointStore store(run + "/checkpoints", 3);
         QCOMPARE(train::readCheckpointMeta(store.latest()).step, 3LL);
         QVERIFY(!std::filesystem::exists(run + "/results"));
 
         // Starting again without resume is refused; resuming finishes the run and evaluates the test set.
-        project::CancellationToken fresh;
+        job::CancellationToken fresh;
         train::TrainJob again(config, run);
-        const project::JobResult refused = project::runJob(again, nullptr, fresh);
-        QCOMPARE(refused.outcome, project::JobOutcome::Failed);
+        const job::JobResult refused = job::runJob(again, nullptr, fresh);
+        QCOMPARE(refused.outcome, job::JobOutcome::Failed);
         QVERIFY(refused.inputError);
         QVERIFY2(refused.message.find("--resume") != std::string::npos, refused.message.c_str());
 
         train::TrainJob resumed(train::TrainConfig::load(run + "/config.yaml"), run, true);
         QCOMPARE(resumed.cliCommand().back(), std::string("--resume"));
         CancelAfterLosses watcher(fresh, 1000);
-        const project::JobResult finished = project::runJob(resumed, &watcher, fresh);
-        QVERIFY2(finished.outcome == project::JobOutcome::Succeeded, finished.message.c_str());
+        const job::JobResult finished = job::runJob(resumed, &watcher, fresh);
+        QVERIFY2(finished.outcome == job::JobOutcome::Succeeded, finished.message.c_str());
         QCOMPARE(resumed.outcome().steps, 10LL);
         QVERIFY(resumed.outcome().testCer.count("test"));
         for (const char* series : {"loss", "lr", "loss_scale", "utterances_per_s", "frames_per_s", "dev_cer", "test_cer"})
@@ -241,8 +257,8 @@ private slots:
         config.maxMinutes = 0.02;  // 1.2 s
         config.evalMaxUtterances = 2;
         const std::string run = dir_.path().toStdString() + "/budget";
-        project::CancellationToken token;
-        project::JobContext context(nullptr, token);
+        job::CancellationToken token;
+        job::JobContext context(nullptr, token);
         train::Trainer trainer(config, run);
         trainer.prepare(context, false);
         QVERIFY(trainer.train(context));  // complete: the budget is part of the plan
@@ -304,11 +320,11 @@ private slots:
         train::TrainConfig config = traintest::tinyConfig(manifest);
         config.features.cmvn = "none";
         config.steps = 2;
-        project::CancellationToken token;
+        job::CancellationToken token;
         LogCollector logs;
         train::TrainJob job(config, dir + "/run");
-        const project::JobResult ok = project::runJob(job, &logs, token);
-        QVERIFY2(ok.outcome == project::JobOutcome::Succeeded, ok.message.c_str());
+        const job::JobResult ok = job::runJob(job, &logs, token);
+        QVERIFY2(ok.outcome == job::JobOutcome::Succeeded, ok.message.c_str());
         QVERIFY(logs.contains("train_1.wav"));
 
         // With durations in the manifest (NeMo) nothing is probed up front: the batch that reads the
@@ -319,8 +335,8 @@ private slots:
         data::writeNemoManifest(dir + "/nemo.json", list);
         config.data.train = dir + "/nemo.json";
         train::TrainJob failing(config, dir + "/run2");
-        const project::JobResult result = project::runJob(failing, nullptr, token);
-        QCOMPARE(result.outcome, project::JobOutcome::Failed);
+        const job::JobResult result = job::runJob(failing, nullptr, token);
+        QCOMPARE(result.outcome, job::JobOutcome::Failed);
         QVERIFY2(result.message.find("train_1.wav") != std::string::npos, result.message.c_str());
     }
 

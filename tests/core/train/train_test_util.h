@@ -2,11 +2,11 @@
 // A tiny "tone language" corpus for the trainer tests: each character is a tone of its own pitch,
 // so a tiny model learns to transcribe it in a few hundred steps. Written as WAVs plus WeNet
 // data.list manifests inside a test's temporary folder.
-#include "audio/audio_file.h"
-#include "data/manifest.h"
-#include "runtime/random.h"
-#include "train/train_config.h"
-#include "train/trainer.h"
+#include "core/audio/audio_file.h"
+#include "core/data/manifest.h"
+#include "core/runtime/random.h"
+#include "core/train/train_config.h"
+#include "core/train/trainer.h"
 
 #include <cmath>
 #include <filesystem>
@@ -89,8 +89,8 @@ inline espalier::train::TrainConfig tinyConfig(const std::string& train, const s
 // Prepares a fresh run in `run` and trains it to its end; false when it stopped early.
 inline bool trainNewRun(const espalier::train::TrainConfig& config, const std::string& run)
 {
-    espalier::project::CancellationToken token;
-    espalier::project::JobContext context(nullptr, token);
+    espalier::job::CancellationToken token;
+    espalier::job::JobContext context(nullptr, token);
     espalier::train::Trainer trainer(config, run);
     trainer.prepare(context, false);
     return trainer.train(context);

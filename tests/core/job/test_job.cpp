@@ -1,13 +1,12 @@
-// Job plumbing: progress fractions across stages, ETA, throttling, cancellation, outcomes.
-#include "project/job.h"
-#include "runtime/error.h"
+// Job plumbing: progress fractions across stages, ETA and time budgets (on a clock the test moves),
+// throttling, cancellation, outcomes.
+#include "core/job/job.h"
+#include "core/runtime/error.h"
 
 #include <QTest>
 
-#include <thread>
-
 using namespace espalier;
-using namespace espalier::project;
+using namespace espalier::job;
 
 namespace {
 struct Recorder : JobObserver {
@@ -19,6 +18,16 @@ struct Recorder : JobObserver {
     void onProgress(const JobProgress& p) override { progress.push_back(p); }
     void onLog(LogLevel, const std::string& l) override { logs.push_back(l); }
     void onMetric(const MetricPoint& m) override { metrics.push_back(m); }
+};
+
+// A clock the test moves by hand.
+struct ManualClock {
+    std::shared_ptr<double> now = std::make_shared<double>(1000.0);
+    void advance(double seconds) { *now += seconds; }
+    Clock clock() const
+    {
+        return [now = now] { return *now; };
+    }
 };
 } // namespace
 
@@ -54,15 +63,16 @@ private slots:
     {
         Recorder rec;
         CancellationToken token;
-        FunctionJob job("weighted", {"x"}, [](JobContext& c) {
+        ManualClock time;
+        FunctionJob job("weighted", {"x"}, [&](JobContext& c) {
             c.setStageWeights({0.9, 0.1});
             c.beginStage("synthesise", 0, 2, 10);
             c.advance(10);
             c.beginStage("write", 1, 2, 2);
-            std::this_thread::sleep_for(std::chrono::milliseconds(80));  // past the throttle interval
+            time.advance(0.08);  // past the throttle interval
             c.advance(1);
         });
-        runJob(job, &rec, token);
+        runJob(job, &rec, token, time.clock());
         std::vector<double> fractions;
         for (const auto& p : rec.progress)
             fractions.push_back(p.fraction);
@@ -88,23 +98,87 @@ private slots:
     {
         Recorder rec;
         CancellationToken token;
-        FunctionJob job("timed", {"x"}, [](JobContext& c) {
+        ManualClock time;
+        FunctionJob job("timed", {"x"}, [&](JobContext& c) {
             c.beginStage("s", 0, 1, 20);
             for (int i = 1; i <= 20; ++i) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                time.advance(0.5);  // every unit takes half a second
                 c.advance(i);
             }
         });
-        runJob(job, &rec, token);
-        // Around the middle (~0.5 s done of ~1 s) the ETA should be roughly 0.5 s.
+        runJob(job, &rec, token, time.clock());
+        // At a steady rate the ETA is exactly what is left: at unit 10 of 20, 5 s.
         bool checked = false;
         for (const auto& p : rec.progress) {
-            if (p.fraction >= 0.45 && p.fraction <= 0.55 && p.etaSeconds >= 0) {
-                QVERIFY2(p.etaSeconds > 0.2 && p.etaSeconds < 1.5, qPrintable(QString::number(p.etaSeconds)));
+            if (p.done == 10) {
+                QCOMPARE(p.elapsedSeconds, 5.0);
+                QVERIFY2(std::abs(p.etaSeconds - 5.0) < 1e-9, qPrintable(QString::number(p.etaSeconds)));
                 checked = true;
             }
         }
         QVERIFY(checked);
+    }
+
+    void aTimeBudgetBindsTheFractionAndTheEta()
+    {
+        // 20 000 steps planned at 1 step per 0.1 s (33 min), but a 2-minute budget: the budget ends
+        // the stage, so progress follows time, the step count still moves, and the ETA is what is
+        // left of the budget.
+        Recorder rec;
+        CancellationToken token;
+        ManualClock time;
+        FunctionJob job("budget", {"x"}, [&](JobContext& c) {
+            c.beginStage("Train", 0, 1, 20000);
+            c.setStageTimeBudget(120.0);
+            for (int step = 1; step <= 600; ++step) {
+                time.advance(0.1);
+                c.advance(step);
+            }
+        });
+        runJob(job, &rec, token, time.clock());
+        const auto at = std::find_if(rec.progress.begin(), rec.progress.end(), [](const JobProgress& p) { return p.done == 600; });
+        QVERIFY(at != rec.progress.end());
+        QCOMPARE(at->total, 20000LL);
+        QVERIFY2(std::abs(at->fraction - 0.5) < 1e-9, qPrintable(QString::number(at->fraction)));  // 60 s of 120
+        QVERIFY2(at->etaSeconds >= 0 && at->etaSeconds <= 60.0 + 1e-9, qPrintable(QString::number(at->etaSeconds)));
+        QVERIFY2(at->etaSeconds > 50.0, qPrintable(QString::number(at->etaSeconds)));
+    }
+
+    void unitsThatFinishFirstBindInstead()
+    {
+        // 100 steps in 10 s under a 10-minute budget: the steps end the stage first.
+        Recorder rec;
+        CancellationToken token;
+        ManualClock time;
+        FunctionJob job("steps", {"x"}, [&](JobContext& c) {
+            c.beginStage("Train", 0, 1, 100);
+            c.setStageTimeBudget(600.0);
+            for (int step = 1; step <= 50; ++step) {
+                time.advance(0.1);
+                c.advance(step);
+            }
+        });
+        runJob(job, &rec, token, time.clock());
+        const auto at = std::find_if(rec.progress.begin(), rec.progress.end(), [](const JobProgress& p) { return p.done == 50; });
+        QVERIFY(at != rec.progress.end());
+        QVERIFY(std::abs(at->fraction - 0.5) < 1e-9);
+        QVERIFY2(std::abs(at->etaSeconds - 5.0) < 1e-6, qPrintable(QString::number(at->etaSeconds)));
+    }
+
+    void durationsAreFormatted_data()
+    {
+        QTest::addColumn<double>("seconds");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("unknown") << -1.0 << "--:--";
+        QTest::newRow("seconds") << 9.4 << "0:09";
+        QTest::newRow("minutes") << 247.0 << "4:07";
+        QTest::newRow("hours") << 3723.0 << "1:02:03";
+    }
+    void durationsAreFormatted()
+    {
+        QFETCH(double, seconds);
+        QFETCH(QString, text);
+        QCOMPARE(QString::fromStdString(formatDuration(seconds)), text);
     }
 
     void cancellationAndOutcomes_data()
@@ -147,27 +221,6 @@ private slots:
         FunctionJob job("j", {"x"}, [&](JobContext&) { ran = true; });
         QCOMPARE(runJob(job, nullptr, token).outcome, JobOutcome::Cancelled);
         QVERIFY(!ran);
-    }
-
-    void shellJoinQuotes_data()
-    {
-        QTest::addColumn<QStringList>("argv");
-        QTest::addColumn<QString>("joined");
-        QTest::newRow("plain") << QStringList{"espalier-cli", "corpus", "stats", "/a/b"} << "espalier-cli corpus stats /a/b";
-        QTest::newRow("space") << QStringList{"ls", "my dir"} << "ls 'my dir'";
-        QTest::newRow("quote") << QStringList{"echo", "it's"} << "echo 'it'\\''s'";
-        QTest::newRow("empty") << QStringList{"x", ""} << "x ''";
-        QTest::newRow("dollar") << QStringList{"x", "$HOME"} << "x '$HOME'";
-        QTest::newRow("assignment") << QStringList{"A=1", "--k=v"} << "'A=1' --k=v";
-    }
-    void shellJoinQuotes()
-    {
-        QFETCH(QStringList, argv);
-        QFETCH(QString, joined);
-        std::vector<std::string> args;
-        for (const auto& a : argv)
-            args.push_back(a.toStdString());
-        QCOMPARE(QString::fromStdString(shellJoin(args)), joined);
     }
 };
 

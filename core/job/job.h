@@ -2,15 +2,16 @@
 // Long-running work (corpus synthesis, training, sensitivity, export, benchmarks, reports) as a Job:
 // it runs on any thread, reports through a plain observer and polls a cancellation token. The CLI
 // renders the events as a progress bar or JSON lines; widgets/ adapts them to Qt signals.
+#include "core/runtime/enum_names.h"
+
 #include <atomic>
-#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-namespace espalier::project {
+namespace espalier::job {
 
 // Shared flag a caller sets to ask a job to stop. Jobs poll it at least every few hundred ms.
 class CancellationToken {
@@ -24,7 +25,7 @@ private:
 };
 
 enum class LogLevel { Debug, Info, Warning, Error };
-const char* logLevelName(LogLevel level);
+const EnumNames<LogLevel>& logLevelNames();  // "debug", "info", "warning", "error"
 
 struct JobProgress {
     double fraction = 0.0;        // overall, 0..1
@@ -57,10 +58,18 @@ public:
     virtual void onMetric(const MetricPoint& point) {}
 };
 
+// Seconds on a monotonic clock. Jobs time their progress on the one their context was given
+// (steadySeconds unless a test injects its own, so ETAs are tested without sleeping).
+using Clock = std::function<double()>;
+double steadySeconds();
+
+// "0:09", "4:07", "1:02:03"; "--:--" when unknown (negative or not finite).
+std::string formatDuration(double seconds);
+
 // The job's only channel to the outside world while it runs.
 class JobContext {
 public:
-    JobContext(JobObserver* observer, const CancellationToken& token);
+    JobContext(JobObserver* observer, const CancellationToken& token, Clock clock = steadySeconds);
 
     // Starts stage `index` of `count`; `total` units of work, 0 when unknown. Stages weigh the same
     // in the overall fraction unless setStageWeights() said otherwise.
@@ -71,6 +80,10 @@ public:
     void advance(long long done);
     // Reports the fraction of the current stage done, for work not counted in units.
     void setStageFraction(double fraction);
+    // The current stage ends after `seconds` at the latest, from now (a training run's time budget):
+    // its fraction is then the larger of units done and time used, and the ETA never outlives the
+    // budget. beginStage() clears it.
+    void setStageTimeBudget(double seconds);
     void log(LogLevel level, const std::string& line);
     void info(const std::string& line) { log(LogLevel::Info, line); }
     void warning(const std::string& line) { log(LogLevel::Warning, line); }
@@ -84,11 +97,16 @@ public:
 
 private:
     void emitProgress(double stageFraction, bool force);
+    // The overall fraction when the current stage is stageFraction done.
+    double overallFraction(double stageFraction) const;
 
     JobObserver* observer_;
     const CancellationToken& token_;
-    std::chrono::steady_clock::time_point start_;
-    std::chrono::steady_clock::time_point lastEmit_;
+    Clock clock_;
+    double start_ = 0.0;
+    double lastEmit_ = 0.0;
+    double budgetStart_ = 0.0;
+    double budgetSeconds_ = 0.0;  // 0: the stage has no time budget
     std::string stage_;
     int stageIndex_ = 0;
     int stageCount_ = 1;
@@ -128,7 +146,7 @@ private:
 };
 
 enum class JobOutcome { Succeeded, Failed, Cancelled };
-const char* jobOutcomeName(JobOutcome outcome);
+const EnumNames<JobOutcome>& jobOutcomeNames();  // "succeeded", "failed", "cancelled"
 
 struct JobResult {
     JobOutcome outcome = JobOutcome::Succeeded;
@@ -137,11 +155,6 @@ struct JobResult {
 };
 
 // Runs the job on the calling thread and turns exceptions into a result; never throws.
-JobResult runJob(Job& job, JobObserver* observer, const CancellationToken& token);
+JobResult runJob(Job& job, JobObserver* observer, const CancellationToken& token, Clock clock = steadySeconds);
 
-// Joins a command line for a POSIX shell (sh, mksh on Android), single-quoting every word that is not
-// plainly safe, so nothing in it is expanded, split, run or read as an assignment: for display, and for
-// the commands a device's shell runs (deploy/transport).
-std::string shellJoin(const std::vector<std::string>& argv);
-
-} // namespace espalier::project
+} // namespace espalier::job

@@ -1,11 +1,14 @@
-#include "project/job.h"
+#include "core/job/job.h"
 
-#include "runtime/error.h"
+#include "core/runtime/error.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <exception>
 
-namespace espalier::project {
+namespace espalier::job {
 
 namespace {
 constexpr double kMinEmitInterval = 0.05;  // seconds between throttled progress events
@@ -18,29 +21,41 @@ void CancellationToken::throwIfCancelled() const
         throw CancelledError();
 }
 
-const char* logLevelName(LogLevel level)
+const EnumNames<LogLevel>& logLevelNames()
 {
-    switch (level) {
-    case LogLevel::Debug: return "debug";
-    case LogLevel::Info: return "info";
-    case LogLevel::Warning: return "warning";
-    case LogLevel::Error: return "error";
-    }
-    return "info";
+    static const EnumNames<LogLevel> names{
+        {LogLevel::Debug, "debug"}, {LogLevel::Info, "info"}, {LogLevel::Warning, "warning"}, {LogLevel::Error, "error"}};
+    return names;
 }
 
-const char* jobOutcomeName(JobOutcome outcome)
+const EnumNames<JobOutcome>& jobOutcomeNames()
 {
-    switch (outcome) {
-    case JobOutcome::Succeeded: return "succeeded";
-    case JobOutcome::Failed: return "failed";
-    case JobOutcome::Cancelled: return "cancelled";
-    }
-    return "failed";
+    static const EnumNames<JobOutcome> names{
+        {JobOutcome::Succeeded, "succeeded"}, {JobOutcome::Failed, "failed"}, {JobOutcome::Cancelled, "cancelled"}};
+    return names;
 }
 
-JobContext::JobContext(JobObserver* observer, const CancellationToken& token)
-    : observer_(observer), token_(token), start_(std::chrono::steady_clock::now()), lastEmit_(start_)
+double steadySeconds()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string formatDuration(double seconds)
+{
+    if (seconds < 0 || !std::isfinite(seconds))
+        return "--:--";
+    const long long total = std::llround(seconds);
+    const long long h = total / 3600, m = (total % 3600) / 60, s = total % 60;
+    char buffer[32];
+    if (h > 0)
+        std::snprintf(buffer, sizeof buffer, "%lld:%02lld:%02lld", h, m, s);
+    else
+        std::snprintf(buffer, sizeof buffer, "%lld:%02lld", m, s);
+    return buffer;
+}
+
+JobContext::JobContext(JobObserver* observer, const CancellationToken& token, Clock clock)
+    : observer_(observer), token_(token), clock_(std::move(clock)), start_(clock_()), lastEmit_(start_)
 {
 }
 
@@ -51,6 +66,7 @@ void JobContext::beginStage(const std::string& name, int index, int count, long 
     stageCount_ = std::max(count, 1);
     total_ = std::max(total, 0LL);
     done_ = 0;
+    budgetSeconds_ = 0.0;
     if (observer_)
         observer_->onStage(name, stageIndex_, stageCount_);
     emitProgress(0.0, true);
@@ -66,6 +82,12 @@ void JobContext::setStageWeights(std::vector<double> weights)
     if (sum <= 0)
         weights.clear();
     stageWeights_ = std::move(weights);
+}
+
+void JobContext::setStageTimeBudget(double seconds)
+{
+    budgetStart_ = clock_();
+    budgetSeconds_ = seconds > 0 && std::isfinite(seconds) ? seconds : 0.0;
 }
 
 void JobContext::advance(long long done)
@@ -95,29 +117,35 @@ void JobContext::finish()
 {
     stageIndex_ = stageCount_ - 1;
     done_ = total_;
+    budgetSeconds_ = 0.0;
     emitProgress(1.0, true);
+}
+
+double JobContext::overallFraction(double stageFraction) const
+{
+    if (stageWeights_.size() != size_t(stageCount_))
+        return (stageIndex_ + stageFraction) / stageCount_;
+    double before = 0, sum = 0;
+    for (int i = 0; i < stageCount_; ++i) {
+        sum += stageWeights_[size_t(i)];
+        if (i < stageIndex_)
+            before += stageWeights_[size_t(i)];
+    }
+    return (before + stageWeights_[size_t(stageIndex_)] * stageFraction) / sum;
 }
 
 void JobContext::emitProgress(double stageFraction, bool force)
 {
-    const auto now = std::chrono::steady_clock::now();
-    const double elapsed = std::chrono::duration<double>(now - start_).count();
-    if (!force && std::chrono::duration<double>(now - lastEmit_).count() < kMinEmitInterval)
+    const double now = clock_();
+    const double elapsed = now - start_;
+    if (!force && now - lastEmit_ < kMinEmitInterval)
         return;
     lastEmit_ = now;
 
-    stageFraction = std::clamp(stageFraction, 0.0, 1.0);
-    double fraction = (stageIndex_ + stageFraction) / stageCount_;
-    if (stageWeights_.size() == size_t(stageCount_)) {
-        double before = 0, sum = 0;
-        for (int i = 0; i < stageCount_; ++i) {
-            sum += stageWeights_[size_t(i)];
-            if (i < stageIndex_)
-                before += stageWeights_[size_t(i)];
-        }
-        fraction = (before + stageWeights_[size_t(stageIndex_)] * stageFraction) / sum;
-    }
-    fraction = std::clamp(fraction, 0.0, 1.0);
+    // Under a time budget the stage is as far along as the larger of its units and its time.
+    const double budgetUsed = budgetSeconds_ > 0 ? (now - budgetStart_) / budgetSeconds_ : 0.0;
+    stageFraction = std::clamp(std::max(stageFraction, budgetUsed), 0.0, 1.0);
+    const double fraction = std::clamp(overallFraction(stageFraction), 0.0, 1.0);
 
     // ETA from a smoothed rate of overall progress, so one slow item does not make it jump.
     const double dt = elapsed - lastFractionTime_;
@@ -134,6 +162,13 @@ void JobContext::emitProgress(double stageFraction, bool force)
         eta = (1.0 - fraction) / smoothedRate_;
     else if (fraction > 0.01 && elapsed > 0.5)
         eta = elapsed * (1.0 - fraction) / fraction;
+    if (budgetSeconds_ > 0 && eta >= 0) {
+        // The budget binds: the stage ends when it is used up, then the later stages run.
+        const double left = std::max(0.0, budgetSeconds_ - (now - budgetStart_));
+        const double afterStage = 1.0 - std::clamp(overallFraction(1.0), 0.0, 1.0);
+        const double laterStages = smoothedRate_ > 0 ? afterStage / smoothedRate_ : 0.0;
+        eta = std::min(eta, left + laterStages);
+    }
 
     if (!observer_)
         return;
@@ -149,9 +184,9 @@ void JobContext::emitProgress(double stageFraction, bool force)
     observer_->onProgress(progress);
 }
 
-JobResult runJob(Job& job, JobObserver* observer, const CancellationToken& token)
+JobResult runJob(Job& job, JobObserver* observer, const CancellationToken& token, Clock clock)
 {
-    JobContext context(observer, token);
+    JobContext context(observer, token, std::move(clock));
     JobResult result;
     try {
         token.throwIfCancelled();
@@ -177,31 +212,4 @@ JobResult runJob(Job& job, JobObserver* observer, const CancellationToken& token
     return result;
 }
 
-std::string shellJoin(const std::vector<std::string>& argv)
-{
-    std::string out;
-    for (const auto& arg : argv) {
-        // '=' is plain except in the first word, where the shell would read NAME=value as an assignment.
-        const bool first = out.empty();
-        if (!first)
-            out += ' ';
-        const char* safe = first ? "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:,+@%"
-                                 : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@%";
-        const bool plain = !arg.empty() && arg.find_first_not_of(safe) == std::string::npos;
-        if (plain) {
-            out += arg;
-            continue;
-        }
-        out += '\'';
-        for (char c : arg) {
-            if (c == '\'')
-                out += "'\\''";
-            else
-                out += c;
-        }
-        out += '\'';
-    }
-    return out;
-}
-
-} // namespace espalier::project
+} // namespace espalier::job
