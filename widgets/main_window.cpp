@@ -64,6 +64,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     taskScroll->setWidget(taskPanel_);
     taskScroll->setWidgetResizable(true);
     taskScroll->setFrameShape(QFrame::NoFrame);
+    taskScroll->setMinimumHeight(8 * fontMetrics().height());  // two tasks' rows at least
     taskDock_ = new QDockWidget(this);
     taskDock_->setObjectName("taskDock");
     taskDock_->setWidget(taskScroll);
