@@ -133,33 +133,41 @@ AsrRuntime::AsrRuntime(EspmModel model, std::string sourceName) : model_(std::mo
         blockHeads_.push_back(metaInt(model_, "block." + std::to_string(b), source_, 2));
     vocab_ = int(model_.vocabulary.size());
 
-    // The shapes that tie the layers together, with messages that say which.
+    // Every matrix's both dimensions against the graph, before the first product: a model file
+    // pushed to a device is untrusted input, and a product over a mis-shaped matrix reads past its
+    // activations. Messages name the tensor and the shape the graph needs.
     const int freq = ((inputDim_ - 1) / 2 - 1) / 2;
     tensor("encoder.global_cmvn.mean", {inputDim_});
     tensor("encoder.embed.conv.0.weight", {channels_[0], 1, 3, 3});
     tensor("encoder.embed.conv.2.weight", {});  // 4-D dense, or CSR as its GEMM's matrix (checked when run)
-    if (linear("encoder.embed.out.0").in != channels_[1] * freq)
-        throw FormatError(source_ + ": encoder.embed.out.0.weight does not read the subsampling's output");
+    expectLinear("encoder.embed.out.0", dim_, channels_[1] * freq);
     for (int b = 0; b < blocks_; ++b) {
         const std::string p = "encoder.blocks." + std::to_string(b);
+        const int inner = blockHeads_[size_t(b)] * headDim_;
+        if (blockHeads_[size_t(b)] <= 0)
+            throw FormatError(source_ + ": META block." + std::to_string(b) + " has no attention heads");
         for (const char* l : {"linear_q", "linear_k", "linear_v"})
-            if (linear(p + ".self_attn." + l).out != blockHeads_[size_t(b)] * headDim_)
-                throw FormatError(source_ + ": " + p + ".self_attn." + l + " does not match block." + std::to_string(b));
-        linear(p + ".self_attn.linear_out");
-        linear(p + ".feed_forward.w_1");
-        linear(p + ".feed_forward.w_2");
-        if (macaron_) {
-            linear(p + ".feed_forward_macaron.w_1");
-            linear(p + ".feed_forward_macaron.w_2");
+            expectLinear(p + ".self_attn." + l, inner, dim_);
+        expectLinear(p + ".self_attn.linear_out", dim_, inner);
+        if (relative_)
+            expectLinear(p + ".self_attn.linear_pos", inner, dim_, false);
+        for (const char* ffn : {".feed_forward", ".feed_forward_macaron"}) {
+            if (std::string(ffn) == ".feed_forward_macaron" && !macaron_)
+                continue;
+            const Linear in = linear(p + ffn + ".w_1");
+            expectLinear(p + ffn + ".w_1", in.out, dim_);
+            expectLinear(p + ffn + ".w_2", dim_, in.out);
         }
         if (conformer_) {
-            linear(p + ".conv_module.pointwise_conv1");
+            expectLinear(p + ".conv_module.pointwise_conv1", 2 * dim_, dim_);
+            expectLinear(p + ".conv_module.pointwise_conv2", dim_, dim_);
             tensor(p + ".conv_module.depthwise_conv.weight", {dim_, 1, kernel_});
         }
     }
     if (linear("ctc.ctc_lo").out != vocab_)
         throw FormatError(source_ + ": the CTC layer has " + std::to_string(linear("ctc.ctc_lo").out) + " outputs for "
                           + std::to_string(vocab_) + " units");
+    expectLinear("ctc.ctc_lo", vocab_, dim_);
     frontEnd_ = frontEndFromMeta(model_);
     try {
         fbank_ = std::make_unique<Fbank>(frontEnd_);
@@ -213,8 +221,21 @@ AsrRuntime::Linear AsrRuntime::linear(const std::string& prefix, bool bias) cons
     return l;
 }
 
+void AsrRuntime::expectLinear(const std::string& prefix, int out, int in, bool bias) const
+{
+    const Linear l = linear(prefix, false);  // the weight first: its own shape is the message
+    if (l.out != out || l.in != in || out <= 0 || in <= 0)
+        throw FormatError(source_ + ": tensor " + prefix + ".weight is " + std::to_string(l.out) + "x" + std::to_string(l.in)
+                          + ", the graph needs " + std::to_string(out) + "x" + std::to_string(in));
+    if (bias)
+        dense(prefix + ".bias", {out});
+}
+
 Activations AsrRuntime::apply(const Linear& l, const Activations& x)
 {
+    if (int(x.cols()) != l.in)  // defence in depth: the constructor checked every matrix
+        throw FormatError(source_ + ": a " + std::to_string(l.out) + "x" + std::to_string(l.in) + " matrix applied to "
+                          + std::to_string(x.cols()) + " features");
     ScopedTimer timer(ops_, l.weight->sparse ? "linear (csr)" : "linear (dense)");
     const int frames = int(x.rows());
     Activations y(frames, l.out);

@@ -73,6 +73,8 @@ private:
         int in = 0, out = 0;
     };
     Linear linear(const std::string& prefix, bool bias = true) const;
+    // FormatError naming the tensor unless prefix.weight is out x in (and its bias out long).
+    void expectLinear(const std::string& prefix, int out, int in, bool bias = true) const;
     const EspmTensor& tensor(const std::string& name, std::vector<int64_t> shape) const;
     // A tensor the graph reads as plain values (FormatError when it was stored CSR).
     const float* dense(const std::string& name, std::vector<int64_t> shape) const;

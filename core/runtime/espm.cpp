@@ -202,7 +202,8 @@ std::vector<T> readArray(const std::vector<uint8_t>& bytes, const Section& data,
     if (offset > data.size || count > (data.size - offset) / sizeof(T))
         where.fail(what + " lies outside the DATA section");
     std::vector<T> out(static_cast<size_t>(count));
-    std::memcpy(out.data(), bytes.data() + data.offset + offset, size_t(count) * sizeof(T));
+    if (count > 0)  // an empty vector's data() may be null: memcpy from or to it is undefined even for 0 bytes
+        std::memcpy(out.data(), bytes.data() + data.offset + offset, size_t(count) * sizeof(T));
     return out;
 }
 

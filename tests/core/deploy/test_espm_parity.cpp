@@ -130,6 +130,59 @@ private slots:
             QVERIFY2(QString(e.what()).startsWith("b.espm: "), e.what());
         }
     }
+
+    // Found by fuzzing: a weight whose shape does not fit the graph (here a CSR 64 x 32832 where the
+    // graph multiplies 64 x 64) passed the load-time check and read past the activations in the
+    // kernel's frame packing. Every matrix's both dimensions are now checked when the graph is built.
+    void misShapedMatricesAreRefusedAtLoad_data()
+    {
+        QTest::addColumn<QString>("tensor");
+        QTest::addColumn<int>("rowFactor");
+        QTest::addColumn<int>("colFactor");
+        QTest::addColumn<bool>("sparse");
+        QTest::newRow("query, 513x wide, CSR (the fuzzer's)") << "encoder.blocks.0.self_attn.linear_q.weight" << 1 << 513 << true;
+        QTest::newRow("query, wide, dense") << "encoder.blocks.0.self_attn.linear_q.weight" << 1 << 2 << false;
+        QTest::newRow("attention output, tall") << "encoder.blocks.1.self_attn.linear_out.weight" << 2 << 1 << true;
+        QTest::newRow("feed-forward out, tall") << "encoder.blocks.0.feed_forward.w_2.weight" << 2 << 1 << false;
+        QTest::newRow("pointwise conv, wide") << "encoder.blocks.1.conv_module.pointwise_conv1.weight" << 1 << 3 << true;
+        QTest::newRow("CTC, wide") << "ctc.ctc_lo.weight" << 1 << 2 << true;
+    }
+    void misShapedMatricesAreRefusedAtLoad()
+    {
+        QFETCH(QString, tensor);
+        QFETCH(int, rowFactor);
+        QFETCH(int, colFactor);
+        QFETCH(bool, sparse);
+        auto m = makeModel(model::ModelType::Conformer, 7);
+        const std::string ckpt = saveAsCheckpoint(*m, dir_.filePath("shape.pt").toStdString());
+        const std::string out = dir_.filePath("shape.espm").toStdString();
+        deploy::exportEspm(ckpt, out);
+        runtime::EspmModel model = runtime::readEspm(out);
+        runtime::EspmTensor* t = nullptr;
+        for (runtime::EspmTensor& candidate : model.tensors)
+            if (candidate.name == tensor.toStdString())
+                t = &candidate;
+        QVERIFY(t);
+        const int rows = int(t->shape[0]) * rowFactor, cols = int(t->shape[1]) * colFactor;
+        std::vector<float> w(size_t(rows) * size_t(cols), 0.0f);
+        for (size_t i = 0; i < w.size(); i += 7)
+            w[i] = 0.25f;
+        t->shape = {rows, cols};
+        t->sparse = sparse;
+        t->csr = sparse ? runtime::CsrMatrix::fromDense(w.data(), rows, cols) : runtime::CsrMatrix{};
+        t->dense = sparse ? std::vector<float>{} : w;
+        // Through the file, as a device reads it: the container is well formed, the graph is not.
+        const std::string bad = dir_.filePath("bad-shape.espm").toStdString();
+        runtime::writeEspm(bad, model);
+        try {
+            runtime::AsrRuntime rt(runtime::readEspm(bad), "bad-shape.espm");
+            QFAIL("accepted");
+        } catch (const FormatError& e) {
+            const QString message = QString::fromUtf8(e.what());
+            QVERIFY2(message.startsWith("bad-shape.espm: tensor " + tensor + " is "), e.what());
+            QVERIFY2(message.contains("the graph needs"), e.what());
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEspmParity)

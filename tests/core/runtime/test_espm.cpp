@@ -106,6 +106,28 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(IoError, readEspm(dir.filePath("missing.espm").toStdString()));
     }
 
+    // Found by UBSan under fuzzing: an array of zero elements was memcpy'd from an empty vector's
+    // null pointer. An all-zero CSR matrix (no values, no column indices) round-trips.
+    void emptyArraysRoundTrip()
+    {
+        EspmModel m = sampleModel();
+        const std::vector<float> zeros(4 * 9, 0.0f);
+        EspmTensor empty;
+        empty.name = "encoder.blocks.0.feed_forward.w_2.weight";
+        empty.shape = {4, 9};
+        empty.sparse = true;
+        empty.csr = CsrMatrix::fromDense(zeros.data(), 4, 9);
+        QCOMPARE(empty.csr.values.size(), size_t(0));
+        m.tensors.push_back(empty);
+        const EspmModel back = parseEspm(serializeEspm(m), "empty.espm");
+        const EspmTensor* t = back.find(empty.name);
+        QVERIFY(t && t->sparse);
+        QCOMPARE(t->csr.rows, 4);
+        QCOMPARE(t->csr.cols, 9);
+        QCOMPARE(t->csr.values.size(), size_t(0));
+        QCOMPARE(t->csr.rowPtr, std::vector<uint32_t>(5, 0));
+    }
+
     void headerProblemsAreNamed()
     {
         const std::vector<uint8_t> good = serializeEspm(sampleModel());
