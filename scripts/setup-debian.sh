@@ -19,6 +19,8 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   # running the GUI headless, screenshots, CJK text
   xvfb xauth fonts-noto-cjk
+  # reliability: libFuzzer and the sanitizers (scripts/fuzz.sh)
+  clang libclang-rt-dev
 )
 if [[ "${1:-}" == "--dev" ]]; then
   packages+=(python3-torch python3-torchaudio python3-scipy python3-numpy imagemagick poppler-utils)

@@ -7,4 +7,6 @@ bash scripts/setup-debian.sh
 bash scripts/build.sh
 export QT_QPA_PLATFORM=offscreen
 ctest --test-dir build --output-on-failure -j "$(nproc)"
+# Every fuzzer briefly on its committed corpus (ASan + UBSan), so a regression there fails CI too.
+bash scripts/fuzz.sh all 20
 echo "test.sh: install + build + tests took $(( $(date +%s) - start )) s"

@@ -153,6 +153,8 @@ bool plainNumber(const YAML::Node& node, double& out)
 
 double numberField(const Located& loc, const YAML::Node& node, const std::string& field)
 {
+    if (!node.IsDefined())
+        loc.fail(node, field, "missing");
     double v = 0.0;
     if (!plainNumber(node, v))
         loc.fail(node, field, "expected a number, got '" + (node.IsScalar() ? scalarText(node) : std::string("a ")
@@ -171,6 +173,8 @@ int integerField(const Located& loc, const YAML::Node& node, const std::string& 
 
 bool boolField(const Located& loc, const YAML::Node& node, const std::string& field)
 {
+    if (!node.IsDefined())
+        loc.fail(node, field, "missing");
     if (node.IsScalar() && node.Tag() != "!") {
         std::string s = node.Scalar();
         std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
@@ -228,7 +232,7 @@ runtime::FbankOptions readFeatures(const Located& loc, const YAML::Node& node)
     runtime::FbankOptions o;
     for (auto it = node.begin(); it != node.end(); ++it) {
         const std::string key = it->first.Scalar();
-        const YAML::Node& v = it->second;
+        const YAML::Node v = it->second;  // a copy: yaml-cpp's iterator hands out a temporary
         const std::string field = "features." + key;
         if (key == "sample_rate")
             o.sampleRate = integerField(loc, v, field);
@@ -381,81 +385,83 @@ OpContext Pipeline::contextFor(size_t index, const std::string& type) const
 
 Pipeline Pipeline::fromYaml(const std::string& yaml, const std::string& sourceName, const std::string& baseDir)
 {
-    const Located loc(sourceName);
-    const YAML::Node root = io::readYamlDocument(
-        yaml, loc,
-        {"a pipeline (a map with espalier_augment, name, features, ops)", {"espalier_augment", "name", "features", "ops"},
-         "espalier_augment", kFormatVersion});
+    return io::readingYaml(io::YamlReader(sourceName), [&]() -> Pipeline {
+        const Located loc(sourceName);
+        const YAML::Node root = io::readYamlDocument(
+            yaml, loc,
+            {"a pipeline (a map with espalier_augment, name, features, ops)", {"espalier_augment", "name", "features", "ops"},
+             "espalier_augment", kFormatVersion});
 
-    Pipeline p;
-    p.sourceName_ = sourceName;
-    p.baseDir_ = baseDir;
-    if (const YAML::Node name = root["name"]) {
-        if (!name.IsScalar())
-            loc.fail(name, "name", "expected a string");
-        p.name_ = name.Scalar();
-    }
-    if (const YAML::Node features = root["features"])
-        p.fbank_ = readFeatures(loc, features);
-
-    const YAML::Node ops = root["ops"];
-    if (!ops)
-        throw InputError(sourceName + ": ops: missing; list the ops, e.g. ops: [{type: spec_augment}]");
-    if (!ops.IsSequence() && !ops.IsNull())
-        loc.fail(ops, "ops", "expected a list of ops");
-    for (size_t i = 0; ops.IsSequence() && i < ops.size(); ++i) {
-        const YAML::Node item = ops[i];
-        if (!item.IsMap())
-            loc.fail(item, "op " + std::to_string(i + 1), "expected a map such as {type: speed, factors: [0.9, 1.0, 1.1]}");
-        const YAML::Node typeNode = item["type"];
-        if (!typeNode || !typeNode.IsScalar())
-            loc.fail(item, "op " + std::to_string(i + 1), "'type' is missing; give the op's type (" + knownTypes() + ")");
-        const std::string type = typeNode.Scalar();
-        const std::string where = loc.at(item) + ": " + opLabel(i, type);
-        // "file:line: op 2 (noise): 'field' problem", at the line of the field itself.
-        auto fieldError = [&](const YAML::Node& node, const std::string& key, const std::string& problem) {
-            return InputError(loc.at(node) + ": " + opLabel(i, type) + ": '" + key + "' " + problem);
-        };
-        double probability = 1.0;
-        ParamMap params;
-        for (auto it = item.begin(); it != item.end(); ++it) {
-            const std::string key = it->first.Scalar();
-            const YAML::Node& value = it->second;
-            if (key == "type")
-                continue;
-            if (key == "p") {
-                if (!plainNumber(value, probability))
-                    throw fieldError(value, "p", "must be a probability in [0, 1], got '" + scalarText(value) + "'");
-                if (!(probability >= 0.0 && probability <= 1.0))
-                    throw fieldError(value, "p", "must be within [0, 1], got " + scalarText(value));
-                continue;
-            }
-            std::string problem;
-            ParamValue v = paramValue(value, problem);
-            if (!problem.empty())
-                throw fieldError(value, key, problem);
-            params[key] = std::move(v);
+        Pipeline p;
+        p.sourceName_ = sourceName;
+        p.baseDir_ = baseDir;
+        if (const YAML::Node name = root["name"]) {
+            if (!name.IsScalar())
+                loc.fail(name, "name", "expected a string");
+            p.name_ = name.Scalar();
         }
-        OpContext context = p.contextFor(i, type);
-        context.where = where;
-        std::unique_ptr<Op> op;
-        try {
-            op = createOp(type, params, context);
-        } catch (const InputError& e) {
-            // The op names the field; point at its line when the op spans several lines.
-            const std::string message = e.what();
+        if (const YAML::Node features = root["features"])
+            p.fbank_ = readFeatures(loc, features);
+
+        const YAML::Node ops = root["ops"];
+        if (!ops)
+            throw InputError(sourceName + ": ops: missing; list the ops, e.g. ops: [{type: spec_augment}]");
+        if (!ops.IsSequence() && !ops.IsNull())
+            loc.fail(ops, "ops", "expected a list of ops");
+        for (size_t i = 0; ops.IsSequence() && i < ops.size(); ++i) {
+            const YAML::Node item = ops[i];
+            if (!item.IsMap())
+                loc.fail(item, "op " + std::to_string(i + 1), "expected a map such as {type: speed, factors: [0.9, 1.0, 1.1]}");
+            const YAML::Node typeNode = item["type"];
+            if (!typeNode || !typeNode.IsScalar())
+                loc.fail(item, "op " + std::to_string(i + 1), "'type' is missing; give the op's type (" + knownTypes() + ")");
+            const std::string type = typeNode.Scalar();
+            const std::string where = loc.at(item) + ": " + opLabel(i, type);
+            // "file:line: op 2 (noise): 'field' problem", at the line of the field itself.
+            auto fieldError = [&](const YAML::Node& node, const std::string& key, const std::string& problem) {
+                return InputError(loc.at(node) + ": " + opLabel(i, type) + ": '" + key + "' " + problem);
+            };
+            double probability = 1.0;
+            ParamMap params;
             for (auto it = item.begin(); it != item.end(); ++it) {
                 const std::string key = it->first.Scalar();
-                if (message.rfind(where + ": '" + key + "'", 0) == 0 && it->first.Mark().line != item.Mark().line)
-                    throw InputError(loc.at(it->first) + ": " + message.substr(loc.at(item).size() + 2));
+                const YAML::Node value = it->second;  // a copy: yaml-cpp's iterator hands out a temporary
+                if (key == "type")
+                    continue;
+                if (key == "p") {
+                    if (!plainNumber(value, probability))
+                        throw fieldError(value, "p", "must be a probability in [0, 1], got '" + scalarText(value) + "'");
+                    if (!(probability >= 0.0 && probability <= 1.0))
+                        throw fieldError(value, "p", "must be within [0, 1], got " + scalarText(value));
+                    continue;
+                }
+                std::string problem;
+                ParamValue v = paramValue(value, problem);
+                if (!problem.empty())
+                    throw fieldError(value, key, problem);
+                params[key] = std::move(v);
             }
-            throw;
+            OpContext context = p.contextFor(i, type);
+            context.where = where;
+            std::unique_ptr<Op> op;
+            try {
+                op = createOp(type, params, context);
+            } catch (const InputError& e) {
+                // The op names the field; point at its line when the op spans several lines.
+                const std::string message = e.what();
+                for (auto it = item.begin(); it != item.end(); ++it) {
+                    const std::string key = it->first.Scalar();
+                    if (message.rfind(where + ": '" + key + "'", 0) == 0 && it->first.Mark().line != item.Mark().line)
+                        throw InputError(loc.at(it->first) + ": " + message.substr(loc.at(item).size() + 2));
+                }
+                throw;
+            }
+            op->setProbability(probability);
+            p.ops_.push_back(std::move(op));
+            checkOrder(view(p.ops_), loc.at(item) + ": ");
         }
-        op->setProbability(probability);
-        p.ops_.push_back(std::move(op));
-        checkOrder(view(p.ops_), loc.at(item) + ": ");
-    }
-    return p;
+        return p;
+    });
 }
 
 Pipeline Pipeline::load(const std::string& path)

@@ -73,12 +73,12 @@ NamedTimes timesFromArray(const json& j, const std::string& source)
 
 void addTimes(NamedTimes& total, const NamedTimes& add)
 {
-    for (const auto& [name, ms] : add) {
-        auto it = std::find_if(total.begin(), total.end(), [&](const auto& e) { return e.first == name; });
+    for (const auto& entry : add) {
+        auto it = std::find_if(total.begin(), total.end(), [&](const auto& e) { return e.first == entry.first; });
         if (it == total.end())
-            total.emplace_back(name, ms);
+            total.push_back(entry);
         else
-            it->second += ms;
+            it->second += entry.second;
     }
 }
 

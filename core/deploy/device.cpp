@@ -1,6 +1,7 @@
 #include "core/deploy/device.h"
 
 #include "core/io/atomic_file.h"
+#include "core/io/yaml_document.h"
 #include "core/io/yaml_reader.h"
 #include "core/runtime/error.h"
 
@@ -138,62 +139,64 @@ std::vector<std::string> deviceAddCommand(const DeviceSpec& d, const std::string
 
 DeviceRegistry DeviceRegistry::load(const std::string& projectDir)
 {
-    DeviceRegistry r;
-    r.projectDir_ = projectDir;
-    const std::string file = r.filePath();
-    std::error_code ec;
-    if (!fs::exists(file, ec))
-        return r;
-    YAML::Node root;
-    try {
-        root = YAML::Load(io::readFile(file));
-    } catch (const YAML::Exception& e) {
-        throw FormatError(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-    }
-    io::YamlReader yaml(file);
-    if (root.IsNull())
-        return r;
-    if (!root.IsMap())
-        yaml.fail(root, "", "expected a mapping with 'devices'");
-    yaml.checkKeys(root, "", {"version", "devices"});
-    if (root["version"] && yaml.integer32(root["version"], "version") > 1)
-        yaml.fail(root["version"], "version", "is newer than this Espalier understands (1)");
-    const YAML::Node list = root["devices"];
-    if (!list)
-        return r;
-    if (!list.IsSequence())
-        yaml.fail(list, "devices", "expected a list");
-    for (const YAML::Node& n : list) {
-        if (!n.IsMap())
-            yaml.fail(n, "devices", "each device is a mapping");
-        yaml.checkKeys(n, "devices[]", {"name", "kind", "host", "port", "user", "key", "serial", "arch", "work_dir", "cpus"});
-        DeviceSpec d;
-        auto text = [&](const char* key, std::string& out) {
-            if (n[key])
-                out = yaml.string(n[key], key);
-        };
-        text("name", d.name);
-        if (n["kind"])
-            d.kind = yaml.choice(n["kind"], "kind", deviceKindNames());
-        text("host", d.host);
-        if (n["port"])
-            d.port = yaml.integer32(n["port"], "port");
-        text("user", d.user);
-        text("key", d.keyFile);
-        text("serial", d.serial);
-        text("arch", d.arch);
-        text("work_dir", d.workDir);
-        text("cpus", d.cpus);
+    return io::readingYaml(io::YamlReader(projectDir + "/" + kFileName), [&]() -> DeviceRegistry {
+        DeviceRegistry r;
+        r.projectDir_ = projectDir;
+        const std::string file = r.filePath();
+        std::error_code ec;
+        if (!fs::exists(file, ec))
+            return r;
+        YAML::Node root;
         try {
-            validateDevice(d);
-            if (r.find(d.name))
-                throw InputError("device name '" + d.name + "' is used twice");
-        } catch (const InputError& e) {
-            throw FormatError(yaml.at(n) + ": " + e.what());
+            root = YAML::Load(io::readFile(file));
+        } catch (const YAML::Exception& e) {
+            throw FormatError(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
         }
-        r.devices_.push_back(d);
-    }
-    return r;
+        io::YamlReader yaml(file);
+        if (root.IsNull())
+            return r;
+        if (!root.IsMap())
+            yaml.fail(root, "", "expected a mapping with 'devices'");
+        yaml.checkKeys(root, "", {"version", "devices"});
+        if (root["version"] && yaml.integer32(root["version"], "version") > 1)
+            yaml.fail(root["version"], "version", "is newer than this Espalier understands (1)");
+        const YAML::Node list = root["devices"];
+        if (!list)
+            return r;
+        if (!list.IsSequence())
+            yaml.fail(list, "devices", "expected a list");
+        for (const YAML::Node& n : list) {
+            if (!n.IsMap())
+                yaml.fail(n, "devices", "each device is a mapping");
+            yaml.checkKeys(n, "devices[]", {"name", "kind", "host", "port", "user", "key", "serial", "arch", "work_dir", "cpus"});
+            DeviceSpec d;
+            auto text = [&](const char* key, std::string& out) {
+                if (n[key])
+                    out = yaml.string(n[key], key);
+            };
+            text("name", d.name);
+            if (n["kind"])
+                d.kind = yaml.choice(n["kind"], "kind", deviceKindNames());
+            text("host", d.host);
+            if (n["port"])
+                d.port = yaml.integer32(n["port"], "port");
+            text("user", d.user);
+            text("key", d.keyFile);
+            text("serial", d.serial);
+            text("arch", d.arch);
+            text("work_dir", d.workDir);
+            text("cpus", d.cpus);
+            try {
+                validateDevice(d);
+                if (r.find(d.name))
+                    throw InputError("device name '" + d.name + "' is used twice");
+            } catch (const InputError& e) {
+                throw FormatError(yaml.at(n) + ": " + e.what());
+            }
+            r.devices_.push_back(d);
+        }
+        return r;
+    });
 }
 
 void DeviceRegistry::save() const

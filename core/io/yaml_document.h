@@ -4,6 +4,7 @@
 // root, only known top-level keys, and the format version ("espalier_train: 1") checked: missing,
 // older or newer than this release reads, each with a message that says what to do.
 #include "core/io/yaml_reader.h"
+#include "core/runtime/error.h"
 
 #include <string>
 #include <vector>
@@ -26,6 +27,19 @@ void checkYamlDocument(const YAML::Node& root, const YamlReader& reader, const Y
 
 // parseYaml, then checkYamlDocument: the root node.
 YAML::Node readYamlDocument(const std::string& text, const YamlReader& reader, const YamlDocumentSpec& spec);
+
+// Runs read(), which reads a document with the reader's typed fields, and turns what yaml-cpp itself
+// throws on a document of an unexpected shape (a scalar indexed like a map, say) into an InputError
+// at the line it names: a reader never lets a library exception escape past the file's name.
+template <typename Read>
+auto readingYaml(const YamlReader& reader, Read read) -> decltype(read())
+{
+    try {
+        return read();
+    } catch (const YAML::Exception& e) {
+        throw InputError(reader.at(e.mark) + ": " + e.msg);
+    }
+}
 
 // What an emitter wrote, with a final newline; throws InputError naming `what` when it failed.
 std::string emittedYaml(const YAML::Emitter& out, const std::string& what);

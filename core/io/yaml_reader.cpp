@@ -20,6 +20,8 @@ std::string joinNames(const std::vector<std::string>& names)
 
 std::string YamlReader::describe(const YAML::Node& node)
 {
+    if (!node.IsDefined())
+        return "nothing";
     if (node.IsScalar())
         return "'" + node.Scalar() + "'";
     return node.IsMap() ? "a map" : node.IsSequence() ? "a list" : "nothing";
@@ -32,11 +34,18 @@ std::string YamlReader::at(const YAML::Mark& mark) const
 
 void YamlReader::fail(const YAML::Node& node, const std::string& field, const std::string& problem) const
 {
-    throw InputError(at(node.Mark()) + ": " + (field.empty() ? std::string() : field + ": ") + problem);
+    throw InputError(at(node) + ": " + (field.empty() ? std::string() : field + ": ") + problem);
+}
+
+void YamlReader::requireDefined(const YAML::Node& node, const std::string& field) const
+{
+    if (!node.IsDefined())
+        throw InputError(source_ + ": " + (field.empty() ? std::string() : field + ": ") + "missing");
 }
 
 void YamlReader::checkKeys(const YAML::Node& map, const std::string& prefix, const std::vector<std::string>& keys) const
 {
+    requireDefined(map, prefix);
     if (!map.IsMap())
         fail(map, prefix, "expected a map with " + joinNames(keys) + ", got " + describe(map));
     for (auto it = map.begin(); it != map.end(); ++it) {
@@ -48,6 +57,7 @@ void YamlReader::checkKeys(const YAML::Node& map, const std::string& prefix, con
 
 long long YamlReader::integer(const YAML::Node& node, const std::string& field) const
 {
+    requireDefined(node, field);
     if (node.IsScalar()) {
         const std::string& s = node.Scalar();
         long long v = 0;
@@ -68,6 +78,7 @@ int YamlReader::integer32(const YAML::Node& node, const std::string& field) cons
 
 double YamlReader::number(const YAML::Node& node, const std::string& field) const
 {
+    requireDefined(node, field);
     if (node.IsScalar()) {
         const std::string& s = node.Scalar();
         char* end = nullptr;
@@ -80,6 +91,7 @@ double YamlReader::number(const YAML::Node& node, const std::string& field) cons
 
 bool YamlReader::boolean(const YAML::Node& node, const std::string& field) const
 {
+    requireDefined(node, field);
     bool value = false;
     if (node.IsScalar() && YAML::convert<bool>::decode(node, value))
         return value;
@@ -88,6 +100,7 @@ bool YamlReader::boolean(const YAML::Node& node, const std::string& field) const
 
 std::string YamlReader::string(const YAML::Node& node, const std::string& field) const
 {
+    requireDefined(node, field);
     if (!node.IsScalar())
         fail(node, field, "expected a string, got " + describe(node));
     return node.Scalar();

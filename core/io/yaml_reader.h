@@ -19,9 +19,12 @@ public:
     const std::string& sourceName() const { return source_; }
     // "source:line" (the 1-based line of mark; just the source when the mark is unknown).
     std::string at(const YAML::Mark& mark) const;
-    std::string at(const YAML::Node& node) const { return at(node.Mark()); }
+    // A missing node (a key the map lacks, which yaml-cpp returns as an invalid node) has no line.
+    std::string at(const YAML::Node& node) const { return node.IsDefined() ? at(node.Mark()) : source_; }
     // Throws InputError "source:line: field: problem" at node's line ("source:line: problem" for an empty field).
     [[noreturn]] void fail(const YAML::Node& node, const std::string& field, const std::string& problem) const;
+    // Every reader below fails with "field: missing" for a missing node, rather than letting
+    // yaml-cpp throw its own InvalidNode from under the message.
     // Fails unless map is a map whose keys are all in `keys`.
     void checkKeys(const YAML::Node& map, const std::string& prefix, const std::vector<std::string>& keys) const;
 
@@ -45,6 +48,7 @@ public:
     static std::string describe(const YAML::Node& node);
 
 private:
+    void requireDefined(const YAML::Node& node, const std::string& field) const;
     std::string source_;
 };
 

@@ -313,70 +313,72 @@ bool ModelConfig::operator==(const ModelConfig& o) const
 
 ModelConfig modelConfigFromYaml(const YAML::Node& root, const std::string& sourceName, const std::string& baseDir)
 {
-    const io::YamlReader loc(sourceName);
-    io::checkYamlDocument(root, loc, kDocument);
+    return io::readingYaml(io::YamlReader(sourceName), [&]() -> ModelConfig {
+        const io::YamlReader loc(sourceName);
+        io::checkYamlDocument(root, loc, kDocument);
 
-    ModelType type = ModelType::Conformer;
-    if (const YAML::Node n = root["type"])
-        type = loc.choice(n, "type", modelTypeNames());
-    std::string size = "small";
-    if (const YAML::Node n = root["size"])
-        size = loc.string(n, "size");
-    ModelConfig c;
-    try {
-        c = ModelConfig::preset(size, type);
-    } catch (const InputError&) {
-        loc.fail(root["size"], "size", "expected " + presetList() + ", got " + describe(root["size"]));
-    }
-    if (!root["size"])
-        c.size.clear();
-
-    if (const YAML::Node n = root["input_dim"])
-        c.inputDim = loc.integer32(n, "input_dim");
-    if (const YAML::Node n = root["vocab_size"])
-        c.vocabSize = loc.integer32(n, "vocab_size");
-    if (const YAML::Node n = root["attention_dim"])
-        c.attentionDim = loc.integer32(n, "attention_dim");
-    if (const YAML::Node n = root["heads"])
-        c.heads = loc.integer32(n, "heads");
-    if (const YAML::Node n = root["ffn_dim"])
-        c.ffnDim = loc.integer32(n, "ffn_dim");
-    if (const YAML::Node n = root["num_blocks"])
-        c.numBlocks = loc.integer32(n, "num_blocks");
-    if (const YAML::Node n = root["cnn_kernel"])
-        c.cnnKernel = loc.integer32(n, "cnn_kernel");
-    if (const YAML::Node n = root["dropout"])
-        c.dropout = loc.number(n, "dropout");
-    if (const YAML::Node n = root["positional"])
-        c.positional = loc.choice(n, "positional", positionalNames());
-    if (const YAML::Node n = root["macaron"])
-        c.macaron = loc.boolean(n, "macaron");
-    if (const YAML::Node n = root["subsampling"]) {
-        if (loc.string(n, "subsampling") != "conv2d4")
-            loc.fail(n, "subsampling", "expected conv2d4 (two 3x3 stride-2 convolutions), got " + describe(n));
-    }
-    if (const YAML::Node n = root["cmvn"])
-        c.cmvn = readCmvn(loc, n, baseDir);
-    if (const YAML::Node n = root["blocks"])
-        c.blockShapes = readBlockShapes(loc, n, c);
-    if (const YAML::Node n = root["subsampling_channels"]) {
-        if (!n.IsSequence() || n.size() != 2)
-            loc.fail(n, "subsampling_channels", "expected [c1, c2], the two convolutions' output channels, got " + describe(n));
-        for (int conv = 0; conv < 2; ++conv) {
-            c.subsamplingChannels[conv] = loc.integer32(n[conv], "subsampling_channels");
-            if (c.subsamplingChannels[conv] < 1)
-                loc.fail(n[conv], "subsampling_channels", "must be at least 1, got " + n[conv].Scalar());
+        ModelType type = ModelType::Conformer;
+        if (const YAML::Node n = root["type"])
+            type = loc.choice(n, "type", modelTypeNames());
+        std::string size = "small";
+        if (const YAML::Node n = root["size"])
+            size = loc.string(n, "size");
+        ModelConfig c;
+        try {
+            c = ModelConfig::preset(size, type);
+        } catch (const InputError&) {
+            loc.fail(root["size"], "size", "expected " + presetList() + ", got " + describe(root["size"]));
         }
-    }
+        if (!root["size"])
+            c.size.clear();
 
-    // Problems point at the offending field's line, or at the map when the value came from a preset.
-    for (const ConfigProblem& p : c.problems()) {
-        if (p.field == "vocab_size" && c.vocabSize == 0)
-            continue; // left for the trainer to fill from the tokenizer
-        const YAML::Node n = root[p.field];
-        throw InputError(loc.at(n ? n.Mark() : root.Mark()) + ": " + p.field + ": " + p.message);
-    }
-    return c;
+        if (const YAML::Node n = root["input_dim"])
+            c.inputDim = loc.integer32(n, "input_dim");
+        if (const YAML::Node n = root["vocab_size"])
+            c.vocabSize = loc.integer32(n, "vocab_size");
+        if (const YAML::Node n = root["attention_dim"])
+            c.attentionDim = loc.integer32(n, "attention_dim");
+        if (const YAML::Node n = root["heads"])
+            c.heads = loc.integer32(n, "heads");
+        if (const YAML::Node n = root["ffn_dim"])
+            c.ffnDim = loc.integer32(n, "ffn_dim");
+        if (const YAML::Node n = root["num_blocks"])
+            c.numBlocks = loc.integer32(n, "num_blocks");
+        if (const YAML::Node n = root["cnn_kernel"])
+            c.cnnKernel = loc.integer32(n, "cnn_kernel");
+        if (const YAML::Node n = root["dropout"])
+            c.dropout = loc.number(n, "dropout");
+        if (const YAML::Node n = root["positional"])
+            c.positional = loc.choice(n, "positional", positionalNames());
+        if (const YAML::Node n = root["macaron"])
+            c.macaron = loc.boolean(n, "macaron");
+        if (const YAML::Node n = root["subsampling"]) {
+            if (loc.string(n, "subsampling") != "conv2d4")
+                loc.fail(n, "subsampling", "expected conv2d4 (two 3x3 stride-2 convolutions), got " + describe(n));
+        }
+        if (const YAML::Node n = root["cmvn"])
+            c.cmvn = readCmvn(loc, n, baseDir);
+        if (const YAML::Node n = root["blocks"])
+            c.blockShapes = readBlockShapes(loc, n, c);
+        if (const YAML::Node n = root["subsampling_channels"]) {
+            if (!n.IsSequence() || n.size() != 2)
+                loc.fail(n, "subsampling_channels", "expected [c1, c2], the two convolutions' output channels, got " + describe(n));
+            for (int conv = 0; conv < 2; ++conv) {
+                c.subsamplingChannels[conv] = loc.integer32(n[conv], "subsampling_channels");
+                if (c.subsamplingChannels[conv] < 1)
+                    loc.fail(n[conv], "subsampling_channels", "must be at least 1, got " + n[conv].Scalar());
+            }
+        }
+
+        // Problems point at the offending field's line, or at the map when the value came from a preset.
+        for (const ConfigProblem& p : c.problems()) {
+            if (p.field == "vocab_size" && c.vocabSize == 0)
+                continue; // left for the trainer to fill from the tokenizer
+            const YAML::Node n = root[p.field];
+            throw InputError(loc.at(n ? n.Mark() : root.Mark()) + ": " + p.field + ": " + p.message);
+        }
+        return c;
+    });
 }
 
 void writeModelConfig(YAML::Emitter& out, const ModelConfig& c)

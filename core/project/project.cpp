@@ -1,6 +1,7 @@
 #include "core/project/project.h"
 
 #include "core/io/atomic_file.h"
+#include "core/io/yaml_document.h"
 #include "core/runtime/error.h"
 
 #include <yaml-cpp/yaml.h>
@@ -62,56 +63,58 @@ bool Project::isProject(const std::string& dir)
 
 Project Project::open(const std::string& path)
 {
-    fs::path dir = path;
-    std::error_code ec;
-    if (fs::is_regular_file(dir, ec))
-        dir = dir.parent_path();
-    const std::string file = projectFileIn(dir.string());
-    if (!fs::exists(file, ec))
-        throw IoError("no Espalier project at '" + path + "' (missing " + kFileName + ")");
+    return io::readingYaml(io::YamlReader(path), [&]() -> Project {
+        fs::path dir = path;
+        std::error_code ec;
+        if (fs::is_regular_file(dir, ec))
+            dir = dir.parent_path();
+        const std::string file = projectFileIn(dir.string());
+        if (!fs::exists(file, ec))
+            throw IoError("no Espalier project at '" + path + "' (missing " + kFileName + ")");
 
-    YAML::Node root;
-    try {
-        root = YAML::Load(io::readFile(file));
-    } catch (const YAML::Exception& e) {
-        throw FormatError(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-    }
-    if (!root.IsMap())
-        throw FormatError(file + ": expected a YAML mapping with 'name' and 'corpora'");
-
-    Project project;
-    project.dir_ = fs::absolute(dir).lexically_normal().string();
-    const int version = field<int>(root, "espalier_project", kFormatVersion, file);
-    if (version > kFormatVersion)
-        throw FormatError(file + ": project format " + std::to_string(version)
-                          + " is newer than this Espalier understands (" + std::to_string(kFormatVersion) + ")");
-    project.config_.name = field<std::string>(root, "name", "", file);
-    if (project.config_.name.empty())
-        throw FormatError(file + ": field 'name' is missing or empty");
-    project.config_.description = field<std::string>(root, "description", "", file);
-    if (const YAML::Node defaults = root["defaults"])
-        project.config_.sampleRate = field<int>(defaults, "sample_rate", 16000, file);
-    if (project.config_.sampleRate <= 0)
-        throw FormatError(file + ": defaults.sample_rate must be positive");
-
-    if (const YAML::Node corpora = root["corpora"]) {
-        if (!corpora.IsSequence())
-            throw FormatError(file + ":" + std::to_string(corpora.Mark().line + 1)
-                              + ": 'corpora' must be a list");
-        for (const YAML::Node& c : corpora) {
-            const std::string where = file + ":" + std::to_string(c.Mark().line + 1);
-            CorpusEntry entry;
-            entry.name = field<std::string>(c, "name", "", file);
-            entry.path = field<std::string>(c, "path", "", file);
-            entry.format = field<std::string>(c, "format", "auto", file);
-            if (entry.name.empty() || entry.path.empty())
-                throw FormatError(where + ": a corpus needs 'name' and 'path'");
-            if (project.findCorpus(entry.name))
-                throw FormatError(where + ": corpus name '" + entry.name + "' is used twice");
-            project.config_.corpora.push_back(entry);
+        YAML::Node root;
+        try {
+            root = YAML::Load(io::readFile(file));
+        } catch (const YAML::Exception& e) {
+            throw FormatError(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
         }
-    }
-    return project;
+        if (!root.IsMap())
+            throw FormatError(file + ": expected a YAML mapping with 'name' and 'corpora'");
+
+        Project project;
+        project.dir_ = fs::absolute(dir).lexically_normal().string();
+        const int version = field<int>(root, "espalier_project", kFormatVersion, file);
+        if (version > kFormatVersion)
+            throw FormatError(file + ": project format " + std::to_string(version)
+                              + " is newer than this Espalier understands (" + std::to_string(kFormatVersion) + ")");
+        project.config_.name = field<std::string>(root, "name", "", file);
+        if (project.config_.name.empty())
+            throw FormatError(file + ": field 'name' is missing or empty");
+        project.config_.description = field<std::string>(root, "description", "", file);
+        if (const YAML::Node defaults = root["defaults"])
+            project.config_.sampleRate = field<int>(defaults, "sample_rate", 16000, file);
+        if (project.config_.sampleRate <= 0)
+            throw FormatError(file + ": defaults.sample_rate must be positive");
+
+        if (const YAML::Node corpora = root["corpora"]) {
+            if (!corpora.IsSequence())
+                throw FormatError(file + ":" + std::to_string(corpora.Mark().line + 1)
+                                  + ": 'corpora' must be a list");
+            for (const YAML::Node& c : corpora) {
+                const std::string where = file + ":" + std::to_string(c.Mark().line + 1);
+                CorpusEntry entry;
+                entry.name = field<std::string>(c, "name", "", file);
+                entry.path = field<std::string>(c, "path", "", file);
+                entry.format = field<std::string>(c, "format", "auto", file);
+                if (entry.name.empty() || entry.path.empty())
+                    throw FormatError(where + ": a corpus needs 'name' and 'path'");
+                if (project.findCorpus(entry.name))
+                    throw FormatError(where + ": corpus name '" + entry.name + "' is used twice");
+                project.config_.corpora.push_back(entry);
+            }
+        }
+        return project;
+    });
 }
 
 std::string Project::filePath() const

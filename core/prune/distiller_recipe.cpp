@@ -28,52 +28,54 @@ bool isDistillerSchedule(const YAML::Node& root)
 
 Recipe readDistillerSchedule(const std::string& yaml, const std::string& sourceName)
 {
-    const io::YamlReader r(sourceName);
-    const YAML::Node root = io::parseYaml(yaml, r);
-    const YAML::Node pruners = root["pruners"];
-    const YAML::Node policies = root["policies"];
-    if (!pruners.IsMap())
-        r.fail(pruners, "pruners", "expected a map of pruner names to pruners");
-    if (!policies.IsSequence())
-        r.fail(policies, "policies", "expected a list of policies");
-    Recipe recipe;
-    recipe.name = std::filesystem::path(sourceName).stem().string();
-    for (size_t i = 0; i < policies.size(); ++i) {
-        const YAML::Node policy = policies[i];
-        const std::string where = "policies[" + std::to_string(i) + "]";
-        if (!policy["pruner"])
-            continue;  // quantizers, regularizers, learning-rate schedulers: not pruning
-        const std::string name = r.string(policy["pruner"]["instance_name"], where + ".pruner.instance_name");
-        const YAML::Node pruner = pruners[name];
-        if (!pruner)
-            r.fail(policy["pruner"], where + ".pruner.instance_name", "no pruner named '" + name + "' in pruners");
-        const std::string cls = r.string(pruner["class"], "pruners." + name + ".class");
-        if (cls != "AutomatedGradualPruner")
-            r.fail(pruner["class"], "pruners." + name + ".class",
-                   "pruner class " + cls + " is not supported in this release (AutomatedGradualPruner is)");
-        UnstructuredStage stage;
-        stage.scope = MaskScope::Layer;  // Distiller's AGP prunes each tensor to the target
-        stage.schedule.shape = ScheduleShape::AgpCubic;
-        stage.schedule.unit = ScheduleUnit::Epochs;
-        stage.schedule.initial = r.number(pruner["initial_sparsity"], "pruners." + name + ".initial_sparsity");
-        stage.schedule.final = r.number(pruner["final_sparsity"], "pruners." + name + ".final_sparsity");
-        const int begin = r.integer32(policy["starting_epoch"], where + ".starting_epoch");
-        const int end = r.integer32(policy["ending_epoch"], where + ".ending_epoch");
-        const int frequency = r.integer32(policy["frequency"], where + ".frequency");
-        if (frequency <= 0 || end <= begin + 1)
-            r.fail(policy, where, "needs ending_epoch > starting_epoch + 1 and frequency > 0");
-        stage.schedule.begin = begin;
-        stage.schedule.end = begin + distillerSpan(begin, end, frequency);  // Distiller's last update (reference.md)
-        stage.schedule.frequency = frequency;
-        if (pruner["weights"])
-            stage.params = outsideParamList(r, pruner["weights"], "pruners." + name + ".weights");
-        for (const ScheduleProblem& p : stage.schedule.problems())
-            r.fail(policy, where + "." + p.field, p.message);
-        recipe.unstructured.push_back(stage);
-    }
-    if (recipe.unstructured.empty())
-        throw InputError(sourceName + ": no policy uses a pruner: nothing to prune");
-    return recipe;
+    return io::readingYaml(io::YamlReader(sourceName), [&]() -> Recipe {
+        const io::YamlReader r(sourceName);
+        const YAML::Node root = io::parseYaml(yaml, r);
+        const YAML::Node pruners = root["pruners"];
+        const YAML::Node policies = root["policies"];
+        if (!pruners.IsMap())
+            r.fail(pruners, "pruners", "expected a map of pruner names to pruners");
+        if (!policies.IsSequence())
+            r.fail(policies, "policies", "expected a list of policies");
+        Recipe recipe;
+        recipe.name = std::filesystem::path(sourceName).stem().string();
+        for (size_t i = 0; i < policies.size(); ++i) {
+            const YAML::Node policy = policies[i];
+            const std::string where = "policies[" + std::to_string(i) + "]";
+            if (!policy["pruner"])
+                continue;  // quantizers, regularizers, learning-rate schedulers: not pruning
+            const std::string name = r.string(policy["pruner"]["instance_name"], where + ".pruner.instance_name");
+            const YAML::Node pruner = pruners[name];
+            if (!pruner)
+                r.fail(policy["pruner"], where + ".pruner.instance_name", "no pruner named '" + name + "' in pruners");
+            const std::string cls = r.string(pruner["class"], "pruners." + name + ".class");
+            if (cls != "AutomatedGradualPruner")
+                r.fail(pruner["class"], "pruners." + name + ".class",
+                       "pruner class " + cls + " is not supported in this release (AutomatedGradualPruner is)");
+            UnstructuredStage stage;
+            stage.scope = MaskScope::Layer;  // Distiller's AGP prunes each tensor to the target
+            stage.schedule.shape = ScheduleShape::AgpCubic;
+            stage.schedule.unit = ScheduleUnit::Epochs;
+            stage.schedule.initial = r.number(pruner["initial_sparsity"], "pruners." + name + ".initial_sparsity");
+            stage.schedule.final = r.number(pruner["final_sparsity"], "pruners." + name + ".final_sparsity");
+            const int begin = r.integer32(policy["starting_epoch"], where + ".starting_epoch");
+            const int end = r.integer32(policy["ending_epoch"], where + ".ending_epoch");
+            const int frequency = r.integer32(policy["frequency"], where + ".frequency");
+            if (frequency <= 0 || end <= begin + 1)
+                r.fail(policy, where, "needs ending_epoch > starting_epoch + 1 and frequency > 0");
+            stage.schedule.begin = begin;
+            stage.schedule.end = begin + distillerSpan(begin, end, frequency);  // Distiller's last update (reference.md)
+            stage.schedule.frequency = frequency;
+            if (pruner["weights"])
+                stage.params = outsideParamList(r, pruner["weights"], "pruners." + name + ".weights");
+            for (const ScheduleProblem& p : stage.schedule.problems())
+                r.fail(policy, where + "." + p.field, p.message);
+            recipe.unstructured.push_back(stage);
+        }
+        if (recipe.unstructured.empty())
+            throw InputError(sourceName + ": no policy uses a pruner: nothing to prune");
+        return recipe;
+    });
 }
 
 std::string writeDistillerSchedule(const Recipe& recipe)

@@ -409,18 +409,20 @@ std::map<std::string, Recipe::TensorTarget> Recipe::finalTargets(const std::vect
 
 Recipe Recipe::fromYaml(const std::string& yaml, const std::string& sourceName)
 {
-    const io::YamlReader r(sourceName);
-    const YAML::Node root = io::readYamlDocument(
-        yaml, r, {"a recipe (a map with espalier_recipe, name, stages)", kTopKeys, "espalier_recipe", kFormatVersion});
-    Recipe recipe;
-    if (const YAML::Node n = root["name"])
-        recipe.name = r.string(n, "name");
-    const YAML::Node stages = root["stages"];
-    if (!stages || !stages.IsSequence() || stages.size() == 0)
-        r.fail(stages ? stages : root, "stages", "expected a list of at least one stage");
-    for (size_t i = 0; i < stages.size(); ++i)
-        readStage(r, stages[i], "stages[" + std::to_string(i) + "]", recipe);
-    return recipe;
+    return io::readingYaml(io::YamlReader(sourceName), [&]() -> Recipe {
+        const io::YamlReader r(sourceName);
+        const YAML::Node root = io::readYamlDocument(
+            yaml, r, {"a recipe (a map with espalier_recipe, name, stages)", kTopKeys, "espalier_recipe", kFormatVersion});
+        Recipe recipe;
+        if (const YAML::Node n = root["name"])
+            recipe.name = r.string(n, "name");
+        const YAML::Node stages = root["stages"];
+        if (!stages || !stages.IsSequence() || stages.size() == 0)
+            r.fail(stages ? stages : root, "stages", "expected a list of at least one stage");
+        for (size_t i = 0; i < stages.size(); ++i)
+            readStage(r, stages[i], "stages[" + std::to_string(i) + "]", recipe);
+        return recipe;
+    });
 }
 
 Recipe Recipe::load(const std::string& path)

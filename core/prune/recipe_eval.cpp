@@ -2,7 +2,10 @@
 
 #include "core/runtime/error.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 
 namespace espalier::prune {
 
@@ -18,6 +21,8 @@ public:
         skip();
         if (i_ != s_.size())
             fail("unexpected '" + s_.substr(i_, 1) + "'");
+        if (!std::isfinite(v))
+            fail("the result is not a finite number");
         return v;
     }
 
@@ -55,6 +60,14 @@ private:
     }
     double unary()
     {
+        // Each parenthesis and sign nests one call: bounded, so a long run of them is an error, not
+        // a stack overflow.
+        if (++depth_ > kMaxDepth)
+            fail("nests deeper than " + std::to_string(kMaxDepth) + " levels");
+        struct Leave {
+            int& depth;
+            ~Leave() { --depth; }
+        } leave{depth_};
         skip();
         if (i_ < s_.size() && (s_[i_] == '-' || s_[i_] == '+')) {
             const char op = s_[i_++];
@@ -77,9 +90,12 @@ private:
             return v;
         }
         if (std::isdigit((unsigned char)s_[i_]) || s_[i_] == '.') {
-            size_t used = 0;
-            const double v = std::stod(s_.substr(i_), &used);
-            i_ += used;
+            const char* start = s_.c_str() + i_;
+            char* end = nullptr;
+            const double v = std::strtod(start, &end);
+            if (end == start || !std::isfinite(v))
+                fail("'" + s_.substr(i_, size_t(std::max<std::ptrdiff_t>(end - start, 1))) + "' is not a number");
+            i_ += size_t(end - start);
             return v;
         }
         if (std::isalpha((unsigned char)s_[i_]) || s_[i_] == '_') {
@@ -95,9 +111,11 @@ private:
         fail("unexpected '" + s_.substr(i_, 1) + "'");
     }
 
+    static constexpr int kMaxDepth = 200;
     const std::string& s_;
     const std::map<std::string, double>& vars_;
     size_t i_ = 0;
+    int depth_ = 0;
 };
 
 } // namespace

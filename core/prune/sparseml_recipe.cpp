@@ -236,53 +236,55 @@ bool isSparseMLRecipe(const YAML::Node& root)
 
 Recipe readSparseMLRecipe(const std::string& yaml, const std::string& sourceName)
 {
-    const io::YamlReader r(sourceName);
-    const YAML::Node root = io::parseYaml(yaml, r);
-    Variables variables;
-    for (auto it = root.begin(); it != root.end(); ++it) {
-        const std::string key = it->first.Scalar();
-        if (it->second.IsScalar() && key != "version" && std::find(std::begin(kModifierLists), std::end(kModifierLists), key)
-                                                             == std::end(kModifierLists)) {
-            try {
-                variables[key] = sparsemlNumber(r, it->second, key, variables);
-            } catch (const InputError&) {
-                // a non-numeric variable (a name, a flag): not usable in eval(), not an error
+    return io::readingYaml(io::YamlReader(sourceName), [&]() -> Recipe {
+        const io::YamlReader r(sourceName);
+        const YAML::Node root = io::parseYaml(yaml, r);
+        Variables variables;
+        for (auto it = root.begin(); it != root.end(); ++it) {
+            const std::string key = it->first.Scalar();
+            if (it->second.IsScalar() && key != "version" && std::find(std::begin(kModifierLists), std::end(kModifierLists), key)
+                                                                 == std::end(kModifierLists)) {
+                try {
+                    variables[key] = sparsemlNumber(r, it->second, key, variables);
+                } catch (const InputError&) {
+                    // a non-numeric variable (a name, a flag): not usable in eval(), not an error
+                }
             }
         }
-    }
-    Recipe recipe;
-    recipe.name = std::filesystem::path(sourceName).stem().string();
-    for (const char* listKey : kModifierLists) {
-        const YAML::Node list = root[listKey];
-        if (!list)
-            continue;
-        if (!list.IsSequence())
-            r.fail(list, listKey, "expected a list of modifiers");
-        for (size_t i = 0; i < list.size(); ++i) {
-            const YAML::Node m = list[i];
-            const std::string where = std::string(listKey) + "[" + std::to_string(i) + "]";
-            const std::string tag = m.Tag();
-            if (tag == "!EpochRangeModifier")
-                continue;  // the training length: the run's steps or epochs say it here
-            if (tag == "!GMPruningModifier" || tag == "!MagnitudePruningModifier")
-                readGmModifier(r, m, where, variables, recipe);
-            else if (tag == "!StructuredPruningModifier")
-                readStructuredModifier(r, m, where, variables, recipe);
-            else if (tag == "!LayerPruningModifier")
-                readLayerModifier(r, m, where, recipe);
-            else if (tag == "!RigLPruningModifier")
-                readRigLModifier(r, m, where, variables, recipe);
-            else if (tag == "!DistillationModifier" || tag == "!PerLayerDistillationModifier")
-                r.fail(m, where, tag + " is not supported yet (distillation comes with the distillation lab); remove it to "
-                                       "prune with this recipe");
-            else
-                r.fail(m, where, "modifier " + (tag.empty() ? std::string("without a !Tag") : tag)
-                                     + " is not supported (GMPruning, StructuredPruning, LayerPruning, RigLPruning are)");
+        Recipe recipe;
+        recipe.name = std::filesystem::path(sourceName).stem().string();
+        for (const char* listKey : kModifierLists) {
+            const YAML::Node list = root[listKey];
+            if (!list)
+                continue;
+            if (!list.IsSequence())
+                r.fail(list, listKey, "expected a list of modifiers");
+            for (size_t i = 0; i < list.size(); ++i) {
+                const YAML::Node m = list[i];
+                const std::string where = std::string(listKey) + "[" + std::to_string(i) + "]";
+                const std::string tag = m.Tag();
+                if (tag == "!EpochRangeModifier")
+                    continue;  // the training length: the run's steps or epochs say it here
+                if (tag == "!GMPruningModifier" || tag == "!MagnitudePruningModifier")
+                    readGmModifier(r, m, where, variables, recipe);
+                else if (tag == "!StructuredPruningModifier")
+                    readStructuredModifier(r, m, where, variables, recipe);
+                else if (tag == "!LayerPruningModifier")
+                    readLayerModifier(r, m, where, recipe);
+                else if (tag == "!RigLPruningModifier")
+                    readRigLModifier(r, m, where, variables, recipe);
+                else if (tag == "!DistillationModifier" || tag == "!PerLayerDistillationModifier")
+                    r.fail(m, where, tag + " is not supported yet (distillation comes with the distillation lab); remove it to "
+                                           "prune with this recipe");
+                else
+                    r.fail(m, where, "modifier " + (tag.empty() ? std::string("without a !Tag") : tag)
+                                         + " is not supported (GMPruning, StructuredPruning, LayerPruning, RigLPruning are)");
+            }
         }
-    }
-    if (recipe.empty())
-        throw InputError(sourceName + ": no pruning modifier: nothing to prune");
-    return recipe;
+        if (recipe.empty())
+            throw InputError(sourceName + ": no pruning modifier: nothing to prune");
+        return recipe;
+    });
 }
 
 std::string writeSparseMLRecipe(const Recipe& recipe)

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <sstream>
 
 namespace espalier::runtime {
 
@@ -59,17 +60,15 @@ float decodeSample(const unsigned char* p, std::uint16_t format, int bits)
     }
 }
 
+// The bytes of a WAV file, read where asked: from a file, or from memory (a fuzzer's input).
 class WavFile {
 public:
-    explicit WavFile(const std::string& path) : path_(path)
+    WavFile(std::istream& in, std::string path) : path_(std::move(path)), in_(in)
     {
-        in_.open(path, std::ios::binary);
-        if (!in_)
-            throw IoError("cannot open WAV file '" + path + "'");
         in_.seekg(0, std::ios::end);
         const std::streamoff end = in_.tellg();
         if (end < 0)
-            throw IoError("cannot determine the size of '" + path + "'");
+            throw IoError("cannot determine the size of '" + path_ + "'");
         size_ = static_cast<std::uint64_t>(end);
         in_.seekg(0, std::ios::beg);
     }
@@ -92,7 +91,7 @@ public:
 
 private:
     std::string path_;
-    std::ifstream in_;
+    std::istream& in_;
     std::uint64_t size_ = 0;
 };
 
@@ -144,11 +143,30 @@ Format parseFormat(WavFile& file, std::uint64_t offset, std::uint32_t size)
     return f;
 }
 
+WavData decodeWav(WavFile& file);
+
 } // namespace
 
 WavData readWav(const std::string& path)
 {
-    WavFile file(path);
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw IoError("cannot open WAV file '" + path + "'");
+    WavFile file(in, path);
+    return decodeWav(file);
+}
+
+WavData parseWav(const std::string& bytes, const std::string& sourceName)
+{
+    std::istringstream in(bytes);
+    WavFile file(in, sourceName);
+    return decodeWav(file);
+}
+
+namespace {
+
+WavData decodeWav(WavFile& file)
+{
     if (file.size() < 12)
         file.fail("file is " + std::to_string(file.size()) + " bytes, too short for a RIFF header");
     unsigned char header[12];
@@ -215,5 +233,7 @@ WavData readWav(const std::string& path)
     }
     return wav;
 }
+
+} // namespace
 
 } // namespace espalier::runtime

@@ -15,5 +15,7 @@ struct WavData {
 // Throws IoError if the file cannot be opened, FormatError (naming the file) if it is not a
 // supported, complete WAV file.
 WavData readWav(const std::string& path);
+// The same for a file's bytes held in memory; errors name sourceName.
+WavData parseWav(const std::string& bytes, const std::string& sourceName);
 
 } // namespace espalier::runtime

@@ -459,121 +459,123 @@ void TrainConfig::resolveCorpus()
 TrainConfig TrainConfig::fromYaml(const std::string& yaml, const std::string& sourceName, const std::string& baseDir,
                                   const std::string& corpusOverride, bool readDataSection)
 {
-    const Reader r(sourceName, baseDir);
-    const YAML::Node root = io::readYamlDocument(
-        yaml, r, {"a training config (a map with espalier_train, data, model, ...)", kTopKeys, "espalier_train", kFormatVersion});
+    return io::readingYaml(io::YamlReader(sourceName), [&]() -> TrainConfig {
+        const Reader r(sourceName, baseDir);
+        const YAML::Node root = io::readYamlDocument(
+            yaml, r, {"a training config (a map with espalier_train, data, model, ...)", kTopKeys, "espalier_train", kFormatVersion});
 
-    TrainConfig c;
-    if (const YAML::Node n = root["name"])
-        c.name = r.string(n, "name");
-    if (!readDataSection) {
-        // a template: the caller supplies the data later
-    } else if (const YAML::Node n = root["data"]) {
-        if (corpusOverride.empty()) {
-            readData(r, n, c.data);
-        } else {
-            r.checkKeys(n, "data", kDataKeys);
-            if (const YAML::Node units = n["units"])
-                c.data.units = r.existingPath(units, "data.units", "a units.txt vocabulary");
+        TrainConfig c;
+        if (const YAML::Node n = root["name"])
+            c.name = r.string(n, "name");
+        if (!readDataSection) {
+            // a template: the caller supplies the data later
+        } else if (const YAML::Node n = root["data"]) {
+            if (corpusOverride.empty()) {
+                readData(r, n, c.data);
+            } else {
+                r.checkKeys(n, "data", kDataKeys);
+                if (const YAML::Node units = n["units"])
+                    c.data.units = r.existingPath(units, "data.units", "a units.txt vocabulary");
+            }
+        } else if (corpusOverride.empty()) {
+            throw InputError(sourceName + ": data: missing; give data.train (or data.corpus) at least");
         }
-    } else if (corpusOverride.empty()) {
-        throw InputError(sourceName + ": data: missing; give data.train (or data.corpus) at least");
-    }
-    if (!corpusOverride.empty()) {
-        std::error_code ec;
-        if (!fs::is_directory(corpusOverride, ec))
-            throw InputError("corpus '" + corpusOverride + "' is not a folder");
-        c.data.corpus = fs::absolute(corpusOverride).lexically_normal().string();
-    }
-    if (const YAML::Node n = root["model"])
-        readModel(r, n, c.model);
-    if (const YAML::Node n = root["augment"])
-        readAugment(r, n, c.augment);
-    if (const YAML::Node n = root["features"])
-        readFeatures(r, n, c.features);
-    if (const YAML::Node n = root["optimizer"])
-        readOptimizer(r, n, c.optimizer);
-    if (const YAML::Node n = root["schedule"])
-        readSchedule(r, n, c.schedule);
-    if (const YAML::Node n = root["batch"])
-        readBatch(r, n, c.batch);
-    if (const YAML::Node n = root["grad_clip"])
-        c.gradClip = r.number(n, "grad_clip");
-    if (const YAML::Node n = root["accumulation"])
-        c.accumulation = r.integer32(n, "accumulation");
-    bool autoPrecision = false;
-    if (const YAML::Node n = root["precision"]) {
-        const std::string name = r.string(n, "precision");
-        autoPrecision = name == "auto";
-        const auto p = precisionNames().parse(name);
-        if (!p && !autoPrecision)
-            r.fail(n, "precision", "expected auto, " + precisionNames().expected() + ", got " + describe(n));
-        if (p)
-            c.precision = *p;
-    }
-    if (const YAML::Node n = root["loss_scaler"])
-        readScaler(r, n, c.scaler);
-    if (const YAML::Node n = root["fp32_policy"]) {
-        if (!n.IsSequence())
-            r.fail(n, "fp32_policy", "expected a list of model parts, got " + describe(n));
-        std::vector<std::string> names;
-        for (size_t i = 0; i < n.size(); ++i)
-            names.push_back(r.string(n[i], "fp32_policy"));
-        c.fp32Policy = names;
-    }
-    if (const YAML::Node n = root["steps"])
-        c.steps = r.integer(n, "steps");
-    if (const YAML::Node n = root["epochs"])
-        c.epochs = r.integer32(n, "epochs");
-    if (const YAML::Node n = root["recipe"])
-        c.recipe = r.string(n, "recipe").empty() ? std::string() : r.existingPath(n, "recipe", "a pruning recipe");
-    if (const YAML::Node n = root["max_minutes"])
-        c.maxMinutes = r.number(n, "max_minutes");
-    if (const YAML::Node n = root["checkpoint_every"])
-        c.checkpointEvery = r.integer32(n, "checkpoint_every");
-    if (const YAML::Node n = root["keep_last"])
-        c.keepLast = r.integer32(n, "keep_last");
-    if (const YAML::Node n = root["eval_every"])
-        c.evalEvery = r.integer32(n, "eval_every");
-    if (const YAML::Node n = root["eval_max_utterances"])
-        c.evalMaxUtterances = r.integer32(n, "eval_max_utterances");
-    if (const YAML::Node n = root["log_every"])
-        c.logEvery = r.integer32(n, "log_every");
-    if (const YAML::Node n = root["seed"]) {
-        const std::string& s = r.string(n, "seed");
-        std::uint64_t seed = 0;
-        const auto res = std::from_chars(s.data(), s.data() + s.size(), seed);
-        if (s.empty() || res.ec != std::errc() || res.ptr != s.data() + s.size())
-            r.fail(n, "seed", "expected a non-negative whole number, got " + describe(n));
-        c.seed = seed;
-    }
-    if (const YAML::Node n = root["threads"])
-        c.threads = r.integer32(n, "threads");
-    if (const YAML::Node n = root["data_workers"])
-        c.dataWorkers = r.integer32(n, "data_workers");
-    if (const YAML::Node n = root["prefetch"])
-        c.prefetch = r.integer32(n, "prefetch");
-    if (const YAML::Node n = root["device"])
-        c.device = r.choice(n, "device", deviceNames());
-    if (autoPrecision)
-        c.precision = autoPrecisionFor(c.device);
+        if (!corpusOverride.empty()) {
+            std::error_code ec;
+            if (!fs::is_directory(corpusOverride, ec))
+                throw InputError("corpus '" + corpusOverride + "' is not a folder");
+            c.data.corpus = fs::absolute(corpusOverride).lexically_normal().string();
+        }
+        if (const YAML::Node n = root["model"])
+            readModel(r, n, c.model);
+        if (const YAML::Node n = root["augment"])
+            readAugment(r, n, c.augment);
+        if (const YAML::Node n = root["features"])
+            readFeatures(r, n, c.features);
+        if (const YAML::Node n = root["optimizer"])
+            readOptimizer(r, n, c.optimizer);
+        if (const YAML::Node n = root["schedule"])
+            readSchedule(r, n, c.schedule);
+        if (const YAML::Node n = root["batch"])
+            readBatch(r, n, c.batch);
+        if (const YAML::Node n = root["grad_clip"])
+            c.gradClip = r.number(n, "grad_clip");
+        if (const YAML::Node n = root["accumulation"])
+            c.accumulation = r.integer32(n, "accumulation");
+        bool autoPrecision = false;
+        if (const YAML::Node n = root["precision"]) {
+            const std::string name = r.string(n, "precision");
+            autoPrecision = name == "auto";
+            const auto p = precisionNames().parse(name);
+            if (!p && !autoPrecision)
+                r.fail(n, "precision", "expected auto, " + precisionNames().expected() + ", got " + describe(n));
+            if (p)
+                c.precision = *p;
+        }
+        if (const YAML::Node n = root["loss_scaler"])
+            readScaler(r, n, c.scaler);
+        if (const YAML::Node n = root["fp32_policy"]) {
+            if (!n.IsSequence())
+                r.fail(n, "fp32_policy", "expected a list of model parts, got " + describe(n));
+            std::vector<std::string> names;
+            for (size_t i = 0; i < n.size(); ++i)
+                names.push_back(r.string(n[i], "fp32_policy"));
+            c.fp32Policy = names;
+        }
+        if (const YAML::Node n = root["steps"])
+            c.steps = r.integer(n, "steps");
+        if (const YAML::Node n = root["epochs"])
+            c.epochs = r.integer32(n, "epochs");
+        if (const YAML::Node n = root["recipe"])
+            c.recipe = r.string(n, "recipe").empty() ? std::string() : r.existingPath(n, "recipe", "a pruning recipe");
+        if (const YAML::Node n = root["max_minutes"])
+            c.maxMinutes = r.number(n, "max_minutes");
+        if (const YAML::Node n = root["checkpoint_every"])
+            c.checkpointEvery = r.integer32(n, "checkpoint_every");
+        if (const YAML::Node n = root["keep_last"])
+            c.keepLast = r.integer32(n, "keep_last");
+        if (const YAML::Node n = root["eval_every"])
+            c.evalEvery = r.integer32(n, "eval_every");
+        if (const YAML::Node n = root["eval_max_utterances"])
+            c.evalMaxUtterances = r.integer32(n, "eval_max_utterances");
+        if (const YAML::Node n = root["log_every"])
+            c.logEvery = r.integer32(n, "log_every");
+        if (const YAML::Node n = root["seed"]) {
+            const std::string& s = r.string(n, "seed");
+            std::uint64_t seed = 0;
+            const auto res = std::from_chars(s.data(), s.data() + s.size(), seed);
+            if (s.empty() || res.ec != std::errc() || res.ptr != s.data() + s.size())
+                r.fail(n, "seed", "expected a non-negative whole number, got " + describe(n));
+            c.seed = seed;
+        }
+        if (const YAML::Node n = root["threads"])
+            c.threads = r.integer32(n, "threads");
+        if (const YAML::Node n = root["data_workers"])
+            c.dataWorkers = r.integer32(n, "data_workers");
+        if (const YAML::Node n = root["prefetch"])
+            c.prefetch = r.integer32(n, "prefetch");
+        if (const YAML::Node n = root["device"])
+            c.device = r.choice(n, "device", deviceNames());
+        if (autoPrecision)
+            c.precision = autoPrecisionFor(c.device);
 
-    // Rules across fields point at the field's line (or its section's when it came from a default).
-    for (const model::ConfigProblem& p : c.problems()) {
-        if (!readDataSection && p.field.rfind("data", 0) == 0)
-            continue;
-        r.fail(nodeFor(root, p.field), p.field, p.message);
-    }
-    if (!readDataSection)
+        // Rules across fields point at the field's line (or its section's when it came from a default).
+        for (const model::ConfigProblem& p : c.problems()) {
+            if (!readDataSection && p.field.rfind("data", 0) == 0)
+                continue;
+            r.fail(nodeFor(root, p.field), p.field, p.message);
+        }
+        if (!readDataSection)
+            return c;
+        try {
+            c.resolveCorpus();
+        } catch (const InputError& e) {
+            if (!corpusOverride.empty())
+                throw;
+            r.fail(root["data"]["corpus"], "data.corpus", e.what());
+        }
         return c;
-    try {
-        c.resolveCorpus();
-    } catch (const InputError& e) {
-        if (!corpusOverride.empty())
-            throw;
-        r.fail(root["data"]["corpus"], "data.corpus", e.what());
-    }
-    return c;
+    });
 }
 
 TrainConfig TrainConfig::load(const std::string& path, const std::string& corpusOverride)

@@ -83,6 +83,41 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InputError, prune::evaluateArithmetic("2 ** 3", vars));
     }
 
+    // Found by fuzzing (tests/fuzz/corpus/recipe/regress-*): numbers strtod cannot read, numbers
+    // too large, and nesting deep enough to exhaust the stack were library exceptions or crashes.
+    void arithmeticRefusesWhatIsNotANumber_data()
+    {
+        QTest::addColumn<QString>("expression");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("a lone dot") << "." << "'.' is not a number";
+        QTest::newRow("too large") << "1e999" << "is not a number";
+        QTest::newRow("overflows") << "1e300 * 1e300" << "not a finite number";
+        QTest::newRow("deep") << QString(5000, '(') + "1" + QString(5000, ')') << "nests deeper than";
+    }
+    void arithmeticRefusesWhatIsNotANumber()
+    {
+        QFETCH(QString, expression);
+        QFETCH(QString, expected);
+        try {
+            prune::evaluateArithmetic(expression.toStdString(), {});
+            QFAIL("accepted");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains(expected), e.what());
+        }
+    }
+
+    // Found by fuzzing: a missing or scalar node where a map was expected made yaml-cpp throw its
+    // own exception past the file's name.
+    void misShapedOutsideRecipesNameTheFileAndField()
+    {
+        expectError("version: 1\npruners:\n  p:\n    class: AutomatedGradualPruner\n"
+                    "policies:\n  - pruner:\n      instance: p\n    starting_epoch: 0\n",
+                    "r.yaml: policies[0].pruner.instance_name: missing");
+        expectError("version: 1\npruners:\n  p:\n    class: AutomatedGradualPruner\n"
+                    "policies:\n  - pruner: p\n    starting_epoch: 0\n",
+                    "r.yaml:");
+    }
+
     void readsSparseML()
     {
         QCOMPARE(prune::detectRecipeFormat(kSparseML, "r.yaml"), RecipeFormat::SparseML);
