@@ -797,6 +797,81 @@
     </message>
 </context>
 <context>
+    <name>espalier::widgets::HeatmapWidget</name>
+    <message>
+        <source>Δ loss</source>
+        <translation>Δ 损失</translation>
+    </message>
+    <message>
+        <source>KL to the unpruned model</source>
+        <translation>与未剪枝模型的 KL 散度</translation>
+    </message>
+    <message>
+        <source>Δ CER (points)</source>
+        <translation>Δ 字错误率（百分点）</translation>
+    </message>
+    <message>
+        <source>Latency gain</source>
+        <translation>延迟收益</translation>
+    </message>
+    <message>
+        <source>|w| removed (data-free)</source>
+        <translation>移除的 |w|（无需数据）</translation>
+    </message>
+    <message>
+        <source>b%1 · %2</source>
+        <translation>b%1 · %2</translation>
+    </message>
+    <message>
+        <source>block</source>
+        <translation>块</translation>
+    </message>
+    <message>
+        <source>Sparsity %1</source>
+        <translation>稀疏度 %1</translation>
+    </message>
+    <message>
+        <source>Not computed yet</source>
+        <translation>尚未计算</translation>
+    </message>
+    <message>
+        <source>Skipped: the row&apos;s Δ loss passed the ceiling (%1)</source>
+        <translation>已跳过：该行的 Δ 损失超过上限（%1）</translation>
+    </message>
+    <message>
+        <source>Loss %1 (Δ %2)</source>
+        <translation>损失 %1（Δ %2）</translation>
+    </message>
+    <message>
+        <source>KL %1</source>
+        <translation>KL %1</translation>
+    </message>
+    <message>
+        <source>CER %1 (Δ %2 points)</source>
+        <translation>字错误率 %1（Δ %2 个百分点）</translation>
+    </message>
+    <message>
+        <source>|w| removed %1</source>
+        <translation>移除的 |w| %1</translation>
+    </message>
+    <message>
+        <source>Latency %1 ms (dense %2 ms)</source>
+        <translation>延迟 %1 毫秒（稠密 %2 毫秒）</translation>
+    </message>
+    <message>
+        <source>%1 weights</source>
+        <translation>%1 个权重</translation>
+    </message>
+    <message>
+        <source>Sparsity</source>
+        <translation>稀疏度</translation>
+    </message>
+    <message>
+        <source>No analysis yet</source>
+        <translation>尚无分析</translation>
+    </message>
+</context>
+<context>
     <name>espalier::widgets::JobPanel</name>
     <message>
         <source>%1 (step %2 of %3)</source>
@@ -878,14 +953,6 @@
 </context>
 <context>
     <name>espalier::widgets::MainWindow</name>
-    <message>
-        <source>Sensitivity</source>
-        <translation>敏感度</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;The sensitivity lab: a layer × sparsity heatmap of CER and latency, streamed as it is computed, and automatic per-layer sparsity targets.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;敏感度实验室：边计算边显示“层 × 稀疏度”的字错误率与延迟热力图，并自动给出逐层稀疏度目标。&lt;/p&gt;</translation>
-    </message>
     <message>
         <source>Results</source>
         <translation>结果</translation>
@@ -1551,6 +1618,245 @@
     <message>
         <source>Read the run&apos;s checkpoint</source>
         <translation>读取该运行的检查点</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::SensitivityPage</name>
+    <message>
+        <source>Open sensitivity result</source>
+        <translation>打开敏感度结果</translation>
+    </message>
+    <message>
+        <source>Sensitivity results (*.json)</source>
+        <translation>敏感度结果 (*.json)</translation>
+    </message>
+    <message>
+        <source>Checkpoint</source>
+        <translation>检查点</translation>
+    </message>
+    <message>
+        <source>Checkpoints (*.pt)</source>
+        <translation>检查点 (*.pt)</translation>
+    </message>
+    <message>
+        <source>Manifest</source>
+        <translation>清单</translation>
+    </message>
+    <message>
+        <source>Save recipe</source>
+        <translation>保存配方</translation>
+    </message>
+    <message>
+        <source>Recipes (*.yaml)</source>
+        <translation>配方 (*.yaml)</translation>
+    </message>
+    <message>
+        <source>Export heatmap</source>
+        <translation>导出热力图</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.pdf)</source>
+        <translation>图像 (*.png *.pdf)</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>Export table</source>
+        <translation>导出表格</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Sensitivity</source>
+        <translation>敏感度</translation>
+    </message>
+    <message>
+        <source>Sensitivity analysis</source>
+        <translation>敏感度分析</translation>
+    </message>
+    <message>
+        <source>front/head</source>
+        <translation>前端/输出层</translation>
+    </message>
+    <message>
+        <source>block %1</source>
+        <translation>块 %1</translation>
+    </message>
+    <message>
+        <source>sensitivity</source>
+        <translation>敏感度</translation>
+    </message>
+    <message>
+        <source>Run or open an analysis first</source>
+        <translation>请先运行或打开一个分析</translation>
+    </message>
+    <message>
+        <source>Global sparsity %1 %</source>
+        <translation>全局稀疏度 %1 %</translation>
+    </message>
+    <message>
+        <source>Loss ↔ speed %1</source>
+        <translation>损失 ↔ 速度 %1</translation>
+    </message>
+    <message>
+        <source>%1 % of the analysed weights; predicted Δ loss %2</source>
+        <translation>已分析权重的 %1 %；预测 Δ 损失 %2</translation>
+    </message>
+    <message>
+        <source>; latency %1 → %2 ms</source>
+        <translation>；延迟 %1 → %2 毫秒</translation>
+    </message>
+    <message>
+        <source> (no latency measured: ranked by loss only)</source>
+        <translation>（未测量延迟：仅按损失排序）</translation>
+    </message>
+    <message>
+        <source>Layer sensitivity</source>
+        <translation>逐层敏感度</translation>
+    </message>
+    <message>
+        <source>Analysis</source>
+        <translation>分析</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>A run of the project (its best checkpoint) or a checkpoint file</source>
+        <translation>项目中的一个运行（其最佳检查点）或一个检查点文件</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览……</translation>
+    </message>
+    <message>
+        <source>Utterances:</source>
+        <translation>语句：</translation>
+    </message>
+    <message>
+        <source>A manifest or split folder of validation utterances (not the training set)</source>
+        <translation>验证语句的清单或子集文件夹（不要用训练集）</translation>
+    </message>
+    <message>
+        <source>Subset:</source>
+        <translation>子集：</translation>
+    </message>
+    <message>
+        <source> utterances</source>
+        <translation> 条语句</translation>
+    </message>
+    <message>
+        <source>all utterances</source>
+        <translation>全部语句</translation>
+    </message>
+    <message>
+        <source>Rows:</source>
+        <translation>行：</translation>
+    </message>
+    <message>
+        <source>Tensors</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <source>Coupled groups (q/k/v, FFN)</source>
+        <translation>耦合组（q/k/v、前馈网络）</translation>
+    </message>
+    <message>
+        <source>FFN units and conv channels</source>
+        <translation>前馈单元和卷积通道</translation>
+    </message>
+    <message>
+        <source>Attention heads</source>
+        <translation>注意力头</translation>
+    </message>
+    <message>
+        <source>Whole blocks (dropped)</source>
+        <translation>整块（移除）</translation>
+    </message>
+    <message>
+        <source>Levels:</source>
+        <translation>稀疏度档位：</translation>
+    </message>
+    <message>
+        <source>Sparsity levels, comma-separated, from 0, below 1</source>
+        <translation>稀疏度档位，以逗号分隔，从 0 开始，小于 1</translation>
+    </message>
+    <message>
+        <source>Stop a row at Δ loss:</source>
+        <translation>Δ 损失超过此值时停止该行：</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source>Time each layer&apos;s dense and sparse kernels on this CPU (latency sensitivity)</source>
+        <translation>在本机 CPU 上为每层的稠密和稀疏内核计时（延迟敏感度）</translation>
+    </message>
+    <message>
+        <source>Run analysis</source>
+        <translation>运行分析</translation>
+    </message>
+    <message>
+        <source>Open result…</source>
+        <translation>打开结果……</translation>
+    </message>
+    <message>
+        <source>Show command</source>
+        <translation>显示命令</translation>
+    </message>
+    <message>
+        <source>Colour:</source>
+        <translation>颜色：</translation>
+    </message>
+    <message>
+        <source>Export image…</source>
+        <translation>导出图像……</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV……</translation>
+    </message>
+    <message>
+        <source>Sparsity (%)</source>
+        <translation>稀疏度（%）</translation>
+    </message>
+    <message>
+        <source>Click a row of the heatmap</source>
+        <translation>点击热力图中的一行</translation>
+    </message>
+    <message>
+        <source>Per block, the mean relative loss rise over the grid (the seed&apos;s per-layer sensitivity)</source>
+        <translation>每个块在各档位上的平均相对损失增幅（即原文中的逐层敏感度）</translation>
+    </message>
+    <message>
+        <source>Per-layer targets</source>
+        <translation>逐层目标</translation>
+    </message>
+    <message>
+        <source>Bounds per tensor:</source>
+        <translation>每个张量的上下限：</translation>
+    </message>
+    <message>
+        <source>min </source>
+        <translation>最小 </translation>
+    </message>
+    <message>
+        <source>max </source>
+        <translation>最大 </translation>
+    </message>
+    <message>
+        <source>Save recipe…</source>
+        <translation>保存配方……</translation>
+    </message>
+    <message>
+        <source>Use in Schedule</source>
+        <translation>用于剪枝计划</translation>
     </message>
 </context>
 <context>

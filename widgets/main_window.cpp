@@ -10,6 +10,7 @@
 #include "widgets/pages/placeholder_page.h"
 #include "widgets/pages/project_page.h"
 #include "widgets/pages/schedule_page.h"
+#include "widgets/pages/sensitivity_page.h"
 #include "widgets/pages/train_page.h"
 #include "widgets/tasks/task.h"
 #include "widgets/tasks/task_manager.h"
@@ -111,9 +112,11 @@ void MainWindow::buildPages()
     };
     auto* schedulePage = new SchedulePage(this);
     pages_.push_back(schedulePage);
-    placeholder(QStyle::SP_FileDialogContentsView, [] { return tr("Sensitivity"); }, [] {
-        return tr("<p>The sensitivity lab: a layer × sparsity heatmap of CER and latency, streamed as it is "
-                  "computed, and automatic per-layer sparsity targets.</p>");
+    auto* sensitivityPage = new SensitivityPage(this);
+    pages_.push_back(sensitivityPage);
+    connect(sensitivityPage, &SensitivityPage::useRecipe, this, [this, schedulePage](const QString& path) {
+        if (schedulePage->loadRecipe(path))
+            showPage(SchedulePageId);
     });
     auto* trainPage = new TrainPage(this);
     pages_.push_back(trainPage);

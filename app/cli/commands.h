@@ -19,5 +19,6 @@ void addTrainCommands(CLI::App& app, const CliContext& context, Action& action);
 void addModelCommands(CLI::App& app, const CliContext& context, Action& action);
 void addDeployCommands(CLI::App& app, const CliContext& context, Action& action);
 void addDeviceCommands(CLI::App& app, const CliContext& context, Action& action);
+void addAnalysisCommands(CLI::App& app, const CliContext& context, Action& action);
 
 } // namespace espalier::cli

@@ -28,6 +28,7 @@ int main(int argc, char** argv)
     cli::addAugmentCommands(app, context, action);
     cli::addTrainCommands(app, context, action);
     cli::addModelCommands(app, context, action);
+    cli::addAnalysisCommands(app, context, action);
     cli::addDeployCommands(app, context, action);
     cli::addDeviceCommands(app, context, action);
 

@@ -1,6 +1,6 @@
 #include "core/deploy/bench_result.h"
 
-#include "core/deploy/json_fields.h"
+#include "core/io/json_fields.h"
 #include "core/io/atomic_file.h"
 #include "core/runtime/error.h"
 #include "core/runtime/espm.h"
@@ -15,6 +15,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace espalier::deploy {
+
+using io::jsonField;
 
 namespace {
 

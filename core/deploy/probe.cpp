@@ -1,7 +1,7 @@
 #include "core/deploy/probe.h"
 
 #include "core/deploy/device.h"
-#include "core/deploy/json_fields.h"
+#include "core/io/json_fields.h"
 #include "core/io/atomic_file.h"
 #include "core/runtime/error.h"
 
@@ -13,6 +13,8 @@
 namespace fs = std::filesystem;
 
 namespace espalier::deploy {
+
+using io::jsonField;
 
 namespace {
 

@@ -28,6 +28,19 @@ std::string listNames(const std::vector<std::string>& names)
 
 } // namespace
 
+namespace {
+
+[[noreturn]] void doesNotSplit(const AsrModel& model)
+{
+    throw InputError(model.description() + " does not split its forward pass at blocks (a TorchScript model runs whole)");
+}
+
+} // namespace
+
+BlockStream AsrModel::startBlocks(const torch::Tensor&, const torch::Tensor&) { doesNotSplit(*this); }
+BlockStream AsrModel::runBlocks(const BlockStream&, int) { doesNotSplit(*this); }
+AsrOutput AsrModel::finishBlocks(const BlockStream&) { doesNotSplit(*this); }
+
 std::vector<ParameterInfo> AsrModel::parameterInfos() const
 {
     std::vector<ParameterInfo> infos;

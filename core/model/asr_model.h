@@ -34,6 +34,14 @@ struct AsrOutput {
     std::vector<torch::Tensor> blockOutputs; // [B, T', D] per block, when asked and providesBlockOutputs()
 };
 
+// The encoder between two blocks of one batch: a forward pass in pieces, so code that changes the
+// weights of block k only (the sensitivity lab) reuses what blocks before k computed.
+struct BlockStream {
+    torch::Tensor x;                    // [B, T', D]: the input of block `next`
+    int next = 0;                       // blocks already run
+    std::shared_ptr<const void> frame;  // the model's own padding, positions and lengths for the batch
+};
+
 class AsrModel {
 public:
     AsrModel() = default;
@@ -83,6 +91,16 @@ public:
     // unknown name; a model that cannot honour a policy (TorchScript) ignores it. "ctc_loss" is accepted
     // and ignored (the trainer computes the loss).
     virtual void setFp32Policy(const std::vector<std::string>& names) = 0;
+
+    // Whether the forward pass splits at blocks (reference models; not a TorchScript model). The three
+    // pieces give exactly forward()'s output; each throws InputError when the model does not split.
+    virtual bool splitsAtBlocks() const { return false; }
+    // The front end (CMVN, subsampling, positions): the stream before block 0.
+    virtual BlockStream startBlocks(const torch::Tensor& features, const torch::Tensor& lengths);
+    // Blocks stream.next .. until - 1: the stream before block `until`.
+    virtual BlockStream runBlocks(const BlockStream& stream, int until);
+    // After the last block (stream.next == numBlocks()): the final norm and the CTC head.
+    virtual AsrOutput finishBlocks(const BlockStream& stream);
 
     // A deep copy (same weights, mode, device and policy): teachers, sensitivity restores, averaging.
     virtual std::unique_ptr<AsrModel> clone() const = 0;

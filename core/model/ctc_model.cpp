@@ -26,7 +26,7 @@ CtcModel::CtcModel(const ModelConfig& config)
 {
 }
 
-AsrOutput CtcModel::forward(const torch::Tensor& features, const torch::Tensor& lengths, const ForwardOptions& options)
+torch::Tensor CtcModel::checkedLengths(const torch::Tensor& features, const torch::Tensor& lengths) const
 {
     if (!features.defined() || features.dim() != 3 || features.size(2) != config_.inputDim
         || !torch::isFloatingType(features.scalar_type()))
@@ -43,7 +43,12 @@ AsrOutput CtcModel::forward(const torch::Tensor& features, const torch::Tensor& 
     const torch::Tensor lens = lengths.to(torch::kCPU, torch::kLong);
     if (batch > 0 && (lens.min().item<int64_t>() < 0 || lens.max().item<int64_t>() > frames))
         throw InputError("model input: lengths must be within [0, " + std::to_string(frames) + "] (the padded frame count)");
+    return lens;
+}
 
+AsrOutput CtcModel::forward(const torch::Tensor& features, const torch::Tensor& lengths, const ForwardOptions& options)
+{
+    const torch::Tensor lens = checkedLengths(features, lengths);
     return withTorchContext(kindName() + " forward", [&] {
         const torch::Device dev = device();
         layers::EncoderOutput encoded =
@@ -52,6 +57,48 @@ AsrOutput CtcModel::forward(const torch::Tensor& features, const torch::Tensor& 
         out.logProbs = net_->ctc->forward(encoded.x);
         out.lengths = encoded.lengths;
         out.blockOutputs = std::move(encoded.blocks);
+        return out;
+    });
+}
+
+BlockStream CtcModel::startBlocks(const torch::Tensor& features, const torch::Tensor& lengths)
+{
+    const torch::Tensor lens = checkedLengths(features, lengths);
+    return withTorchContext(kindName() + " front end", [&] {
+        const torch::Device dev = device();
+        auto frame = std::make_shared<layers::EncoderStream>(net_->encoder->frontEnd(features.to(dev), lens.to(dev)));
+        BlockStream stream;
+        stream.x = frame->x;
+        frame->x = torch::Tensor();  // the stream carries x; the frame keeps what every block shares
+        stream.frame = frame;
+        return stream;
+    });
+}
+
+BlockStream CtcModel::runBlocks(const BlockStream& stream, int until)
+{
+    if (!stream.frame || stream.next < 0 || until < stream.next || until > config_.numBlocks)
+        throw InputError("runBlocks: blocks " + std::to_string(stream.next) + " to " + std::to_string(until)
+                         + " of a model with " + std::to_string(config_.numBlocks));
+    const auto& frame = *static_cast<const layers::EncoderStream*>(stream.frame.get());
+    return withTorchContext(kindName() + " blocks", [&] {
+        BlockStream out = stream;
+        for (; out.next < until; ++out.next)
+            out.x = net_->encoder->runBlock(frame, out.x, size_t(out.next));
+        return out;
+    });
+}
+
+AsrOutput CtcModel::finishBlocks(const BlockStream& stream)
+{
+    if (!stream.frame || stream.next != config_.numBlocks)
+        throw InputError("finishBlocks: the stream has run " + std::to_string(stream.next) + " of "
+                         + std::to_string(config_.numBlocks) + " blocks");
+    const auto& frame = *static_cast<const layers::EncoderStream*>(stream.frame.get());
+    return withTorchContext(kindName() + " head", [&] {
+        AsrOutput out;
+        out.logProbs = net_->ctc->forward(net_->encoder->after_norm->forward(stream.x));
+        out.lengths = frame.lengths;
         return out;
     });
 }

@@ -25,6 +25,10 @@ public:
     std::vector<std::string> fp32Policy() const override;
     void setFp32Policy(const std::vector<std::string>& names) override;
     std::unique_ptr<AsrModel> clone() const override;
+    bool splitsAtBlocks() const override { return true; }
+    BlockStream startBlocks(const torch::Tensor& features, const torch::Tensor& lengths) override;
+    BlockStream runBlocks(const BlockStream& stream, int until) override;
+    AsrOutput finishBlocks(const BlockStream& stream) override;
 
     // The torch module itself, for code inside core/model.
     layers::CtcNet& net() { return net_; }
@@ -34,6 +38,8 @@ protected:
 
 private:
     std::string kindName() const; // "Conformer-CTC small"
+    // Checks features and lengths as forward() documents; returns the lengths on the CPU as int64.
+    torch::Tensor checkedLengths(const torch::Tensor& features, const torch::Tensor& lengths) const;
 
     ModelConfig config_;
     std::shared_ptr<layers::Fp32Flags> flags_;

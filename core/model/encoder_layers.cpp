@@ -286,8 +286,8 @@ EncoderImpl::EncoderImpl(const ModelConfig& c, Fp32FlagsPtr flags)
     after_norm = register_module("after_norm", LayerNorm(c.attentionDim, flags));
 }
 
-EncoderOutput EncoderImpl::forward(const torch::Tensor& features, const torch::Tensor& lengths, bool keepBlocks,
-                                   FeatureMapSums* featureMaps)
+EncoderStream EncoderImpl::frontEnd(const torch::Tensor& features, const torch::Tensor& lengths,
+                                    FeatureMapSums* featureMaps)
 {
     const bool training = is_training();
     const bool autocastOn = autocastActive(features.device().type());
@@ -295,23 +295,37 @@ EncoderOutput EncoderImpl::forward(const torch::Tensor& features, const torch::T
     // Under autocast the residual stream stays float32 (sums of bf16 branches would round each time).
     x = autocastOn ? x.to(torch::kFloat) : x;
     const int64_t frames = x.size(1);
-    EncoderOutput out;
-    out.lengths = torch::clamp_min(torch::div(torch::div(lengths - 1, 2, "floor") - 1, 2, "floor"), 0);
-    const PaddingMask mask = paddingMask(out.lengths, frames, x.device());
+    EncoderStream stream;
+    stream.lengths = torch::clamp_min(torch::div(torch::div(lengths - 1, 2, "floor") - 1, 2, "floor"), 0);
+    stream.mask = paddingMask(stream.lengths, frames, x.device());
 
     // WeNet: x * sqrt(D), plus sinusoids (absolute) or sinusoids handed to the attention (relative).
     const torch::Tensor pe = sinusoidalPositions(frames, dim_, torch::TensorOptions().device(x.device())).to(x.scalar_type());
     x = x * std::sqrt(double(dim_));
-    torch::Tensor positions;
     if (relative_)
-        positions = torch::dropout(pe, dropout_, training);
+        stream.positions = torch::dropout(pe, dropout_, training);
     else
         x = x + pe;
-    x = torch::dropout(x, dropout_, training);
+    stream.x = torch::dropout(x, dropout_, training);
+    return stream;
+}
 
-    const Probe probe{featureMaps, mask.frames};
-    for (const auto& block : *blocks) {
-        x = block->as<EncoderBlock>()->forward(x, mask, positions, probe);
+torch::Tensor EncoderImpl::runBlock(const EncoderStream& stream, const torch::Tensor& x, size_t index,
+                                    FeatureMapSums* featureMaps)
+{
+    const Probe probe{featureMaps, stream.mask.frames};
+    return blocks->ptr(index)->as<EncoderBlock>()->forward(x, stream.mask, stream.positions, probe);
+}
+
+EncoderOutput EncoderImpl::forward(const torch::Tensor& features, const torch::Tensor& lengths, bool keepBlocks,
+                                   FeatureMapSums* featureMaps)
+{
+    const EncoderStream stream = frontEnd(features, lengths, featureMaps);
+    EncoderOutput out;
+    out.lengths = stream.lengths;
+    torch::Tensor x = stream.x;
+    for (size_t b = 0; b < blocks->size(); ++b) {
+        x = runBlock(stream, x, b, featureMaps);
         if (keepBlocks)
             out.blocks.push_back(x);
     }

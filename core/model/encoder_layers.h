@@ -175,10 +175,24 @@ struct EncoderOutput {
     std::vector<torch::Tensor> blocks;
 };
 
+// What the blocks of one batch share: the padding, the positions (relative attention) and the
+// subsampled lengths; x is the front end's output (block 0's input).
+struct EncoderStream {
+    torch::Tensor x;         // [B, T', D]
+    torch::Tensor lengths;   // [B] int64
+    PaddingMask mask;
+    torch::Tensor positions; // undefined for absolute positions
+};
+
 // CMVN -> subsampling -> positions -> blocks -> after_norm.
 class EncoderImpl : public torch::nn::Module {
 public:
     EncoderImpl(const ModelConfig& config, Fp32FlagsPtr flags);
+    // The pieces of forward(): CMVN, subsampling and positions; then one block on x.
+    EncoderStream frontEnd(const torch::Tensor& features, const torch::Tensor& lengths,
+                           FeatureMapSums* featureMaps = nullptr);
+    torch::Tensor runBlock(const EncoderStream& stream, const torch::Tensor& x, size_t index,
+                           FeatureMapSums* featureMaps = nullptr);
     // features [B, T, F] float, lengths [B] int64 on the features' device; featureMaps, when given,
     // receives the blocks' channel energies.
     EncoderOutput forward(const torch::Tensor& features, const torch::Tensor& lengths, bool keepBlocks,

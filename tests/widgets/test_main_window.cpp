@@ -61,7 +61,8 @@ private slots:
     {
         MainWindow window;
         for (int id = MainWindow::SchedulePageId; id < MainWindow::PageCount; ++id) {
-            if (id == MainWindow::TrainPageId || id == MainWindow::SchedulePageId || id == MainWindow::DevicesPageId)
+            if (id == MainWindow::TrainPageId || id == MainWindow::SchedulePageId || id == MainWindow::DevicesPageId
+                || id == MainWindow::SensitivityPageId)
                 continue;  // real pages
             auto* text = window.page(id)->findChild<QLabel*>("placeholderText");
             QVERIFY2(text, qPrintable(window.page(id)->title()));

@@ -72,8 +72,14 @@ MetricPlot::~MetricPlot()
 
 void MetricPlot::retranslate()
 {
-    setAxisLabels(tr("Step"), valueLabel_);
+    setAxisLabels(stepLabel_.isEmpty() ? tr("Step") : stepLabel_, valueLabel_);
     setPlaceholderText(emptyText_.isEmpty() ? tr("No data yet") : emptyText_);
+}
+
+void MetricPlot::setStepLabel(const QString& label)
+{
+    stepLabel_ = label;
+    retranslate();
 }
 
 void MetricPlot::setEmptyText(const QString& text)

@@ -16,8 +16,9 @@ public:
     explicit MetricPlot(QWidget* parent = nullptr);
     ~MetricPlot() override;
 
-    // The y label; the x label is "Step".
+    // The y label; the x label is "Step" unless set (a sensitivity curve's "Sparsity (%)").
     void setValueLabel(const QString& label);
+    void setStepLabel(const QString& label);
     void setValueFormat(ValueFormat format);
     void setLogScale(bool on);
     // What the plot says while it has no points (default "No data yet").
@@ -67,6 +68,7 @@ private:
     QVector<QPointF> handles_;
     int dragging_ = -1;
     QString valueLabel_;
+    QString stepLabel_;
     QString emptyText_;
     ValueFormat format_ = ValueFormat::Plain;
     bool logScale_ = false;

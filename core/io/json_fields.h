@@ -10,7 +10,7 @@
 #include <string>
 #include <type_traits>
 
-namespace espalier::deploy {
+namespace espalier::io {
 
 template <typename T>
 T jsonField(const nlohmann::json& j, const char* key, const T& fallback, const std::string& source)
@@ -50,4 +50,4 @@ T jsonField(const nlohmann::json& j, const char* key, const T& fallback, const s
     }
 }
 
-} // namespace espalier::deploy
+} // namespace espalier::io
