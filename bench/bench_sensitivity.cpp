@@ -3,7 +3,7 @@
 // subset size asked for; then the model's per-block sensitivities in the seed's form. A program that
 // prints figures, not a test.
 //   espalier_bench_sensitivity --model CKPT|RUN --data MANIFEST [--subsets 50,200] [--levels 0,0.5,0.9]
-//                              [--tensors PATTERN] [--granularity tensor] [--threads 0] [--no-baseline]
+//                              [--tensors PATTERN] [--granularity tensor] [--threads 0] [--workers 0] [--no-baseline]
 #include "core/analysis/sensitivity_job.h"
 #include "core/model/torch_setup.h"
 #include "core/runtime/device_info.h"
@@ -86,6 +86,8 @@ int main(int argc, char** argv)
             options.granularity = granularityNames().require(next(), "granularity");
         else if (a == "--threads")
             threads = std::atoi(next().c_str());
+        else if (a == "--workers")
+            options.workers = std::atoi(next().c_str());
         else if (a == "--no-baseline")
             baseline = false;
         else {

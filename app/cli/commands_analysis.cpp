@@ -191,6 +191,8 @@ void addAnalysisCommands(CLI::App& app, const CliContext& context, Action& actio
     sens->add_flag_function("--no-prefix-cache", [&o](int64_t) { o.prefixCache = false; },
                    "Run the whole model for every cell (no reuse of the blocks before the pruned one)");
     sens->add_option("--batch", o.batchSize, "Utterances per forward pass")->capture_default_str();
+    sens->add_option("--workers", o.workers, "Batches evaluated at once, one per thread (0: one per core)")
+        ->capture_default_str();
     sens->require_subcommand(0, 1);
     sens->callback([&context, &action, args, sens] {
         if (sens->get_subcommands().empty())

@@ -16,6 +16,10 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -42,6 +46,8 @@ void SensitivityOptions::validate() const
                          + " is not a shard (0 <= i < n)");
     if (!latency.empty() && latency != "here")
         throw InputError("latency: expected 'here' (devices of the project come later), got '" + latency + "'");
+    if (workers < 0)
+        throw InputError("workers: " + std::to_string(workers) + " (0: one per core)");
     if (batchSize < 1)
         throw InputError("batch: " + std::to_string(batchSize) + " utterances per pass must be at least 1");
     if (tensors.empty())
@@ -108,8 +114,10 @@ struct Reference {
 
 class Evaluator {
 public:
-    Evaluator(model::AsrModel& model, const Subset& subset, const data::CharTokenizer& tokenizer, bool prefixCache)
-        : model_(model), subset_(subset), tokenizer_(tokenizer), prefix_(prefixCache && model.splitsAtBlocks())
+    Evaluator(model::AsrModel& model, const Subset& subset, const data::CharTokenizer& tokenizer, bool prefixCache,
+              int workers)
+        : model_(model), subset_(subset), tokenizer_(tokenizer), prefix_(prefixCache && model.splitsAtBlocks()),
+          workers_(workers)
     {
     }
 
@@ -121,60 +129,57 @@ public:
         return evaluate(nullptr, 0.0, context, true);
     }
 
-    // With `skipBlock` >= 0 that block is the identity.
+    // With `skipBlock` >= 0 that block is the identity. The batches are shared out to the workers;
+    // the sums are taken in batch order, so the numbers do not depend on the number of workers.
     CellMetrics evaluate(const RowPlan* plan, double level, job::JobContext& context, bool keep = false, int skipBlock = -1)
     {
-        torch::NoGradGuard noGrad;
-        const int blocks = model_.numBlocks();
+        (void)level;
+        const size_t n = subset_.batches.size();
+        if (keep) {
+            ref_.logProbs.assign(n, torch::Tensor());
+            ref_.streams.assign(n, {});
+        }
+        std::vector<BatchMetrics> results(n);
+        std::atomic<size_t> next{0};
+        std::atomic<bool> failed{false};
+        std::exception_ptr error;
+        std::mutex errorMutex;
+        const auto work = [&] {
+            torch::NoGradGuard noGrad;  // thread-local: every worker sets its own
+            try {
+                for (size_t i = next++; i < n && !failed; i = next++) {
+                    context.throwIfCancelled();
+                    results[i] = evaluateBatch(i, plan, keep, skipBlock);
+                }
+            } catch (...) {
+                const std::lock_guard<std::mutex> lock(errorMutex);
+                if (!error)
+                    error = std::current_exception();
+                failed = true;
+            }
+        };
+        const int workers = int(std::min<size_t>(size_t(std::max(1, workers_)), n));
+        std::vector<std::thread> threads;
+        for (int w = 1; w < workers; ++w)
+            threads.emplace_back(work);
+        work();
+        for (std::thread& t : threads)
+            t.join();
+        if (error)
+            std::rethrow_exception(error);
+
         eval::CerAccumulator cer;
         double loss = 0.0, kl = 0.0;
         long long frames = 0, utterances = 0;
         size_t sample = 0;
-        for (size_t i = 0; i < subset_.batches.size(); ++i) {
-            context.throwIfCancelled();
-            const prune::CalibrationBatch& b = subset_.batches[i];
-            model::AsrOutput out;
-            const int start = plan ? std::max(0, std::min(plan->startBlock, blocks)) : 0;
-            const bool fromCache = prefix_ && !keep && plan && (plan->startBlock >= 0 || skipBlock >= 0);
-            if (keep && prefix_) {
-                std::vector<model::BlockStream> streams{model_.startBlocks(b.features, b.lengths)};
-                for (int k = 0; k < blocks; ++k)
-                    streams.push_back(model_.runBlocks(streams.back(), k + 1));
-                out = model_.finishBlocks(streams.back());
-                ref_.streams.push_back(std::move(streams));
-            } else if (skipBlock >= 0) {
-                model::BlockStream s = fromCache ? ref_.streams[i][size_t(skipBlock)]
-                                                 : model_.runBlocks(model_.startBlocks(b.features, b.lengths), skipBlock);
-                s.next = skipBlock + 1;
-                out = model_.finishBlocks(model_.runBlocks(s, blocks));
-            } else if (fromCache) {
-                out = model_.finishBlocks(model_.runBlocks(ref_.streams[i][size_t(start)], blocks));
-            } else {
-                out = model_.forward(b.features, b.lengths);
-            }
-            const torch::Tensor logProbs = out.logProbs.to(torch::kCPU, torch::kFloat).contiguous();
-            const torch::Tensor lengths = out.lengths.to(torch::kCPU, torch::kLong);
-            const torch::Tensor losses = torch::ctc_loss(logProbs.transpose(0, 1), b.targets, lengths, b.targetLengths,
-                                                         /*blank=*/0, at::Reduction::None, /*zero_infinity=*/true);
-            loss += losses.sum().item<double>();
-            utterances += losses.numel();
-            const int64_t tMax = logProbs.size(1), vocab = logProbs.size(2);
-            const torch::Tensor valid = torch::arange(tMax).unsqueeze(0) < lengths.unsqueeze(1);  // [B, T']
-            if (keep) {
-                ref_.logProbs.push_back(logProbs);
-            } else {
-                const torch::Tensor& base = ref_.logProbs.at(i);
-                const torch::Tensor perFrame = (base.exp() * (base - logProbs)).sum(-1);  // [B, T']
-                kl += perFrame.masked_select(valid).sum().item<double>();
-            }
-            frames += valid.sum().item<int64_t>();
-            for (int64_t k = 0; k < logProbs.size(0); ++k, ++sample) {
-                eval::LogProbs lp;
-                lp.frames = int(std::min<int64_t>(lengths[k].item<int64_t>(), tMax));
-                lp.vocab = int(vocab);
-                lp.data = logProbs.data_ptr<float>() + k * tMax * vocab;
-                const train::Sample& s = subset_.samples.at(sample);
-                cer.add(s.key, s.text, tokenizer_.decode(eval::ctcGreedy(lp)));
+        for (const BatchMetrics& r : results) {
+            loss += r.loss;
+            kl += r.kl;
+            frames += r.frames;
+            utterances += r.utterances;
+            for (const std::string& hyp : r.hypotheses) {
+                const train::Sample& s = subset_.samples.at(sample++);
+                cer.add(s.key, s.text, hyp);
             }
         }
         CellMetrics m;
@@ -185,11 +190,91 @@ public:
     }
 
 private:
+    struct BatchMetrics {
+        double loss = 0.0;  // summed over the batch's utterances
+        double kl = 0.0;    // summed over its valid frames
+        long long frames = 0;
+        long long utterances = 0;
+        std::vector<std::string> hypotheses;
+    };
+
+    BatchMetrics evaluateBatch(size_t i, const RowPlan* plan, bool keep, int skipBlock)
+    {
+        const int blocks = model_.numBlocks();
+        const prune::CalibrationBatch& b = subset_.batches[i];
+        model::AsrOutput out;
+        const int start = plan ? std::max(0, std::min(plan->startBlock, blocks)) : 0;
+        const bool fromCache = prefix_ && !keep && plan && (plan->startBlock >= 0 || skipBlock >= 0);
+        if (keep && prefix_) {
+            std::vector<model::BlockStream> streams{model_.startBlocks(b.features, b.lengths)};
+            for (int k = 0; k < blocks; ++k)
+                streams.push_back(model_.runBlocks(streams.back(), k + 1));
+            out = model_.finishBlocks(streams.back());
+            ref_.streams[i] = std::move(streams);
+        } else if (skipBlock >= 0) {
+            model::BlockStream s = fromCache ? ref_.streams[i][size_t(skipBlock)]
+                                             : model_.runBlocks(model_.startBlocks(b.features, b.lengths), skipBlock);
+            s.next = skipBlock + 1;
+            out = model_.finishBlocks(model_.runBlocks(s, blocks));
+        } else if (fromCache) {
+            out = model_.finishBlocks(model_.runBlocks(ref_.streams[i][size_t(start)], blocks));
+        } else {
+            out = model_.forward(b.features, b.lengths);
+        }
+        const torch::Tensor logProbs = out.logProbs.to(torch::kCPU, torch::kFloat).contiguous();
+        const torch::Tensor lengths = out.lengths.to(torch::kCPU, torch::kLong);
+        const torch::Tensor losses = torch::ctc_loss(logProbs.transpose(0, 1), b.targets, lengths, b.targetLengths,
+                                                     /*blank=*/0, at::Reduction::None, /*zero_infinity=*/true);
+        BatchMetrics m;
+        m.loss = losses.sum().item<double>();
+        m.utterances = losses.numel();
+        const int64_t tMax = logProbs.size(1), vocab = logProbs.size(2);
+        const torch::Tensor valid = torch::arange(tMax).unsqueeze(0) < lengths.unsqueeze(1);  // [B, T']
+        if (keep) {
+            ref_.logProbs[i] = logProbs;
+        } else {
+            const torch::Tensor& base = ref_.logProbs.at(i);
+            const torch::Tensor perFrame = (base.exp() * (base - logProbs)).sum(-1);  // [B, T']
+            m.kl = perFrame.masked_select(valid).sum().item<double>();
+        }
+        m.frames = valid.sum().item<int64_t>();
+        const int64_t* lens = lengths.data_ptr<int64_t>();
+        for (int64_t k = 0; k < logProbs.size(0); ++k) {
+            eval::LogProbs lp;
+            lp.frames = int(std::min<int64_t>(lens[k], tMax));
+            lp.vocab = int(vocab);
+            lp.data = logProbs.data_ptr<float>() + k * tMax * vocab;
+            m.hypotheses.push_back(tokenizer_.decode(eval::ctcGreedy(lp)));
+        }
+        return m;
+    }
+
     model::AsrModel& model_;
     const Subset& subset_;
     const data::CharTokenizer& tokenizer_;
     bool prefix_;
+    int workers_;
     Reference ref_;
+};
+
+// LibTorch's intra-op threads set to one while the workers run (one batch per core beats splitting
+// the small products of one batch across cores), restored afterwards.
+class SingleThreadedOps {
+public:
+    explicit SingleThreadedOps(bool on) : previous_(torch::get_num_threads()), on_(on)
+    {
+        if (on_)
+            torch::set_num_threads(1);
+    }
+    ~SingleThreadedOps()
+    {
+        if (on_)
+            torch::set_num_threads(previous_);
+    }
+
+private:
+    int previous_;
+    bool on_;
 };
 
 // Puts the weights back however the cell ends (cancelled included).
@@ -303,7 +388,9 @@ void SensitivityJob::run(job::JobContext& context)
 
     const bool work = !r.complete() || !cache.baseline();
     context.beginStage("Reference outputs", 1, 3, (long long)subset.samples.size());
-    Evaluator evaluator(*model, subset, tokenizer, options_.prefixCache);
+    const int workers = options_.workers > 0 ? options_.workers : int(std::max(1u, std::thread::hardware_concurrency()));
+    const SingleThreadedOps singleThreaded(workers > 1);
+    Evaluator evaluator(*model, subset, tokenizer, options_.prefixCache, workers);
     ChannelRanking ranking;
     if (work) {
         const CellMetrics base = evaluator.reference(context);

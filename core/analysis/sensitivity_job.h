@@ -26,7 +26,10 @@ struct SensitivityOptions {
     std::string latency;                  // "": none; "here": time the rows' layers in the runtime on this CPU
     std::string cacheDir;                 // "" keeps no cache
     bool prefixCache = true;              // reuse the outputs of blocks before the pruned one
-    int batchSize = 16;                   // utterances per forward pass
+    int batchSize = 8;                    // utterances per forward pass (small batches pad little)
+    // Batches evaluated at once, one per thread, each with single-threaded LibTorch ops while the
+    // analysis runs (process-wide); 0: one per core.
+    int workers = 0;
 
     void validate() const;                // InputError naming the option
 };

@@ -127,23 +127,12 @@ AugmentPage::~AugmentPage() = default;
 
 void AugmentPage::buildUi()
 {
-    auto* left = new QSplitter(Qt::Vertical, this);
-    left->setObjectName("augmentLeftSplitter");
-    left->setChildrenCollapsible(false);
-    left->addWidget(buildSourcePanel());
+    QWidget* source = buildSourcePanel();
     editor_ = new PipelineEditor(this);
-    left->addWidget(editor_);
-    left->setStretchFactor(0, 3);
-    left->setStretchFactor(1, 5);
-
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    auto* left = makeSplitter(Qt::Vertical, {source, editor_}, {3, 5}, {}, this);
+    left->setObjectName("augmentLeftSplitter");
+    auto* splitter = makeSplitter(Qt::Horizontal, {left, buildComparePanel()}, {0, 1}, {340, 940}, this);
     splitter->setObjectName("augmentSplitter");
-    splitter->setChildrenCollapsible(false);
-    splitter->addWidget(left);
-    splitter->addWidget(buildComparePanel());
-    splitter->setStretchFactor(0, 0);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({340, 940});
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(splitter, 1);
@@ -243,12 +232,7 @@ QWidget* AugmentPage::buildComparePanel()
     compareLayout->setContentsMargins(0, 0, 0, 0);
     compareLayout->addWidget(compare_, 1);
     compareLayout->addWidget(previewErrorLabel_);
-    auto* vertical = new QSplitter(Qt::Vertical, panel);
-    vertical->setChildrenCollapsible(false);
-    vertical->addWidget(compare);
-    vertical->addWidget(appliedGroup_);
-    vertical->setStretchFactor(0, 4);
-    vertical->setStretchFactor(1, 1);
+    auto* vertical = makeSplitter(Qt::Vertical, {compare, appliedGroup_}, {4, 1}, {}, panel);
 
     auto* layout = new QVBoxLayout(panel);
     layout->setContentsMargins(0, 0, 0, 0);

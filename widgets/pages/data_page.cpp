@@ -189,21 +189,9 @@ void DataPage::buildUi()
     utteranceLayout->addWidget(spectrogram_, 3);
     utteranceLayout->addLayout(plotBar);
 
-    auto* left = new QSplitter(Qt::Vertical, this);
-    left->setChildrenCollapsible(false);
-    left->addWidget(statsGroup_);
-    left->addWidget(browserGroup_);
-    left->setStretchFactor(0, 0);
-    left->setStretchFactor(1, 1);
-
-    splitter_ = new QSplitter(Qt::Horizontal, this);
+    auto* left = makeSplitter(Qt::Vertical, {statsGroup_, browserGroup_}, {0, 1}, {}, this);
+    splitter_ = makeSplitter(Qt::Horizontal, {left, utteranceGroup_}, {3, 2}, {640, 460}, this);
     splitter_->setObjectName("dataSplitter");
-    splitter_->setChildrenCollapsible(false);
-    splitter_->addWidget(left);
-    splitter_->addWidget(utteranceGroup_);
-    splitter_->setStretchFactor(0, 3);
-    splitter_->setStretchFactor(1, 2);
-    splitter_->setSizes({640, 460});
 
     // Keyboard focus follows the page: the corpus, its statistics, then the utterances.
     setTabOrder(picker_->corpusBar()->focusProxy(), statsTable_);

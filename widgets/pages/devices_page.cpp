@@ -135,18 +135,8 @@ DevicesPage::DevicesPage(QWidget* parent) : Page(parent)
     resultsLayout->addWidget(sessionNote_);
     resultsLayout->addWidget(tabs_, 1);
 
-    auto* left = new QSplitter(Qt::Vertical, this);
-    left->addWidget(devicesBox_);
-    left->addWidget(benchBox_);
-    left->setStretchFactor(0, 2);
-    left->setStretchFactor(1, 3);
-    left->setSizes({300, 450});
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(left);
-    splitter->addWidget(resultsBox_);
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 3);
-    splitter->setSizes({470, 640});
+    auto* left = makeSplitter(Qt::Vertical, {devicesBox_, benchBox_}, {2, 3}, {300, 450}, this);
+    auto* splitter = makeSplitter(Qt::Horizontal, {left, resultsBox_}, {2, 3}, {470, 640}, this);
 
     controller_ = new JobController(this);
     jobPanel_ = new JobPanel(this);

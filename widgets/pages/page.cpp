@@ -2,6 +2,7 @@
 
 #include <QEvent>
 #include <QLabel>
+#include <QSplitter>
 
 namespace espalier::widgets {
 
@@ -18,6 +19,20 @@ QLabel* Page::makeHeading(QWidget* parent)
     font.setBold(true);
     label->setFont(font);
     return label;
+}
+
+QSplitter* Page::makeSplitter(Qt::Orientation orientation, const QList<QWidget*>& widgets, const QList<int>& stretch,
+                              const QList<int>& sizes, QWidget* parent)
+{
+    auto* splitter = new QSplitter(orientation, parent);
+    splitter->setChildrenCollapsible(false);
+    for (int i = 0; i < widgets.size(); ++i) {
+        splitter->addWidget(widgets[i]);
+        splitter->setStretchFactor(i, i < stretch.size() ? stretch[i] : 0);
+    }
+    if (!sizes.isEmpty())
+        splitter->setSizes(sizes);
+    return splitter;
 }
 
 void Page::changeEvent(QEvent* event)

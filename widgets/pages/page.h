@@ -2,11 +2,13 @@
 // Base of the workbench's pages (the sidebar entries). A page shows one part of the workflow for
 // the open project and retranslates itself when the language changes.
 #include <QIcon>
+#include <QList>
 #include <QWidget>
 
 #include <memory>
 
 class QLabel;
+class QSplitter;
 
 namespace espalier::project {
 class Project;
@@ -32,6 +34,10 @@ signals:
 protected:
     // A page's large bold title label.
     static QLabel* makeHeading(QWidget* parent);
+    // A splitter of `widgets` in order, widget i with stretch factor stretch[i] (missing: 0), starting
+    // at `sizes` (empty: Qt's own split). Its panes never collapse to nothing.
+    static QSplitter* makeSplitter(Qt::Orientation orientation, const QList<QWidget*>& widgets,
+                                   const QList<int>& stretch, const QList<int>& sizes, QWidget* parent);
     // Re-sets every user-visible string; called on QEvent::LanguageChange.
     virtual void retranslate() = 0;
     void changeEvent(QEvent* event) override;

@@ -136,16 +136,8 @@ SchedulePage::SchedulePage(QWidget* parent) : Page(parent)
     compareLayout->addLayout(compareRow);
     compareLayout->addWidget(targetsNote_);
     compareLayout->addWidget(targets_, 1);
-    auto* right = new QSplitter(Qt::Vertical, this);
-    right->addWidget(plot_);
-    right->addWidget(compare);
-    right->setSizes({420, 300});
-
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(left);
-    splitter->addWidget(right);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({440, 840});
+    auto* right = makeSplitter(Qt::Vertical, {plot_, compare}, {}, {420, 300}, this);
+    auto* splitter = makeSplitter(Qt::Horizontal, {left, right}, {0, 1}, {440, 840}, this);
 
     load_ = new QPushButton(style()->standardIcon(QStyle::SP_DialogOpenButton), QString(), this);
     save_ = new QPushButton(style()->standardIcon(QStyle::SP_DialogSaveButton), QString(), this);

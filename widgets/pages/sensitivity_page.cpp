@@ -202,16 +202,8 @@ SensitivityPage::SensitivityPage(QWidget* parent) : Page(parent)
     allocButtons->addStretch(1);
     alloc->addLayout(allocButtons, 4, 0, 1, 4);
 
-    auto* right = new QSplitter(Qt::Vertical, this);
-    right->addWidget(curve_);
-    right->addWidget(blocks_);
-    right->addWidget(allocBox_);
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(heatmapBox);
-    splitter->addWidget(right);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    splitter->setSizes({700, 460});
+    auto* right = makeSplitter(Qt::Vertical, {curve_, blocks_, allocBox_}, {2, 2, 0}, {260, 220, 280}, this);
+    auto* splitter = makeSplitter(Qt::Horizontal, {heatmapBox, right}, {3, 2}, {700, 460}, this);
 
     controller_ = new JobController(this);
     jobPanel_ = new JobPanel(this);
@@ -308,7 +300,8 @@ void SensitivityPage::setProject(std::shared_ptr<const project::Project> project
                                           .entryInfoList({"*.json"}, QDir::Files, QDir::Time);
         if (!results.isEmpty()) {
             try {
-                showResult(SensitivityResult::load(results.front().absoluteFilePath().toStdString()));
+                SensitivityResult::load(results.front().absoluteFilePath().toStdString());  // checks it quietly first
+                openResult(results.front().absoluteFilePath());
             } catch (const std::exception&) {
                 // A damaged file is reported when the user opens it, not on every project switch.
             }
@@ -441,7 +434,18 @@ bool SensitivityPage::run()
 bool SensitivityPage::openResult(const QString& path)
 {
     try {
-        showResult(SensitivityResult::load(path.toStdString()));
+        const SensitivityResult result = SensitivityResult::load(path.toStdString());
+        showResult(result);
+        // The form says what produced it, so Run repeats (or resumes) it.
+        if (!controller_->isRunning()) {
+            setModel(text(result.model));
+            setData(text(result.data));
+            const int g = granularity_->findData(int(result.granularity));
+            if (g >= 0)
+                granularity_->setCurrentIndex(g);
+            if (result.granularity != Granularity::Block)
+                levels_->setText(levelsText(result.levels));
+        }
         return true;
     } catch (const std::exception& e) {
         showError(this, tr("Open sensitivity result"), e);
@@ -651,6 +655,7 @@ void SensitivityPage::retranslate()
     curve_->setStepLabel(tr("Sparsity (%)"));
     curve_->setEmptyText(tr("Click a row of the heatmap"));
     blocks_->setToolTip(tr("Per block, the mean relative loss rise over the grid (the seed's per-layer sensitivity)"));
+    blocks_->setValueLabel(tr("Sensitivity"), tr("Per-block sensitivity appears with the first cells"));
     allocBox_->setTitle(tr("Per-layer targets"));
     boundsLabel_->setText(tr("Bounds per tensor:"));
     min_->setPrefix(tr("min "));

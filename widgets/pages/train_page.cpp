@@ -114,23 +114,9 @@ TrainPage::TrainPage(QWidget* parent) : Page(parent)
     testsLayout->addWidget(testTable_);
 
     // Top: the form beside the curves; below: every run of the project, full width.
-    auto* top = new QSplitter(Qt::Horizontal, this);
-    top->addWidget(newRunBox_);
-    top->addWidget(curves);
-    top->setStretchFactor(0, 0);
-    top->setStretchFactor(1, 1);
-    auto* bottom = new QSplitter(Qt::Horizontal, this);
-    bottom->addWidget(runsBox_);
-    bottom->addWidget(testsBox_);
-    bottom->setStretchFactor(0, 3);
-    bottom->setStretchFactor(1, 1);
-    bottom->setSizes({640, 440});
-    auto* splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(top);
-    splitter->addWidget(bottom);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({520, 220});
+    auto* top = makeSplitter(Qt::Horizontal, {newRunBox_, curves}, {0, 1}, {}, this);
+    auto* bottom = makeSplitter(Qt::Horizontal, {runsBox_, testsBox_}, {3, 1}, {640, 440}, this);
+    auto* splitter = makeSplitter(Qt::Vertical, {top, bottom}, {3, 1}, {520, 220}, this);
 
     controller_ = new JobController(this);
     jobPanel_ = new JobPanel(this);

@@ -41,8 +41,15 @@ LayerBarPlot::~LayerBarPlot()
 
 void LayerBarPlot::retranslate()
 {
-    setAxisLabels(QString(), tr("ms per inference"));
-    setPlaceholderText(tr("The time per layer appears after a benchmark"));
+    setAxisLabels(QString(), valueLabel_.isEmpty() ? tr("ms per inference") : valueLabel_);
+    setPlaceholderText(emptyText_.isEmpty() ? tr("The time per layer appears after a benchmark") : emptyText_);
+}
+
+void LayerBarPlot::setValueLabel(const QString& label, const QString& emptyText)
+{
+    valueLabel_ = label;
+    emptyText_ = emptyText;
+    retranslate();
 }
 
 void LayerBarPlot::clear()

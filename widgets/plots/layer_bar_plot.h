@@ -17,6 +17,8 @@ public:
     // values[s][l]: series s (a model) on layer l, in ms.
     void setBars(const QStringList& layers, const QStringList& series, const QVector<QVector<double>>& values);
     void clear() override;
+    // The value axis's label and the text shown without bars (default: time per layer, in ms).
+    void setValueLabel(const QString& label, const QString& emptyText);
 
     int layerCount() const { return layers_.size(); }
     int seriesCount() const { return series_.size(); }
@@ -26,6 +28,7 @@ protected:
 
 private:
     QStringList layers_, series_;
+    QString valueLabel_, emptyText_;
     struct Items;
     Items* items_;
 };

@@ -136,14 +136,22 @@ double HeatmapWidget::value(int row, int level) const
 
 void HeatmapWidget::rescale()
 {
-    double m = 0.0;
+    // The 95th percentile of |value| saturates the colour: one collapsed row (the front end at 95 %)
+    // must not wash every other cell out to white.
+    std::vector<double> magnitudes;
     for (int r = 0; r < int(result_.rows.size()); ++r)
         for (int l = 0; l < int(result_.levels.size()); ++l) {
             const double v = value(r, l);
-            if (std::isfinite(v))
-                m = std::max(m, std::abs(v));
+            if (std::isfinite(v) && v != 0.0)
+                magnitudes.push_back(std::abs(v));
         }
-    scale_ = m > 0.0 ? m : 1.0;
+    if (magnitudes.empty()) {
+        scale_ = 1.0;
+        return;
+    }
+    const size_t at = std::min(magnitudes.size() - 1, size_t(0.95 * double(magnitudes.size())));
+    std::nth_element(magnitudes.begin(), magnitudes.begin() + long(at), magnitudes.end());
+    scale_ = magnitudes[at] > 0.0 ? magnitudes[at] : 1.0;
 }
 
 QColor HeatmapWidget::color(int row, int level) const

@@ -2,7 +2,7 @@
 // The sensitivity heatmap: rows (tensors, groups, channel groups or blocks) grouped and labelled by
 // block and role, levels as columns, each cell coloured by the chosen metric on a diverging scale
 // centred on zero for the deltas (blue below, red above) and a sequential one for KL and latency
-// gain. Cells fill in as they are computed; hovering shows every number of the cell; clicking a row
+// gain; the 95th percentile of |value| saturates it. Cells fill in as they are computed; hovering shows every number of the cell; clicking a row
 // selects it; an allocation's chosen sparsity is drawn as a black mark on every row. Paints only
 // the rows in view, so 500 rows × 20 levels scroll, hover and recolour smoothly.
 #include "core/analysis/sensitivity_result.h"
@@ -59,7 +59,7 @@ private:
     analysis::SensitivityResult result_;
     Metric metric_ = Metric::DeltaLoss;
     std::vector<double> chosen_;
-    double scale_ = 1.0;  // |value| that saturates the colour
+    double scale_ = 1.0;  // |value| that saturates the colour (the 95th percentile)
     int selected_ = -1;
     int rowHeight_ = 16;
     int cellWidth_ = 44;
