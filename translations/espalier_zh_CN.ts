@@ -1858,6 +1858,10 @@
         <source>Use in Schedule</source>
         <translation>用于剪枝计划</translation>
     </message>
+    <message>
+        <source>Per-block sensitivity appears with the first cells</source>
+        <translation>逐块敏感度随第一批结果出现</translation>
+    </message>
 </context>
 <context>
     <name>espalier::widgets::SpectrogramPlot</name>
