@@ -10,28 +10,12 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
-#include <sstream>
 
 namespace espalier::cli {
 
 namespace {
 
 using namespace analysis;
-
-std::vector<double> parseLevels(const std::string& text)
-{
-    std::vector<double> levels;
-    std::stringstream in(text);
-    std::string item;
-    while (std::getline(in, item, ',')) {
-        char* end = nullptr;
-        const double v = std::strtod(item.c_str(), &end);
-        if (item.empty() || end == item.c_str() || *end != '\0')
-            throw InputError("levels: '" + item + "' is not a number (give them as 0,0.5,0.9)");
-        levels.push_back(v);
-    }
-    return levels;
-}
 
 void parseShard(const std::string& text, SensitivityOptions& options)
 {

@@ -126,14 +126,13 @@ public:
     {
         ref_.logProbs.clear();
         ref_.streams.clear();
-        return evaluate(nullptr, 0.0, context, true);
+        return evaluate(nullptr, context, true);
     }
 
     // With `skipBlock` >= 0 that block is the identity. The batches are shared out to the workers;
     // the sums are taken in batch order, so the numbers do not depend on the number of workers.
-    CellMetrics evaluate(const RowPlan* plan, double level, job::JobContext& context, bool keep = false, int skipBlock = -1)
+    CellMetrics evaluate(const RowPlan* plan, job::JobContext& context, bool keep = false, int skipBlock = -1)
     {
-        (void)level;
         const size_t n = subset_.batches.size();
         if (keep) {
             ref_.logProbs.assign(n, torch::Tensor());
@@ -315,15 +314,8 @@ std::string SensitivityJob::title() const
 std::vector<std::string> SensitivityJob::cliCommand() const
 {
     std::vector<std::string> cmd = {"espalier-cli", "sensitivity", "--model", options_.model, "--data", options_.data};
-    if (options_.granularity != Granularity::Block && options_.levels != defaultLevels()) {
-        std::string levels;
-        for (const double l : options_.levels) {
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "%s%g", levels.empty() ? "" : ",", l);
-            levels += buf;
-        }
-        cmd.insert(cmd.end(), {"--levels", levels});
-    }
+    if (options_.granularity != Granularity::Block && options_.levels != defaultLevels())
+        cmd.insert(cmd.end(), {"--levels", levelsText(options_.levels)});
     cmd.insert(cmd.end(), {"--subset", std::to_string(options_.subset), "--granularity",
                            granularityNames().name(options_.granularity)});
     for (const std::string& t : options_.tensors)
@@ -451,7 +443,7 @@ void SensitivityJob::run(job::JobContext& context)
                         const auto start = std::chrono::steady_clock::now();
                         RestoreOnExit restore(pruneRow(*model, plans[i], options_.granularity, levels[l],
                                                        channels ? &ranking : nullptr));
-                        m = evaluator.evaluate(&plans[i], levels[l], context, false,
+                        m = evaluator.evaluate(&plans[i], context, false,
                                                options_.granularity == Granularity::Block ? plans[i].row.block : -1);
                         evalSeconds_ += seconds(start);
                         ++computed_;

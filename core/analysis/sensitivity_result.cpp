@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <map>
 
@@ -27,6 +28,36 @@ const EnumNames<Granularity>& granularityNames()
 }
 
 std::vector<double> defaultLevels() { return {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95}; }
+
+std::vector<double> parseLevels(const std::string& text)
+{
+    std::vector<double> levels;
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t comma = std::min(text.find(',', start), text.size());
+        std::string item = text.substr(start, comma - start);
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        char* end = nullptr;
+        const double v = std::strtod(item.c_str(), &end);
+        if (item.empty() || *end != '\0')
+            throw InputError("levels: '" + item + "' is not a number (give them as 0,0.5,0.9)");
+        levels.push_back(v);
+        start = comma + 1;
+    }
+    return levels;
+}
+
+std::string levelsText(const std::vector<double>& levels)
+{
+    std::string out;
+    for (const double l : levels) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%s%g", out.empty() ? "" : ",", l);
+        out += buf;
+    }
+    return out;
+}
 
 void checkLevels(const std::vector<double>& levels, const std::string& field)
 {

@@ -21,6 +21,11 @@ const EnumNames<Granularity>& granularityNames();  // "tensor", "group", "channe
 
 // The grid most tools use (Distiller, SparseML), from reference.md.
 std::vector<double> defaultLevels();
+// Levels as the CLI and the GUI take them: "0,0.5,0.9" (spaces allowed). Throws InputError naming
+// the item that is not a number; checkLevels() judges the values.
+std::vector<double> parseLevels(const std::string& text);
+// The same form back, each level as %g: "0,0.5,0.9".
+std::string levelsText(const std::vector<double>& levels);
 // Levels must rise strictly, start at 0 and stay below 1 (a block row uses {0, 1}). Throws InputError
 // naming `field` and the offending level.
 void checkLevels(const std::vector<double>& levels, const std::string& field);

@@ -49,27 +49,6 @@ using analysis::SensitivityResult;
 
 QString text(const std::string& s) { return QString::fromStdString(s); }
 
-QString levelsText(const std::vector<double>& levels)
-{
-    QStringList parts;
-    for (const double l : levels)
-        parts << QString::number(l, 'g', 4);
-    return parts.join(",");
-}
-
-std::vector<double> parseLevels(const QString& text)
-{
-    std::vector<double> out;
-    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const double v = part.trimmed().toDouble(&ok);
-        if (!ok)
-            throw InputError("levels: '" + part.trimmed().toStdString() + "' is not a number (give them as 0,0.5,0.9)");
-        out.push_back(v);
-    }
-    return out;
-}
-
 } // namespace
 
 SensitivityPage::SensitivityPage(QWidget* parent) : Page(parent)
@@ -96,7 +75,7 @@ SensitivityPage::SensitivityPage(QWidget* parent) : Page(parent)
     for (const Granularity g : analysis::granularityNames().values())
         granularity_->addItem(QString(), int(g));
     levelsLabel_ = new QLabel(formBox_);
-    levels_ = new QLineEdit(levelsText(analysis::defaultLevels()), formBox_);
+    levels_ = new QLineEdit(text(analysis::levelsText(analysis::defaultLevels())), formBox_);
     ceilingLabel_ = new QLabel(formBox_);
     ceiling_ = new QDoubleSpinBox(formBox_);
     ceiling_->setRange(0.0, 1000.0);
@@ -300,8 +279,7 @@ void SensitivityPage::setProject(std::shared_ptr<const project::Project> project
                                           .entryInfoList({"*.json"}, QDir::Files, QDir::Time);
         if (!results.isEmpty()) {
             try {
-                SensitivityResult::load(results.front().absoluteFilePath().toStdString());  // checks it quietly first
-                openResult(results.front().absoluteFilePath());
+                showOpened(SensitivityResult::load(results.front().absoluteFilePath().toStdString()));
             } catch (const std::exception&) {
                 // A damaged file is reported when the user opens it, not on every project switch.
             }
@@ -393,7 +371,7 @@ analysis::SensitivityOptions SensitivityPage::options() const
     o.subset = subset_->value();
     o.granularity = Granularity(granularity_->currentData().toInt());
     if (o.granularity != Granularity::Block)
-        o.levels = parseLevels(levels_->text());
+        o.levels = analysis::parseLevels(levels_->text().toStdString());
     o.lossCeiling = ceiling_->value();
     o.latency = latency_->isChecked() && o.granularity != Granularity::Block ? "here" : "";
     o.out = resultPath().toStdString();
@@ -434,23 +412,27 @@ bool SensitivityPage::run()
 bool SensitivityPage::openResult(const QString& path)
 {
     try {
-        const SensitivityResult result = SensitivityResult::load(path.toStdString());
-        showResult(result);
-        // The form says what produced it, so Run repeats (or resumes) it.
-        if (!controller_->isRunning()) {
-            setModel(text(result.model));
-            setData(text(result.data));
-            const int g = granularity_->findData(int(result.granularity));
-            if (g >= 0)
-                granularity_->setCurrentIndex(g);
-            if (result.granularity != Granularity::Block)
-                levels_->setText(levelsText(result.levels));
-        }
+        showOpened(SensitivityResult::load(path.toStdString()));
         return true;
     } catch (const std::exception& e) {
         showError(this, tr("Open sensitivity result"), e);
         return false;
     }
+}
+
+void SensitivityPage::showOpened(const SensitivityResult& result)
+{
+    showResult(result);
+    // The form says what produced it, so Run repeats (or resumes) it.
+    if (controller_->isRunning())
+        return;
+    setModel(text(result.model));
+    setData(text(result.data));
+    const int g = granularity_->findData(int(result.granularity));
+    if (g >= 0)
+        granularity_->setCurrentIndex(g);
+    if (result.granularity != Granularity::Block)
+        levels_->setText(text(analysis::levelsText(result.levels)));
 }
 
 void SensitivityPage::showResult(const SensitivityResult& result)

@@ -71,6 +71,7 @@ private:
     void refreshRuns();
     void refreshData();
     void showResult(const analysis::SensitivityResult& result);
+    void showOpened(const analysis::SensitivityResult& result);  // a result file's: the form follows it
     void showRow(int row);
     void refreshBlocks();
     void reallocate();

@@ -144,6 +144,10 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InputError, checkLevels({0.0, 0.5, 0.5}, "levels"));
         QVERIFY_THROWS_EXCEPTION(InputError, checkLevels({0.0}, "levels"));
         checkLevels(defaultLevels(), "levels");
+        QCOMPARE(parseLevels("0, 0.5,0.9 "), std::vector<double>({0.0, 0.5, 0.9}));
+        QCOMPARE(parseLevels(levelsText(defaultLevels())), defaultLevels());
+        QVERIFY_THROWS_EXCEPTION(InputError, parseLevels("0,,0.5"));
+        QVERIFY_THROWS_EXCEPTION(InputError, parseLevels("0,half"));
     }
 
     void sensitivityIsTheMeanRelativeRise()
