@@ -5,6 +5,7 @@
 #include "core/runtime/crc32.h"
 #include "core/runtime/error.h"
 #include "core/runtime/espm.h"
+#include "tests/core/runtime/espm_reseal.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -41,27 +42,6 @@ EspmModel sampleModel()
     wide.csr = CsrMatrix::fromDense(w.data(), 6, 7, /*wideIndices=*/true);
     m.tensors.push_back(wide);
     return m;
-}
-
-// Recomputes every section checksum and the table checksum, as a forger would.
-void reseal(std::vector<uint8_t>& bytes)
-{
-    uint32_t count;
-    std::memcpy(&count, bytes.data() + 16, 4);
-    if (count > 64 || 32 + 32 * size_t(count) > bytes.size())
-        return;  // a damaged table: nothing to forge
-    for (uint32_t i = 0; i < count; ++i) {
-        uint8_t* entry = bytes.data() + 32 + 32 * i;
-        uint64_t offset, size;
-        std::memcpy(&offset, entry + 8, 8);
-        std::memcpy(&size, entry + 16, 8);
-        if (offset > bytes.size() || size > bytes.size() - offset)
-            continue;
-        const uint32_t crc = crc32(bytes.data() + offset, size_t(size));
-        std::memcpy(entry + 24, &crc, 4);
-    }
-    const uint32_t table = crc32(bytes.data() + 32, 32 * count);
-    std::memcpy(bytes.data() + 20, &table, 4);
 }
 
 // Offset of the TENSORS section's bytes.
@@ -172,7 +152,7 @@ private slots:
             for (int f = 0; f < flips; ++f)
                 b[rng() % b.size()] ^= uint8_t(1u << (rng() % 8));
             if (i % 2)
-                reseal(b);  // checksums right: the parser's own checks must hold
+                espmtest::reseal(b);  // checksums right: the parser's own checks must hold
             try {
                 parseEspm(b, "fuzz.espm");
             } catch (const FormatError&) {
@@ -226,7 +206,7 @@ private slots:
             break;
         }
         }
-        reseal(b);
+        espmtest::reseal(b);
         try {
             parseEspm(b, "lie.espm");
             QFAIL("accepted");
