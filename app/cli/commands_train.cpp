@@ -127,12 +127,14 @@ int trainCommand(const CliContext& context, const TrainArgs& args)
         nlohmann::json tests = nlohmann::json::object();
         for (const auto& [name, cer] : outcome.testCer)
             tests[name] = cer;
-        context.printJson({{"run", args.out}, {"steps", outcome.steps}, {"final_loss", outcome.finalLoss},
+        context.printJson({{"run", args.out}, {"steps", outcome.steps}, {"final_loss", outcome.finalLoss ? nlohmann::json(*outcome.finalLoss) : nlohmann::json()},
                            {"best_dev_cer", outcome.bestDevCer ? nlohmann::json(*outcome.bestDevCer) : nlohmann::json()},
                            {"checkpoint", outcome.lastCheckpoint}, {"test_cer", tests}});
         return kExitOk;
     }
-    std::printf("run %s: %lld steps, final loss %.3f", args.out.c_str(), outcome.steps, outcome.finalLoss);
+    std::printf("run %s: %lld steps", args.out.c_str(), outcome.steps);
+    if (outcome.finalLoss)
+        std::printf(", final loss %.3f", *outcome.finalLoss);
     if (outcome.bestDevCer)
         std::printf(", best dev CER %.2f %%", 100.0 * *outcome.bestDevCer);
     std::printf("\n");

@@ -14,9 +14,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <condition_variable>
-#include <cstdio>
+#include <cstdio>  // renameat2
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <filesystem>
@@ -26,6 +28,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <fcntl.h>
 
 namespace espalier::data {
 
@@ -361,28 +364,59 @@ void makeDirs(const fs::path& dir)
         throw IoError("cannot create folder '" + dir.string() + "': " + ec.message());
 }
 
-// Replaces out with the finished partial folder.
+fs::path oldPathOf(const fs::path& out)
+{
+    fs::path old = out;
+    old += ".old";
+    return old;
+}
+
+// Replaces out with the finished partial folder. The swap is one atomic exchange, so a kill at any
+// moment leaves out either the old corpus or the new one; what is then left at partial (the old
+// corpus, being removed) is a leftover the next run clears. File systems without the exchange get
+// two renames, and restoreInterruptedSwap() repairs a kill between them.
 void moveIntoPlace(const fs::path& partial, const fs::path& out)
 {
     std::error_code ec;
-    fs::path old;
-    if (fs::exists(out, ec)) {
-        old = out;
-        old += ".old";
-        fs::remove_all(old, ec);
-        fs::rename(out, old, ec);
+    if (!fs::exists(out, ec)) {
+        fs::rename(partial, out, ec);
         if (ec)
-            throw IoError("cannot move the old '" + out.string() + "' aside: " + ec.message());
+            throw IoError("cannot rename '" + partial.string() + "' to '" + out.string() + "': " + ec.message());
+        return;
     }
+    if (::renameat2(AT_FDCWD, partial.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) == 0) {
+        fs::remove_all(partial, ec);
+        return;
+    }
+    if (errno != EINVAL && errno != ENOSYS)
+        throw IoError("cannot replace '" + out.string() + "' with '" + partial.string() + "': " + std::strerror(errno));
+    const fs::path old = oldPathOf(out);
+    fs::remove_all(old, ec);
+    fs::rename(out, old, ec);
+    if (ec)
+        throw IoError("cannot move the old '" + out.string() + "' aside: " + ec.message());
     fs::rename(partial, out, ec);
     if (ec) {
         std::error_code ignored;
-        if (!old.empty())
-            fs::rename(old, out, ignored);
+        fs::rename(old, out, ignored);
         throw IoError("cannot rename '" + partial.string() + "' to '" + out.string() + "': " + ec.message());
     }
-    if (!old.empty())
+    fs::remove_all(old, ec);
+}
+
+// A kill between moveIntoPlace()'s two renames left the old corpus at out.old and none at out.
+void restoreInterruptedSwap(const fs::path& out)
+{
+    std::error_code ec;
+    const fs::path old = oldPathOf(out);
+    if (!fs::exists(old, ec))
+        return;
+    if (!fs::exists(out, ec))
+        fs::rename(old, out, ec);
+    else
         fs::remove_all(old, ec);
+    if (ec)
+        throw IoError("cannot restore '" + out.string() + "' from '" + old.string() + "': " + ec.message());
 }
 
 nlohmann::ordered_json voiceJson(const VoiceSettings& voice)
@@ -560,6 +594,7 @@ void synthesizeCorpus(const SynthOptions& options, job::JobContext& context)
 {
     validate(options);
     const fs::path out = cleanDir(options.outDir);
+    restoreInterruptedSwap(out);
     checkOutDir(out, options.overwrite);
     fs::path partial = out;
     partial += ".partial";

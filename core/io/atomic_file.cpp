@@ -4,9 +4,15 @@
 
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
+#include <mutex>
+#include <set>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,6 +48,60 @@ std::string tempPathFor(const std::string& path)
         struct stat st;
         if (::lstat(candidate.c_str(), &st) != 0) return candidate;  // a stale leftover is never reused
     }
+}
+
+// The pid in ".<name>.tmp-<pid>-<counter>", or 0 when entry is not one of our temporaries.
+long tempOwner(const char* entry)
+{
+    if (entry[0] != '.')
+        return 0;
+    const char* tag = std::strstr(entry, ".tmp-");
+    if (!tag)
+        return 0;
+    char* end = nullptr;
+    const long pid = std::strtol(tag + 5, &end, 10);
+    return pid > 0 && *end == '-' ? pid : 0;
+}
+
+// Removes the temporaries that killed writers left in folder: their process is gone and no one
+// holds the lock every writer keeps on its temporary (which also covers a writer in another pid
+// namespace on this machine). Done once per folder per process, at the first write into it.
+void sweepStaleTemporaries(const std::string& folder)
+{
+    static std::mutex mutex;
+    static std::set<std::string> swept;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!swept.insert(folder).second)
+            return;
+    }
+    DIR* dir = ::opendir(folder.c_str());
+    if (!dir)
+        return;
+    while (const dirent* e = ::readdir(dir)) {
+        const long pid = tempOwner(e->d_name);
+        if (pid == 0 || pid == long(::getpid()) || ::kill(pid_t(pid), 0) == 0 || errno != ESRCH)
+            continue;
+        const std::string path = folder + "/" + e->d_name;
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+            continue;
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0)
+            ::unlink(path.c_str());
+        ::close(fd);
+    }
+    ::closedir(dir);
+}
+
+// Creates the temporary and locks it for as long as the write lasts (the lock dies with the
+// process, so a later sweep knows the file was abandoned). Returns the locked descriptor.
+int createLockedTemp(const std::string& tmp, const std::string& path)
+{
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0)
+        throwIo("cannot write", path, errno);
+    ::flock(fd, LOCK_EX | LOCK_NB);  // best effort: some file systems have no locks
+    return fd;
 }
 
 void syncFile(const std::string& tmpPath, const std::string& path)
@@ -85,7 +145,9 @@ void writeAll(int fd, const std::string& content, const std::string& path)
 void writeAtomicWith(const std::string& path, const std::function<void(const std::string& tmpPath)>& write)
 {
     if (path.empty()) throw IoError("cannot write a file with an empty path");
+    sweepStaleTemporaries(folderOf(path));
     const std::string tmp = tempPathFor(path);
+    const int lockFd = createLockedTemp(tmp, path);
     try {
         write(tmp);
         struct stat st;
@@ -96,15 +158,17 @@ void writeAtomicWith(const std::string& path, const std::function<void(const std
         if (::rename(tmp.c_str(), path.c_str()) != 0) throwIo("cannot replace", path, errno);
     } catch (...) {
         ::unlink(tmp.c_str());
+        ::close(lockFd);
         throw;
     }
+    ::close(lockFd);
     syncFolder(folderOf(path));
 }
 
 void writeFileAtomic(const std::string& path, const std::string& content)
 {
     writeAtomicWith(path, [&](const std::string& tmp) {
-        const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        const int fd = ::open(tmp.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
         if (fd < 0) throwIo("cannot write", path, errno);
         try {
             writeAll(fd, content, path);

@@ -9,8 +9,10 @@ namespace espalier::io {
 // Writes text (or bytes) to path atomically. Throws IoError naming the path on failure.
 void writeFileAtomic(const std::string& path, const std::string& content);
 
-// Calls write(tmpPath) to produce the file at a temporary path in the same folder, then renames it
-// over path. If write throws, the temporary file is removed and the exception propagates.
+// Calls write(tmpPath) to fill a temporary file in the same folder, then renames it over path. The
+// temporary exists (empty, locked) when write is called; write may truncate or overwrite it. If
+// write throws, the temporary file is removed and the exception propagates. Temporaries that a
+// killed process left in the folder are removed at the process's first write into it.
 void writeAtomicWith(const std::string& path, const std::function<void(const std::string& tmpPath)>& write);
 
 // Reads a whole file; throws IoError naming the path.

@@ -291,7 +291,7 @@ std::string CheckpointStore::save(const model::AsrModel& model, const torch::opt
     saveCheckpoint(path, model, optimizer, meta, masks, rngState, prunerState);
     if (meta.bestStep == meta.step && meta.devCer) {
         // A hard link shares the bytes; renaming it over best.pt replaces the old best atomically.
-        const std::string tmp = bestPath() + ".tmp";
+        const std::string tmp = (fs::path(dir_) / ".best.pt.tmp").string();  // hidden, like every temporary
         std::error_code ec;
         fs::remove(tmp, ec);
         fs::create_hard_link(path, tmp, ec);

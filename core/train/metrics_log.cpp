@@ -25,13 +25,17 @@ std::vector<std::string> MetricsLog::readLines(const std::string& path)
     return lines;
 }
 
-MetricsLog::MetricsLog(std::string path, long long keepThroughStep) : path_(std::move(path))
+MetricsLog::MetricsLog(std::string path, long long keepThroughStep, bool keepDevAtThatStep) : path_(std::move(path))
 {
     std::string kept;
     if (keepThroughStep >= 0) {
         for (const std::string& line : readLines(path_)) {
             const nlohmann::json j = nlohmann::json::parse(line);
-            if (j.contains("step") && j["step"].is_number() && j["step"].get<double>() <= double(keepThroughStep))
+            if (!j.contains("step") || !j["step"].is_number())
+                continue;
+            const double step = j["step"].get<double>();
+            const bool redone = step == double(keepThroughStep) && j.contains("dev_cer") && !keepDevAtThatStep;
+            if (step <= double(keepThroughStep) && !redone)
                 kept += line + "\n";
         }
     }

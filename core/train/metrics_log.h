@@ -11,8 +11,10 @@ namespace espalier::train {
 class MetricsLog {
 public:
     // Opens path for appending. Existing lines with "step" > keepThroughStep (all lines when it is < 0)
-    // and malformed lines are removed first (the file is rewritten atomically). Throws IoError.
-    MetricsLog(std::string path, long long keepThroughStep);
+    // and malformed lines are removed first (the file is rewritten atomically), and so are lines with a
+    // "dev_cer" at keepThroughStep unless keepDevAtThatStep (the checkpoint resumed from was written
+    // before that evaluation, which will run again). Throws IoError.
+    MetricsLog(std::string path, long long keepThroughStep, bool keepDevAtThatStep = true);
     ~MetricsLog();
     MetricsLog(const MetricsLog&) = delete;
     MetricsLog& operator=(const MetricsLog&) = delete;

@@ -57,10 +57,14 @@ std::vector<std::string> TrainJob::cliCommand() const
 void TrainJob::run(job::JobContext& context)
 {
     const RunPaths paths(runDir_);
-    if (resume_) {
-        if (!isResumableRun(runDir_))
+    if (resume_ && !isResumableRun(runDir_)) {
+        std::error_code ec;
+        if (!fs::exists(paths.config(), ec))
             throw InputError(runDir_ + ": no run to resume here (it needs config.yaml and a checkpoint in checkpoints/)");
-    } else {
+        // Stopped (or killed) before its first checkpoint: nothing to continue, so it starts over.
+        context.warning(runDir_ + " has no checkpoint yet: starting it from step 0");
+        resume_ = false;
+    } else if (!resume_) {
         std::error_code ec;
         if (fs::exists(paths.metrics(), ec) || hasFiles(paths.checkpoints()))
             throw InputError(runDir_ + " already holds a training run; resume it (--resume) or choose another output folder");

@@ -21,7 +21,7 @@ namespace espalier::train {
 // What a finished (or stopped) run produced.
 struct TrainOutcome {
     long long steps = 0;              // optimiser steps done in total
-    double finalLoss = 0.0;           // mean loss of the last logged interval
+    std::optional<double> finalLoss;  // mean loss of the last step trained (none when nothing was left to train)
     std::optional<double> bestDevCer; // fraction
     std::string lastCheckpoint;
     std::map<std::string, double> testCer;  // test set name -> CER (fraction)

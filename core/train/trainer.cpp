@@ -190,6 +190,7 @@ void Trainer::prepare(job::JobContext& context, bool resume)
         batchInEpoch_ = loaded.meta.batchInEpoch;
         utterancesSeen_ = loaded.meta.utterancesSeen;
         bestDevCer_ = loaded.meta.bestDevCer;
+        resumedDevCer_ = loaded.meta.devCer;
         bestStep_ = loaded.meta.bestStep;
         scaler_.setState(loaded.meta.scaler);
         masks_ = loaded.masks;
@@ -202,7 +203,8 @@ void Trainer::prepare(job::JobContext& context, bool resume)
     const long long perEpoch = (long long)planEpoch(usableFrames_, config_.batch, config_.seed, 0).size();
     totalSteps_ = config_.steps > 0 ? config_.steps
                                     : (config_.epochs * perEpoch + config_.accumulation - 1) / config_.accumulation;
-    metrics_ = std::make_unique<MetricsLog>((fs::path(runDir_) / "metrics.jsonl").string(), resume ? step_ : -1);
+    metrics_ = std::make_unique<MetricsLog>((fs::path(runDir_) / "metrics.jsonl").string(), resume ? step_ : -1,
+                                            resumedDevCer_.has_value());
     if (!config_.recipe.empty()) {
         const double stepsPerEpoch = double(perEpoch) / double(config_.accumulation);
         pruning_ = std::make_unique<prune::GradualPruning>(prune::loadAnyRecipe(config_.recipe), *model_, stepsPerEpoch);
@@ -515,8 +517,9 @@ bool Trainer::train(job::JobContext& context, long long stopAfterStep)
     };
 
     std::vector<StepMetrics> interval;
-    std::optional<double> lastDevCer;
-    long long lastEvalStep = -1;
+    // A checkpoint written after its step's dev evaluation needs no second one.
+    std::optional<double> lastDevCer = resumedDevCer_;
+    long long lastEvalStep = resumedDevCer_ ? step_ : -1;
     context.advance(step_);
     try {
         while (!planDone() && !(stopAfterStep > 0 && step_ >= stopAfterStep)) {

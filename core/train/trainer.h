@@ -129,6 +129,7 @@ private:
     long long utterancesSeen_ = 0;
     long long totalSteps_ = 0;
     std::optional<double> bestDevCer_;
+    std::optional<double> resumedDevCer_;  // the dev CER stored with the checkpoint resumed from, at its step
     long long bestStep_ = -1;
     torch::Tensor rngAtStep_;      // CPU generator state after the last finished step
     long long lastCheckpointStep_ = -1;

@@ -84,6 +84,15 @@ private slots:
         QVERIFY(r.out.contains("9 steps"));
     }
 
+    void resumingAFinishedRunRepeatsNothing()
+    {
+        const QByteArray before = readAll(run_ + "/metrics.jsonl");
+        const Run r = cli({"-q", "--threads", "1", "train", "--out", run_, "--resume", "--steps", "9"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(readAll(run_ + "/metrics.jsonl"), before);  // no second dev evaluation of step 9
+        QVERIFY(!r.out.contains("final loss"));              // nothing was trained
+    }
+
     void evalScoresTheRun()
     {
         const Run r = cli({"--json", "eval", "--model", run_, "--data", corpus_ + "/test_clean"});

@@ -5,10 +5,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cerrno>
+#include <fcntl.h>
 #include <fstream>
 #include <set>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace espalier;
 
@@ -90,14 +95,58 @@ private slots:
         QVERIFY(QFileInfo(QString::fromStdString(seenTmp)).fileName().startsWith(".model.espm.tmp-"));
     }
 
-    void writerThatWritesNothingIsAnIoError()
+    void writerGetsAnEmptyLockedTemporary()
     {
         QTemporaryDir dir;
         const std::string path = pathIn(dir, "results.json");
-        writePlain(path, "{}");
-        QVERIFY_THROWS_EXCEPTION(IoError, io::writeAtomicWith(path, [](const std::string&) {}));
+        bool locked = false;
+        long long size = -1;
+        io::writeAtomicWith(path, [&](const std::string& tmp) {
+            struct stat st;
+            size = ::stat(tmp.c_str(), &st) == 0 ? (long long)st.st_size : -1;
+            const int fd = ::open(tmp.c_str(), O_RDONLY);
+            locked = fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+            ::close(fd);
+            writePlain(tmp, "{}");
+        });
+        QCOMPARE(size, 0LL);
+        QVERIFY(locked);
         QCOMPARE(io::readFile(path), std::string("{}"));
-        QCOMPARE(entries(dir), QStringList{"results.json"});
+    }
+
+    // A writer killed mid-write leaves its temporary; the next process's first write into the
+    // folder removes it, but never the temporary of a writer that still holds its lock.
+    void aKilledWritersTemporaryIsSweptLater()
+    {
+        QTemporaryDir dir;
+        const std::string path = pathIn(dir, "model.pt");
+        const pid_t child = ::fork();
+        if (child == 0) {
+            io::writeAtomicWith(path, [](const std::string& tmp) {
+                writePlain(tmp, "half a checkpoint");
+                ::_exit(9);  // as if killed
+            });
+            ::_exit(0);
+        }
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        QCOMPARE(WEXITSTATUS(status), 9);
+        QCOMPARE(entries(dir).size(), 1);
+        QVERIFY(entries(dir).front().startsWith(".model.pt.tmp-" + QString::number(child) + "-"));
+
+        // A temporary of another dead pid that is still locked (a writer in another pid namespace).
+        const std::string held = pathIn(dir, (".other.pt.tmp-" + std::to_string(child) + "-7").c_str());
+        const int fd = ::open(held.c_str(), O_WRONLY | O_CREAT, 0644);
+        QVERIFY(fd >= 0 && ::flock(fd, LOCK_EX) == 0);
+        const pid_t reader = ::fork();  // this process swept nothing here yet; a fresh one checks
+        if (reader == 0) {
+            io::writeFileAtomic(pathIn(dir, "notes.txt"), "x");
+            ::_exit(0);
+        }
+        ::waitpid(reader, &status, 0);
+        ::close(fd);
+        const QStringList left = entries(dir);
+        QCOMPARE(left, (QStringList{QString::fromStdString(held).section('/', -1), "notes.txt"}));
     }
 
     void missingFolderNamesThePath()
