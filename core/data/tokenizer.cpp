@@ -54,7 +54,11 @@ CharTokenizer CharTokenizer::fromTexts(const std::vector<std::string>& texts)
 
 CharTokenizer CharTokenizer::load(const std::string& path)
 {
-    const std::string content = io::readFile(path);
+    return parse(io::readFile(path), path);
+}
+
+CharTokenizer CharTokenizer::parse(const std::string& content, const std::string& path)
+{
     CharTokenizer tokenizer;
     tokenizer.tokens_.clear();
     tokenizer.ids_.clear();

@@ -17,6 +17,8 @@ public:
     static CharTokenizer fromTexts(const std::vector<std::string>& texts);
     // Reads units.txt; throws FormatError naming file and line for malformed or inconsistent ids.
     static CharTokenizer load(const std::string& path);
+    // The same from units.txt text; errors name sourceName.
+    static CharTokenizer parse(const std::string& content, const std::string& sourceName);
     void save(const std::string& path) const;  // atomic
 
     int size() const { return static_cast<int>(tokens_.size()); }

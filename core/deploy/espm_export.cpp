@@ -1,5 +1,6 @@
 #include "core/deploy/espm_export.h"
 
+#include "core/io/atomic_file.h"
 #include "core/job/job.h"
 #include "core/model/asr_model.h"
 #include "core/runtime/error.h"
@@ -64,6 +65,12 @@ std::vector<std::pair<std::string, std::string>> metaOf(const model::ModelConfig
                              {"source", std::filesystem::path(source).filename().string()},
                              {"step", std::to_string(m.step)}});
     return meta;
+}
+
+void writeEspmFile(const std::string& path, const runtime::EspmModel& model)
+{
+    const std::vector<uint8_t> bytes = runtime::serializeEspm(model);
+    io::writeFileAtomic(path, bytes.data(), bytes.size());
 }
 
 } // namespace
@@ -144,7 +151,7 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
     if (!candidates.empty()) {
         // Every candidate CSR in one file for the target to time; the slower form of each goes back.
         const std::string candidateFile = out + ".candidate.espm";
-        runtime::writeEspm(candidateFile, espm);
+        writeEspmFile(candidateFile, espm);
         std::map<std::string, runtime::LayoutTiming> timings;
         try {
             timings = options.target(candidateFile);
@@ -170,7 +177,7 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
             }
         }
     }
-    runtime::writeEspm(out, espm);
+    writeEspmFile(out, espm);
     result.fileBytes = (long long)std::filesystem::file_size(out);
     return result;
 }

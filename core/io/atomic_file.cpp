@@ -125,10 +125,10 @@ void syncFolder(const std::string& folder)
     ::close(fd);
 }
 
-void writeAll(int fd, const std::string& content, const std::string& path)
+void writeAll(int fd, const void* data, size_t size, const std::string& path)
 {
-    const char* p = content.data();
-    size_t left = content.size();
+    const char* p = static_cast<const char*>(data);
+    size_t left = size;
     while (left > 0) {
         const ssize_t n = ::write(fd, p, left);
         if (n < 0) {
@@ -165,19 +165,24 @@ void writeAtomicWith(const std::string& path, const std::function<void(const std
     syncFolder(folderOf(path));
 }
 
-void writeFileAtomic(const std::string& path, const std::string& content)
+void writeFileAtomic(const std::string& path, const void* data, size_t size)
 {
     writeAtomicWith(path, [&](const std::string& tmp) {
         const int fd = ::open(tmp.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
         if (fd < 0) throwIo("cannot write", path, errno);
         try {
-            writeAll(fd, content, path);
+            writeAll(fd, data, size, path);
         } catch (...) {
             ::close(fd);
             throw;
         }
         if (::close(fd) != 0) throwIo("cannot write", path, errno);
     });
+}
+
+void writeFileAtomic(const std::string& path, const std::string& content)
+{
+    writeFileAtomic(path, content.data(), content.size());
 }
 
 std::string readFile(const std::string& path)

@@ -1,6 +1,7 @@
 #pragma once
 // Writes files so that a crash or kill never leaves a half-written file where a good one was:
 // content goes to a temporary file beside the target, is flushed, then renamed into place.
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -8,6 +9,7 @@ namespace espalier::io {
 
 // Writes text (or bytes) to path atomically. Throws IoError naming the path on failure.
 void writeFileAtomic(const std::string& path, const std::string& content);
+void writeFileAtomic(const std::string& path, const void* data, size_t size);
 
 // Calls write(tmpPath) to fill a temporary file in the same folder, then renames it over path. The
 // temporary exists (empty, locked) when write is called; write may truncate or overwrite it. If

@@ -7,7 +7,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
 
 namespace espalier::model {
@@ -112,13 +111,7 @@ void AsrModel::saveWeights(const std::string& path) const
             dict.insert(item.key(), item.value().detach().to(torch::kCPU).contiguous());
         return torch::pickle_save(c10::IValue(dict));
     });
-    io::writeAtomicWith(path, [&](const std::string& tmp) {
-        std::ofstream out(tmp, std::ios::binary);
-        out.write(bytes.data(), std::streamsize(bytes.size()));
-        out.close();
-        if (!out)
-            throw IoError("cannot write model weights to '" + path + "'");
-    });
+    io::writeFileAtomic(path, bytes.data(), bytes.size());
 }
 
 HostLogProbs toHost(const AsrOutput& output)

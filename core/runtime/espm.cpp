@@ -306,22 +306,6 @@ std::vector<uint8_t> serializeEspm(const EspmModel& model)
     return std::move(file.bytes());
 }
 
-void writeEspm(const std::string& path, const EspmModel& model)
-{
-    const std::vector<uint8_t> bytes = serializeEspm(model);
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-        if (!out)
-            throw IoError("cannot write " + tmp);
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        throw IoError("cannot write " + path);
-    }
-}
-
 std::vector<EspmSectionInfo> espmSections(const std::vector<uint8_t>& bytes, const std::string& sourceName)
 {
     std::vector<EspmSectionInfo> out;

@@ -38,7 +38,6 @@ struct EspmModel {
 
 // The bytes of a container (the writer's half; core/export fills the model from a checkpoint).
 std::vector<uint8_t> serializeEspm(const EspmModel& model);
-void writeEspm(const std::string& path, const EspmModel& model);  // atomic: temporary file, then rename
 
 // Parses a container; sourceName is what errors name. Throws FormatError.
 EspmModel parseEspm(const std::vector<uint8_t>& bytes, const std::string& sourceName);

@@ -11,93 +11,13 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
-#include <unistd.h>
 
 namespace espalier::train {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr const char* kMagic = "espalier_checkpoint";
-
-nlohmann::json metaToJson(const CheckpointMeta& m)
-{
-    nlohmann::json j;
-    j[kMagic] = CheckpointMeta::kFormatVersion;
-    j["step"] = m.step;
-    j["epoch"] = m.epoch;
-    j["batch_in_epoch"] = m.batchInEpoch;
-    j["utterances_seen"] = m.utterancesSeen;
-    j["scaler"] = {{"scale", m.scaler.scale}, {"growth_tracker", m.scaler.growthTracker},
-                   {"skipped_steps", m.scaler.skippedSteps}};
-    j["dev_cer"] = m.devCer ? nlohmann::json(*m.devCer) : nlohmann::json();
-    j["best_dev_cer"] = m.bestDevCer ? nlohmann::json(*m.bestDevCer) : nlohmann::json();
-    j["best_step"] = m.bestStep;
-    j["model_config"] = m.modelConfigYaml;
-    j["torchscript"] = m.torchScriptPath;
-    j["units"] = m.units;
-    const runtime::FbankOptions& f = m.fbank;
-    j["fbank"] = {{"sample_rate", f.sampleRate},       {"num_mel_bins", f.numMelBins}, {"frame_length_ms", f.frameLengthMs},
-                  {"frame_shift_ms", f.frameShiftMs},  {"dither", f.dither},           {"preemphasis", f.preemphasis},
-                  {"remove_dc_offset", f.removeDcOffset}, {"snip_edges", f.snipEdges}, {"low_freq", f.lowFreq},
-                  {"high_freq", f.highFreq},           {"input_scale", f.inputScale},  {"energy_floor", f.energyFloor}};
-    j["train_config"] = m.trainConfigYaml;
-    return j;
-}
-
-CheckpointMeta metaFromJson(const std::string& text, const std::string& path)
-{
-    try {
-        const nlohmann::json j = nlohmann::json::parse(text);
-        if (!j.contains(kMagic))
-            throw FormatError(path + ": not an Espalier checkpoint (no " + kMagic + " entry)");
-        const int version = j.at(kMagic).get<int>();
-        if (version > CheckpointMeta::kFormatVersion)
-            throw FormatError(path + ": checkpoint format " + std::to_string(version)
-                              + " is newer than this Espalier reads; upgrade Espalier");
-        CheckpointMeta m;
-        m.step = j.at("step").get<long long>();
-        m.epoch = j.at("epoch").get<long long>();
-        m.batchInEpoch = j.at("batch_in_epoch").get<long long>();
-        m.utterancesSeen = j.value("utterances_seen", 0LL);
-        const auto& s = j.at("scaler");
-        m.scaler.scale = s.at("scale").get<double>();
-        m.scaler.growthTracker = s.at("growth_tracker").get<int>();
-        m.scaler.skippedSteps = s.at("skipped_steps").get<long long>();
-        if (!j.at("dev_cer").is_null())
-            m.devCer = j.at("dev_cer").get<double>();
-        if (!j.at("best_dev_cer").is_null())
-            m.bestDevCer = j.at("best_dev_cer").get<double>();
-        m.bestStep = j.at("best_step").get<long long>();
-        m.modelConfigYaml = j.at("model_config").get<std::string>();
-        m.torchScriptPath = j.at("torchscript").get<std::string>();
-        m.units = j.at("units").get<std::string>();
-        if (j.contains("fbank")) {
-            const auto& f = j.at("fbank");
-            m.fbank.sampleRate = f.at("sample_rate").get<int>();
-            m.fbank.numMelBins = f.at("num_mel_bins").get<int>();
-            m.fbank.frameLengthMs = f.at("frame_length_ms").get<float>();
-            m.fbank.frameShiftMs = f.at("frame_shift_ms").get<float>();
-            m.fbank.dither = f.at("dither").get<float>();
-            m.fbank.preemphasis = f.at("preemphasis").get<float>();
-            m.fbank.removeDcOffset = f.at("remove_dc_offset").get<bool>();
-            m.fbank.snipEdges = f.at("snip_edges").get<bool>();
-            m.fbank.lowFreq = f.at("low_freq").get<float>();
-            m.fbank.highFreq = f.at("high_freq").get<float>();
-            m.fbank.inputScale = f.at("input_scale").get<float>();
-            m.fbank.energyFloor = f.at("energy_floor").get<float>();
-        }
-        m.trainConfigYaml = j.value("train_config", std::string());
-        if (m.step < 0 || m.epoch < 0 || m.batchInEpoch < 0)
-            throw FormatError(path + ": checkpoint has a negative step, epoch or data position");
-        return m;
-    } catch (const nlohmann::json::exception& e) {
-        throw FormatError(path + ": malformed checkpoint metadata: " + e.what());
-    }
-}
 
 c10::Dict<std::string, torch::Tensor> toDict(const model::NamedTensors& tensors)
 {
@@ -133,7 +53,7 @@ CheckpointMeta readMeta(torch::serialize::InputArchive& archive, const std::stri
     c10::IValue meta;
     if (!archive.try_read("meta", meta) || !meta.isString())
         throw FormatError(path + ": not an Espalier checkpoint (no metadata)");
-    return metaFromJson(meta.toStringRef(), path);
+    return parseCheckpointMeta(meta.toStringRef(), path);
 }
 
 model::NamedTensors readTensorDict(torch::serialize::InputArchive& archive, const char* key, const std::string& path,
@@ -169,7 +89,7 @@ void saveCheckpoint(const std::string& path, const model::AsrModel& model, const
 {
     torch::serialize::OutputArchive archive;
     model::withTorchContext<IoError>("checkpoint '" + path + "'", [&] {
-        archive.write("meta", c10::IValue(metaToJson(meta).dump()));
+        archive.write("meta", c10::IValue(checkpointMetaJson(meta)));
         archive.write("model", c10::IValue(toDict(model.stateDict())));
         archive.write("masks", c10::IValue(toDict(masks)));
         if (!prunerState.empty())
@@ -182,9 +102,16 @@ void saveCheckpoint(const std::string& path, const model::AsrModel& model, const
         }
     });
     fs::create_directories(fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path());
-    io::writeAtomicWith(path, [&](const std::string& tmp) {
-        model::withTorchContext<IoError>("cannot write checkpoint '" + path + "'", [&] { archive.save_to(tmp); });
+    // Serialised in memory, then written by us: LibTorch 1.13's own file writer terminates the
+    // process (an exception from a destructor) when the disk is full.
+    std::string bytes;
+    model::withTorchContext<IoError>("cannot write checkpoint '" + path + "'", [&] {
+        archive.save_to([&bytes](const void* data, size_t size) {
+            bytes.append(static_cast<const char*>(data), size);
+            return size;
+        });
     });
+    io::writeFileAtomic(path, bytes);
 }
 
 LoadedCheckpoint loadCheckpoint(const std::string& path, model::AsrModel& model, torch::optim::Optimizer* optimizer)
@@ -239,27 +166,6 @@ std::unique_ptr<model::AsrModel> loadModelFromCheckpoint(const std::string& path
     if (metaOut)
         *metaOut = meta;
     return model;
-}
-
-data::CharTokenizer checkpointTokenizer(const CheckpointMeta& meta, const std::string& sourceName)
-{
-    // CharTokenizer reads units.txt files only: go through a private temporary file.
-    char pattern[] = "/tmp/espalier-units-XXXXXX";
-    const int fd = ::mkstemp(pattern);
-    if (fd < 0)
-        throw IoError("cannot create a temporary file for the vocabulary of " + sourceName);
-    ::close(fd);
-    const std::string tmp = pattern;
-    try {
-        io::writeFileAtomic(tmp, meta.units);
-        data::CharTokenizer tokenizer = data::CharTokenizer::load(tmp);
-        fs::remove(tmp);
-        return tokenizer;
-    } catch (const Error& e) {
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        throw FormatError(sourceName + ": bad vocabulary in the checkpoint: " + e.what());
-    }
 }
 
 CheckpointStore::CheckpointStore(std::string dir, int keepLast) : dir_(std::move(dir)), keepLast_(std::max(1, keepLast)) {}

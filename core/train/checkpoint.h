@@ -3,10 +3,9 @@
 // exactly (model, optimiser, loss scaler, schedule position, RNG state, data-order position,
 // pruning masks) and to use the model on its own (model config, vocabulary). Written atomically.
 // The run's checkpoints/ folder keeps the last K step checkpoints and the best by dev CER.
-#include "core/data/tokenizer.h"
 #include "core/model/asr_model.h"
 #include "core/prune/masks.h"
-#include "core/runtime/fbank.h"
+#include "core/train/checkpoint_meta.h"
 #include "core/train/loss_scaler.h"
 
 #include <torch/optim/optimizer.h>
@@ -19,24 +18,6 @@
 
 namespace espalier::train {
 
-// Everything in a checkpoint besides tensors and the optimiser.
-struct CheckpointMeta {
-    static constexpr int kFormatVersion = 1;
-
-    long long step = 0;           // optimiser steps done
-    long long epoch = 0;          // epoch the next batch belongs to (0-based)
-    long long batchInEpoch = 0;   // batches of that epoch already consumed (the data-order position)
-    long long utterancesSeen = 0;
-    LossScaler::State scaler;
-    std::optional<double> devCer;       // at this step, when evaluated
-    std::optional<double> bestDevCer;   // best so far in the run
-    long long bestStep = -1;
-    std::string modelConfigYaml;  // ModelConfig::toYaml() of a reference model (CMVN inline); empty for TorchScript
-    std::string torchScriptPath;  // a TorchScript model's file
-    std::string units;            // the tokenizer's units.txt text
-    runtime::FbankOptions fbank;  // the features the model was trained on (dither as in training)
-    std::string trainConfigYaml;  // the run's resolved TrainConfig
-};
 
 // Pruning masks by parameter name (prune/masks.h); empty for a dense run.
 using MaskMap = prune::MaskMap;
@@ -71,8 +52,6 @@ CheckpointMeta readCheckpointMeta(const std::string& path);
 // mode on the CPU. The vocabulary is in meta().units.
 std::unique_ptr<model::AsrModel> loadModelFromCheckpoint(const std::string& path, CheckpointMeta* meta = nullptr);
 
-// The vocabulary stored in a checkpoint (meta.units). Throws FormatError naming sourceName.
-data::CharTokenizer checkpointTokenizer(const CheckpointMeta& meta, const std::string& sourceName);
 
 // The checkpoints/ folder of a run: step-<8 digits>.pt files, best.pt (a hard link to or copy of the best
 // by dev CER) and best.json ({"step", "dev_cer", "file"}).

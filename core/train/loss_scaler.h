@@ -4,6 +4,7 @@
 // inf/nan across all parameters; a step with inf/nan is skipped and the scale multiplied by the
 // backoff factor; after growthInterval clean steps in a row the scale grows by the growth factor,
 // never past maxScale (the seed's cap). Works on any tensors (no CUDA needed).
+#include "core/train/checkpoint_meta.h"
 #include "core/train/train_config.h"
 
 #include <torch/types.h>
@@ -26,11 +27,7 @@ public:
     explicit LossScaler(const LossScalerOptions& options = {}, bool enabled = true);
 
     // The part of the scaler a checkpoint holds.
-    struct State {
-        double scale = 65536.0;
-        int growthTracker = 0;      // clean steps since the last growth or backoff
-        long long skippedSteps = 0; // over the whole run
-    };
+    using State = LossScalerState;
 
     bool enabled() const { return enabled_; }
     const LossScalerOptions& options() const { return options_; }

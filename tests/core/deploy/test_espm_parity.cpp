@@ -2,6 +2,7 @@
 // log-probabilities within 1e-4 and the same greedy transcript: Conformer and Transformer, dense and
 // CSR weights, a structurally shrunk model; a model the graph cannot run is refused with the reason.
 #include "core/deploy/espm_export.h"
+#include "core/io/atomic_file.h"
 #include "core/prune/channels.h"
 #include "core/prune/shrink.h"
 #include "core/runtime/asr_runtime.h"
@@ -173,7 +174,8 @@ private slots:
         t->dense = sparse ? std::vector<float>{} : w;
         // Through the file, as a device reads it: the container is well formed, the graph is not.
         const std::string bad = dir_.filePath("bad-shape.espm").toStdString();
-        runtime::writeEspm(bad, model);
+        const std::vector<uint8_t> bytes = runtime::serializeEspm(model);
+        io::writeFileAtomic(bad, bytes.data(), bytes.size());
         try {
             runtime::AsrRuntime rt(runtime::readEspm(bad), "bad-shape.espm");
             QFAIL("accepted");
