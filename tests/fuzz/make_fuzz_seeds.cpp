@@ -1,8 +1,8 @@
-// Writes the .espm fuzzer's seed corpus: micro models (a few KB, so mutations stay cheap) exported by
-// the real exporter from real LibTorch models: a relative-position Conformer dense and 70 % sparse
-// (CSR), and an absolute-position Transformer. Run by scripts/make_fuzz_seeds.sh; the output is
-// committed in tests/fuzz/corpus/espm.
-//   espalier_make_espm_seeds OUT_DIR
+// Writes the seeds of the .espm and checkpoint-metadata fuzzers: micro models (a few KB, so mutations
+// stay cheap) exported by the real exporter from real LibTorch models (a relative-position Conformer
+// dense and 70 % sparse (CSR), an absolute-position Transformer), and the metadata their checkpoints
+// hold. Run by scripts/make_fuzz_seeds.sh; the output is committed in tests/fuzz/corpus/{espm,checkpoint}.
+//   espalier_make_fuzz_seeds CORPUS_DIR
 #include "core/deploy/espm_export.h"
 #include "core/model/asr_model.h"
 #include "core/train/checkpoint.h"
@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 using namespace espalier;
@@ -38,7 +39,7 @@ std::unique_ptr<model::AsrModel> microModel(model::ModelType type, model::Positi
     return m;
 }
 
-void exportSeed(const model::AsrModel& m, const std::string& dir, const std::string& name, double sparsity)
+void exportSeed(const model::AsrModel& m, const std::string& corpus, const std::string& name, double sparsity)
 {
     if (sparsity > 0) {
         torch::NoGradGuard noGrad;
@@ -50,6 +51,12 @@ void exportSeed(const model::AsrModel& m, const std::string& dir, const std::str
     meta.modelConfigYaml = m.config()->toYaml();
     meta.units = "<blank> 0\n<unk> 1\n一 2\n二 3\n三 4\n四 5\n";
     meta.fbank.numMelBins = m.config()->inputDim;
+    meta.step = 12;
+    meta.devCer = 0.25;
+    meta.bestDevCer = 0.25;
+    meta.bestStep = 12;
+    std::ofstream(corpus + "/checkpoint/" + name + ".json") << train::checkpointMetaJson(meta);
+    const std::string dir = corpus + "/espm";
     const std::string ckpt = dir + "/" + name + ".pt";
     train::saveCheckpoint(ckpt, m, nullptr, meta);
     deploy::ExportOptions options;
@@ -68,7 +75,8 @@ int main(int argc, char** argv)
         return 2;
     }
     const std::string dir = argv[1];
-    std::filesystem::create_directories(dir);
+    std::filesystem::create_directories(dir + "/espm");
+    std::filesystem::create_directories(dir + "/checkpoint");
     exportSeed(*microModel(model::ModelType::Conformer, model::PositionalEncoding::Relative), dir, "conformer-dense", 0.0);
     exportSeed(*microModel(model::ModelType::Conformer, model::PositionalEncoding::Relative), dir, "conformer-csr", 0.7);
     exportSeed(*microModel(model::ModelType::Transformer, model::PositionalEncoding::Absolute), dir, "transformer-dense", 0.0);
