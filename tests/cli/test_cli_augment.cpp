@@ -15,12 +15,7 @@
 namespace {
 using clitest::cli;
 using clitest::Run;
-
-QByteArray readAll(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
+using clitest::readAll;
 
 void writeText(const QString& path, const QByteArray& text)
 {

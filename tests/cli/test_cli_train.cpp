@@ -19,12 +19,7 @@
 namespace {
 using clitest::cli;
 using clitest::Run;
-
-QByteArray readAll(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
+using clitest::readAll;
 
 // The last "step" of a metrics.jsonl.
 int lastStep(const QString& metrics)

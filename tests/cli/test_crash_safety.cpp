@@ -14,7 +14,6 @@
 #include "core/train/train_config.h"
 #include "tests/cli/cli_runner.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
@@ -35,33 +34,14 @@
 namespace {
 using clitest::cli;
 using clitest::Run;
-
-QByteArray readAll(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
+using clitest::readAll;
+using clitest::treeDigest;
 
 void writeAll(const QString& path, const QByteArray& bytes)
 {
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
     f.write(bytes);
-}
-
-// Every file under dir, relative path → SHA-1 of its bytes with the folder's own path replaced
-// (manifests hold absolute paths), hidden files included.
-std::map<QString, QByteArray> treeDigest(const QString& dir)
-{
-    std::map<QString, QByteArray> out;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        QByteArray bytes = readAll(path);
-        bytes.replace(QDir(dir).absolutePath().toUtf8(), "<dir>");
-        out[QDir(dir).relativeFilePath(path)] = QCryptographicHash::hash(bytes, QCryptographicHash::Sha1);
-    }
-    return out;
 }
 
 // The hidden temporaries of the atomic writer (".<name>.tmp-<pid>-<n>") under dir.
@@ -316,13 +296,13 @@ private slots:
         };
         const int ms = timedMs(synthArgs(one, 1));
         QVERIFY(ms > 0 && timedMs(synthArgs(two, 2)) > 0);
-        const auto digestOne = treeDigest(one), digestTwo = treeDigest(two);
+        const auto digestOne = treeDigest(one, true), digestTwo = treeDigest(two, true);
         QVERIFY(digestOne != digestTwo);
         int killed = 0;
         killLoop([&](int i) { return synthArgs(out, 1 + i % 2); }, ms, [&](const QString& what) {
             if (!QFileInfo::exists(out))
                 return;
-            const auto now = treeDigest(out);
+            const auto now = treeDigest(out, true);
             QVERIFY2(now == digestOne || now == digestTwo, qPrintable(what + ": the corpus is neither version"));
             for (const QString& entry : QDir(tmp_.path()).entryList({"synth*"}, QDir::AllEntries | QDir::Hidden))
                 QVERIFY2(entry == "synth" || entry == "synth.partial", qPrintable(what + ": left " + entry));
@@ -332,7 +312,7 @@ private slots:
         qInfo("corpus synth: %d kills survived", killed);
         QCOMPARE(killed, kills_);
         QVERIFY(cli(synthArgs(out, 1)).exitCode == 0);
-        QVERIFY(treeDigest(out) == digestOne);
+        QVERIFY(treeDigest(out, true) == digestOne);
         QCOMPARE(QDir(tmp_.path()).entryList({"synth*"}, QDir::AllEntries | QDir::Hidden), QStringList{"synth"});
     }
 
