@@ -315,7 +315,7 @@ SensitivityResult SensitivityResult::fromJson(const std::string& text, const std
     json doc;
     try {
         doc = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
         throw FormatError(sourceName + ": not a sensitivity result (JSON: " + e.what() + ")");
     }
     const Reader r(sourceName);

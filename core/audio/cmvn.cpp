@@ -111,7 +111,7 @@ CmvnStats CmvnStats::fromJson(const std::string& json, const std::string& source
     nlohmann::json root;
     try {
         root = nlohmann::json::parse(json);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
         throw bad(std::string("malformed JSON (") + e.what() + ")");
     }
     if (!root.is_object()) throw bad("expected an object with \"mean_stat\", \"var_stat\" and \"frame_num\"");

@@ -150,16 +150,9 @@ ExportResult exportEspm(const std::string& modelOrRun, const std::string& out, c
     }
     if (!candidates.empty()) {
         // Every candidate CSR in one file for the target to time; the slower form of each goes back.
-        const std::string candidateFile = out + ".candidate.espm";
-        writeEspmFile(candidateFile, espm);
-        std::map<std::string, runtime::LayoutTiming> timings;
-        try {
-            timings = options.target(candidateFile);
-        } catch (...) {
-            std::filesystem::remove(candidateFile);
-            throw;
-        }
-        std::filesystem::remove(candidateFile);
+        const std::vector<uint8_t> bytes = runtime::serializeEspm(espm);
+        const io::ScratchFile candidateFile(out + ".candidate.espm", bytes.data(), bytes.size());
+        const std::map<std::string, runtime::LayoutTiming> timings = options.target(candidateFile.path());
         for (Candidate& c : candidates) {
             runtime::EspmTensor& tensor = espm.tensors[c.tensor];
             const auto it = timings.find(tensor.name);

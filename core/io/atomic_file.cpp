@@ -185,6 +185,27 @@ void writeFileAtomic(const std::string& path, const std::string& content)
     writeFileAtomic(path, content.data(), content.size());
 }
 
+ScratchFile::ScratchFile(const std::string& beside, const void* data, size_t size)
+{
+    if (beside.empty()) throw IoError("cannot write a file with an empty path");
+    sweepStaleTemporaries(folderOf(beside));
+    path_ = tempPathFor(beside);
+    lockFd_ = createLockedTemp(path_, beside);
+    try {
+        writeAll(lockFd_, data, size, beside);
+    } catch (...) {
+        ::unlink(path_.c_str());
+        ::close(lockFd_);
+        throw;
+    }
+}
+
+ScratchFile::~ScratchFile()
+{
+    ::unlink(path_.c_str());
+    ::close(lockFd_);
+}
+
 std::string readFile(const std::string& path)
 {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -17,6 +17,22 @@ void writeFileAtomic(const std::string& path, const void* data, size_t size);
 // killed process left in the folder are removed at the process's first write into it.
 void writeAtomicWith(const std::string& path, const std::function<void(const std::string& tmpPath)>& write);
 
+// A file that lives only while this object does, holding data: hidden beside `beside` under the
+// temporaries' name and lock, so one that a killed process left is swept like them. For a file a
+// tool must read by path (a candidate model a device times). Throws IoError naming `beside`.
+class ScratchFile {
+public:
+    ScratchFile(const std::string& beside, const void* data, size_t size);
+    ~ScratchFile();
+    ScratchFile(const ScratchFile&) = delete;
+    ScratchFile& operator=(const ScratchFile&) = delete;
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+    int lockFd_ = -1;
+};
+
 // Reads a whole file; throws IoError naming the path.
 std::string readFile(const std::string& path);
 

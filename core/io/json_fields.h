@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <limits>
 #include <string>
 #include <type_traits>
@@ -40,7 +41,10 @@ T jsonField(const nlohmann::json& j, const char* key, const T& fallback, const s
     } else if constexpr (std::is_floating_point_v<T>) {
         if (!v.is_number())
             throw bad("is not a number");
-        return v.get<T>();
+        const double d = v.get<double>();
+        if (std::isfinite(d) && std::fabs(d) > static_cast<double>(std::numeric_limits<T>::max()))
+            throw bad("is out of range");
+        return static_cast<T>(d);
     } else {
         try {
             return v.get<T>();
@@ -48,6 +52,15 @@ T jsonField(const nlohmann::json& j, const char* key, const T& fallback, const s
             throw bad("has the wrong type");
         }
     }
+}
+
+// The same for a field that must be there: missing or null is a FormatError too.
+template <typename T>
+T jsonRequired(const nlohmann::json& j, const char* key, const std::string& source)
+{
+    if (!j.is_object() || !j.contains(key) || j[key].is_null())
+        throw FormatError(source + ": field '" + key + "' is missing");
+    return jsonField<T>(j, key, T{}, source);
 }
 
 } // namespace espalier::io

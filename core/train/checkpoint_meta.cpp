@@ -1,5 +1,6 @@
 #include "core/train/checkpoint_meta.h"
 
+#include "core/io/json_fields.h"
 #include "core/runtime/error.h"
 
 #include <nlohmann/json.hpp>
@@ -44,53 +45,66 @@ std::string checkpointMetaJson(const CheckpointMeta& meta)
 
 CheckpointMeta parseCheckpointMeta(const std::string& text, const std::string& path)
 {
+    nlohmann::json j;
     try {
-        const nlohmann::json j = nlohmann::json::parse(text);
-        if (!j.contains(kMagic))
-            throw FormatError(path + ": not an Espalier checkpoint (no " + kMagic + " entry)");
-        const int version = j.at(kMagic).get<int>();
-        if (version > CheckpointMeta::kFormatVersion)
-            throw FormatError(path + ": checkpoint format " + std::to_string(version)
-                              + " is newer than this Espalier reads; upgrade Espalier");
-        CheckpointMeta m;
-        m.step = j.at("step").get<long long>();
-        m.epoch = j.at("epoch").get<long long>();
-        m.batchInEpoch = j.at("batch_in_epoch").get<long long>();
-        m.utterancesSeen = j.value("utterances_seen", 0LL);
-        const auto& s = j.at("scaler");
-        m.scaler.scale = s.at("scale").get<double>();
-        m.scaler.growthTracker = s.at("growth_tracker").get<int>();
-        m.scaler.skippedSteps = s.at("skipped_steps").get<long long>();
-        if (!j.at("dev_cer").is_null())
-            m.devCer = j.at("dev_cer").get<double>();
-        if (!j.at("best_dev_cer").is_null())
-            m.bestDevCer = j.at("best_dev_cer").get<double>();
-        m.bestStep = j.at("best_step").get<long long>();
-        m.modelConfigYaml = j.at("model_config").get<std::string>();
-        m.torchScriptPath = j.at("torchscript").get<std::string>();
-        m.units = j.at("units").get<std::string>();
-        if (j.contains("fbank")) {
-            const auto& f = j.at("fbank");
-            m.fbank.sampleRate = f.at("sample_rate").get<int>();
-            m.fbank.numMelBins = f.at("num_mel_bins").get<int>();
-            m.fbank.frameLengthMs = f.at("frame_length_ms").get<float>();
-            m.fbank.frameShiftMs = f.at("frame_shift_ms").get<float>();
-            m.fbank.dither = f.at("dither").get<float>();
-            m.fbank.preemphasis = f.at("preemphasis").get<float>();
-            m.fbank.removeDcOffset = f.at("remove_dc_offset").get<bool>();
-            m.fbank.snipEdges = f.at("snip_edges").get<bool>();
-            m.fbank.lowFreq = f.at("low_freq").get<float>();
-            m.fbank.highFreq = f.at("high_freq").get<float>();
-            m.fbank.inputScale = f.at("input_scale").get<float>();
-            m.fbank.energyFloor = f.at("energy_floor").get<float>();
-        }
-        m.trainConfigYaml = j.value("train_config", std::string());
-        if (m.step < 0 || m.epoch < 0 || m.batchInEpoch < 0)
-            throw FormatError(path + ": checkpoint has a negative step, epoch or data position");
-        return m;
+        j = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
         throw FormatError(path + ": malformed checkpoint metadata: " + e.what());
     }
+    if (!j.is_object() || !j.contains(kMagic))
+        throw FormatError(path + ": not an Espalier checkpoint (no " + kMagic + " entry)");
+    // Every field through the checked readers: a wrong type or an out-of-range number names the field.
+    const std::string where = path + ": checkpoint metadata";
+    const auto need = [&](const nlohmann::json& o, const char* key, const std::string& at, auto proto) {
+        return io::jsonRequired<decltype(proto)>(o, key, at);
+    };
+    const int version = need(j, kMagic, where, 0);
+    if (version > CheckpointMeta::kFormatVersion)
+        throw FormatError(path + ": checkpoint format " + std::to_string(version)
+                          + " is newer than this Espalier reads; upgrade Espalier");
+    CheckpointMeta m;
+    m.step = need(j, "step", where, 0LL);
+    m.epoch = need(j, "epoch", where, 0LL);
+    m.batchInEpoch = need(j, "batch_in_epoch", where, 0LL);
+    m.utterancesSeen = io::jsonField<long long>(j, "utterances_seen", 0LL, where);
+    if (!j.contains("scaler") || !j["scaler"].is_object())
+        throw FormatError(where + ": field 'scaler' is missing");
+    const nlohmann::json& s = j["scaler"];
+    const std::string scalerAt = where + " scaler";
+    m.scaler.scale = need(s, "scale", scalerAt, 0.0);
+    m.scaler.growthTracker = need(s, "growth_tracker", scalerAt, 0);
+    m.scaler.skippedSteps = need(s, "skipped_steps", scalerAt, 0LL);
+    if (j.contains("dev_cer") && !j["dev_cer"].is_null())
+        m.devCer = need(j, "dev_cer", where, 0.0);
+    if (j.contains("best_dev_cer") && !j["best_dev_cer"].is_null())
+        m.bestDevCer = need(j, "best_dev_cer", where, 0.0);
+    m.bestStep = need(j, "best_step", where, 0LL);
+    m.modelConfigYaml = need(j, "model_config", where, std::string());
+    m.torchScriptPath = io::jsonField<std::string>(j, "torchscript", std::string(), where);
+    m.units = need(j, "units", where, std::string());
+    if (j.contains("fbank") && !j["fbank"].is_null()) {
+        const nlohmann::json& f = j["fbank"];
+        if (!f.is_object())
+            throw FormatError(where + ": field 'fbank' is not an object");
+        const std::string at = where + " fbank";
+        runtime::FbankOptions& o = m.fbank;
+        o.sampleRate = need(f, "sample_rate", at, 0);
+        o.numMelBins = need(f, "num_mel_bins", at, 0);
+        o.frameLengthMs = need(f, "frame_length_ms", at, 0.0f);
+        o.frameShiftMs = need(f, "frame_shift_ms", at, 0.0f);
+        o.dither = need(f, "dither", at, 0.0f);
+        o.preemphasis = need(f, "preemphasis", at, 0.0f);
+        o.removeDcOffset = need(f, "remove_dc_offset", at, false);
+        o.snipEdges = need(f, "snip_edges", at, false);
+        o.lowFreq = need(f, "low_freq", at, 0.0f);
+        o.highFreq = need(f, "high_freq", at, 0.0f);
+        o.inputScale = need(f, "input_scale", at, 0.0f);
+        o.energyFloor = need(f, "energy_floor", at, 0.0f);
+    }
+    m.trainConfigYaml = io::jsonField<std::string>(j, "train_config", std::string(), where);
+    if (m.step < 0 || m.epoch < 0 || m.batchInEpoch < 0)
+        throw FormatError(path + ": checkpoint has a negative step, epoch or data position");
+    return m;
 }
 
 data::CharTokenizer checkpointTokenizer(const CheckpointMeta& meta, const std::string& sourceName)

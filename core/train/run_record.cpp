@@ -1,5 +1,6 @@
 #include "core/train/run_record.h"
 
+#include "core/io/json_fields.h"
 #include "core/train/metrics_log.h"
 
 #include <nlohmann/json.hpp>
@@ -83,8 +84,7 @@ RunRecord readRunRecord(const std::string& runDir)
     for (const std::string& line : MetricsLog::readLines(paths.metrics())) {
         try {
             const nlohmann::json j = nlohmann::json::parse(line);
-            if (j.contains("step") && j["step"].is_number())
-                record.stepsDone = std::max(record.stepsDone, j["step"].get<long long>());
+            record.stepsDone = std::max(record.stepsDone, io::jsonField<long long>(j, "step", 0, paths.metrics()));
             if (j.contains("sparsity") && j["sparsity"].is_number())
                 record.sparsity = j["sparsity"].get<double>();
         } catch (const std::exception&) {
@@ -98,8 +98,12 @@ RunRecord readRunRecord(const std::string& runDir)
     if (auto summary = readJsonFile(summaryPath, record.problem)) {
         try {
             for (const auto& [name, t] : summary->at("tests").items())
-                record.tests[name] = {t.at("cer").get<double>(), t.at("n").get<long long>(), t.at("c").get<long long>(),
-                                      t.at("s").get<long long>(), t.at("d").get<long long>(), t.at("i").get<long long>()};
+            {
+                const std::string at = summaryPath + " tests." + name;
+                const auto count = [&](const char* key) { return io::jsonRequired<long long>(t, key, at); };
+                record.tests[name] = {io::jsonRequired<double>(t, "cer", at), count("n"), count("c"), count("s"),
+                                      count("d"), count("i")};
+            }
             if (summary->contains("best_dev_cer"))
                 record.bestDevCer = summary->at("best_dev_cer").get<double>();
             record.state = RunState::Finished;

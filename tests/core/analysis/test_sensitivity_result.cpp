@@ -113,6 +113,9 @@ private slots:
         QTest::newRow("level too high") << "0.95" << "1.5" << "levels";
         QTest::newRow("shard") << "\"index\": 0" << "\"index\": 4" << "shard";
         QTest::newRow("version") << "\"version\": 1" << "\"version\": 9" << "version";
+        // A number beyond double's range is JSON's out_of_range, not a parse error (found by fuzzing).
+        QTest::newRow("huge number") << "\"kl\": 0.0" << "\"kl\": 1e999" << "r.json: not a sensitivity result";
+        QTest::newRow("huge subset") << "\"subset\": 10" << "\"subset\": 1e30" << "subset";
     }
 
     void corruptFilesNameTheField()

@@ -2,6 +2,7 @@
 // keep-last-K and best; clear errors for files that are not checkpoints.
 #include "core/runtime/error.h"
 #include "core/train/checkpoint.h"
+#include "core/train/checkpoint_meta.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -160,6 +161,41 @@ private slots:
             QVERIFY2(QString(e.what()).contains(expected), e.what());
         }
         QVERIFY_THROWS_EXCEPTION(IoError, train::readCheckpointMeta(path + ".missing"));
+    }
+
+    // Metadata fields of the wrong type or beyond their type's range name the field (the fuzzer found
+    // 1e70 mel bins converted to int, undefined behaviour, before every field went through checked reads).
+    void metadataFieldsAreChecked_data()
+    {
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("to");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("mel bins beyond int") << "\"num_mel_bins\":80" << "\"num_mel_bins\":1e70" << "num_mel_bins";
+        QTest::newRow("step as text") << "\"step\":7" << "\"step\":\"7\"" << "step";
+        QTest::newRow("no scaler") << "\"scaler\":" << "\"scaler_\":" << "scaler";
+        QTest::newRow("dither beyond float") << "\"dither\":0.0" << "\"dither\":1e300" << "dither";
+        QTest::newRow("number beyond double") << "\"step\":7" << "\"step\":1e999" << "malformed";
+    }
+    void metadataFieldsAreChecked()
+    {
+        QFETCH(QString, from);
+        QFETCH(QString, to);
+        QFETCH(QString, field);
+        train::CheckpointMeta meta;
+        meta.step = 7;
+        meta.units = "<blank>\n<unk>\n";
+        std::string text = train::checkpointMetaJson(meta);
+        const size_t at = text.find(from.toStdString());
+        QVERIFY2(at != std::string::npos, text.c_str());
+        text.replace(at, size_t(from.size()), to.toStdString());
+        try {
+            (void)train::parseCheckpointMeta(text, "m.pt");
+            QFAIL("accepted");
+        } catch (const FormatError& e) {
+            QVERIFY2(QString(e.what()).startsWith("m.pt: "), e.what());
+            QVERIFY2(QString(e.what()).contains(field), e.what());
+        }
+        QCOMPARE(train::parseCheckpointMeta(train::checkpointMetaJson(meta), "m.pt").step, 7LL);
     }
 
     void mismatchedModelIsRejected()
