@@ -97,12 +97,12 @@ RunRecord readRunRecord(const std::string& runDir)
     const std::string summaryPath = paths.results() + "/summary.json";
     if (auto summary = readJsonFile(summaryPath, record.problem)) {
         try {
-            for (const auto& [name, t] : summary->at("tests").items())
-            {
-                const std::string at = summaryPath + " tests." + name;
+            for (const auto& item : summary->at("tests").items()) {
+                const nlohmann::json& t = item.value();
+                const std::string at = summaryPath + " tests." + item.key();
                 const auto count = [&](const char* key) { return io::jsonRequired<long long>(t, key, at); };
-                record.tests[name] = {io::jsonRequired<double>(t, "cer", at), count("n"), count("c"), count("s"),
-                                      count("d"), count("i")};
+                record.tests[item.key()] = {io::jsonRequired<double>(t, "cer", at), count("n"), count("c"), count("s"),
+                                            count("d"), count("i")};
             }
             if (summary->contains("best_dev_cer"))
                 record.bestDevCer = summary->at("best_dev_cer").get<double>();
