@@ -64,13 +64,15 @@ int stats(const CliContext& context, const std::string& path)
 
 int convert(const CliContext& context, const std::string& in, const std::string& to, const std::string& out)
 {
+    // The target format first: a typo should not wait for a large manifest to load.
+    if (to != "kaldi" && to != "wenet" && to != "nemo")
+        throw InputError("--to: cannot write manifests in format '" + to + "' (use kaldi, wenet or nemo)");
     const data::UtteranceList utterances = data::loadManifest(in);
-    const data::ManifestFormat format = data::parseManifestFormat(to);
-    switch (format) {
+    switch (data::parseManifestFormat(to)) {
     case data::ManifestFormat::Kaldi: data::writeKaldiDir(out, utterances); break;
     case data::ManifestFormat::WeNet: data::writeWenetList(out, utterances); break;
     case data::ManifestFormat::NeMo: data::writeNemoManifest(out, utterances); break;
-    default: throw InputError("cannot write manifests in format '" + to + "' (use kaldi, wenet or nemo)");
+    default: break;  // refused above
     }
     if (context.json)
         context.printJson({{"in", in}, {"out", out}, {"format", to}, {"utterances", utterances.size()}});

@@ -96,6 +96,9 @@ int addDevice(const CliContext& context, const DeviceArgs& a)
         d.kind = deploy::DeviceKind::Ssh;
         parseSshTarget(a.ssh, d);
         d.keyFile = a.key.empty() ? "" : fs::absolute(a.key).string();
+        std::error_code ec;
+        if (!d.keyFile.empty() && !fs::is_regular_file(d.keyFile, ec))
+            throw InputError("--key: no key file '" + a.key + "'");  // else ssh fails later, far less clearly
     }
     d.workDir = a.workDir;
     d.cpus = a.cpus;

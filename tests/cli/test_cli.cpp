@@ -85,6 +85,38 @@ private slots:
         QVERIFY(r.err.trimmed().count('\n') <= 2);  // one clear line (plus a usage hint)
     }
 
+    void convertRefusesAFormatItCannotWrite()
+    {
+        // aishell and auto are formats it reads, not ones it writes: refused by name, nothing written.
+        const QString out = tmp_.filePath("converted-aishell");
+        const Run r = cli({"corpus", "convert", corpus_, "--to", "aishell", "--out", out});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--to: cannot write manifests in format 'aishell'"), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(out));
+    }
+
+    void aRunFolderWithoutACheckpointIsNamed_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("eval") << QStringList{"eval", "--data", "x.json", "--model"};
+        QTest::newRow("export") << QStringList{"export", "--out", "x.espm", "--model"};
+        QTest::newRow("model stats") << QStringList{"model", "stats"};
+    }
+    void aRunFolderWithoutACheckpointIsNamed()
+    {
+        // A run killed before its first checkpoint: a config, no checkpoints/.
+        QFETCH(QStringList, args);
+        const QString run = tmp_.filePath("run-without-checkpoint");
+        QVERIFY(QDir().mkpath(run));
+        QFile config(run + "/config.yaml");
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("steps: 10\n");
+        config.close();
+        const Run r = cli(args + QStringList{run});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(run + ": no checkpoint here"), qPrintable(r.err));
+    }
+
     void validateCleanCorpus()
     {
         const Run r = cli({"corpus", "validate", corpus_});

@@ -16,6 +16,7 @@
 #include <signal.h>
 
 using clitest::cli;
+using clitest::readAll;
 using clitest::Run;
 
 class TestCliDevice : public QObject {
@@ -142,6 +143,28 @@ private slots:
         const QJsonObject session = QJsonDocument::fromJson(results.out.toUtf8()).object();
         QCOMPARE(session["complete"].toBool(), false);
         QCOMPARE(session["measurements"].toArray().size(), 1);
+    }
+
+    // A bad device is refused by name before devices.yaml changes.
+    void badAddsAreNamed_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no host") << QStringList{"--ssh", "user@"} << "device host is missing";
+        QTest::newRow("port") << QStringList{"--ssh", "a@h:99999"} << "port 99999 is not between 1 and 65535";
+        QTest::newRow("option as host") << QStringList{"--ssh", "-oProxyCommand=x"} << "must not begin with '-'";
+        QTest::newRow("no key file") << QStringList{"--ssh", "a@h", "--key", "/nonexistent/id_ed25519"}
+                                     << "--key: no key file '/nonexistent/id_ed25519'";
+    }
+    void badAddsAreNamed()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const QByteArray before = readAll(project_ + "/devices.yaml");
+        const Run r = cli(QStringList{"device", "add", "newboard"} + args + QStringList{"--project", project_});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QCOMPARE(readAll(project_ + "/devices.yaml"), before);
     }
 
     void removeDevice()
