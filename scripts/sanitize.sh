@@ -48,7 +48,9 @@ thread() {
   echo "sanitize: TSan on ${thread_tests[*]}"
   local names
   names=$(IFS='|'; echo "${thread_tests[*]}")
-  TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp" \
+  # die_after_fork=0: the process runner forks from a threaded process and the child only execs
+  # (espeak-ng, ssh, the runner); TSan would otherwise kill that child before its exec.
+  TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:die_after_fork=0:suppressions=$supp/tsan.supp" \
   QT_QPA_PLATFORM=offscreen OMP_NUM_THREADS=2 \
     ctest --test-dir build-tsan --output-on-failure -j 1 --timeout 1500 -R "^(${regex:-$names})\$"
 }
