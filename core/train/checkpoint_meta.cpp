@@ -55,51 +55,48 @@ CheckpointMeta parseCheckpointMeta(const std::string& text, const std::string& p
         throw FormatError(path + ": not an Espalier checkpoint (no " + kMagic + " entry)");
     // Every field through the checked readers: a wrong type or an out-of-range number names the field.
     const std::string where = path + ": checkpoint metadata";
-    const auto need = [&](const nlohmann::json& o, const char* key, const std::string& at, auto proto) {
-        return io::jsonRequired<decltype(proto)>(o, key, at);
-    };
-    const int version = need(j, kMagic, where, 0);
+    const int version = io::jsonRequired<int>(j, kMagic, where);
     if (version > CheckpointMeta::kFormatVersion)
         throw FormatError(path + ": checkpoint format " + std::to_string(version)
                           + " is newer than this Espalier reads; upgrade Espalier");
     CheckpointMeta m;
-    m.step = need(j, "step", where, 0LL);
-    m.epoch = need(j, "epoch", where, 0LL);
-    m.batchInEpoch = need(j, "batch_in_epoch", where, 0LL);
+    m.step = io::jsonRequired<long long>(j, "step", where);
+    m.epoch = io::jsonRequired<long long>(j, "epoch", where);
+    m.batchInEpoch = io::jsonRequired<long long>(j, "batch_in_epoch", where);
     m.utterancesSeen = io::jsonField<long long>(j, "utterances_seen", 0LL, where);
     if (!j.contains("scaler") || !j["scaler"].is_object())
         throw FormatError(where + ": field 'scaler' is missing");
     const nlohmann::json& s = j["scaler"];
     const std::string scalerAt = where + " scaler";
-    m.scaler.scale = need(s, "scale", scalerAt, 0.0);
-    m.scaler.growthTracker = need(s, "growth_tracker", scalerAt, 0);
-    m.scaler.skippedSteps = need(s, "skipped_steps", scalerAt, 0LL);
+    m.scaler.scale = io::jsonRequired<double>(s, "scale", scalerAt);
+    m.scaler.growthTracker = io::jsonRequired<int>(s, "growth_tracker", scalerAt);
+    m.scaler.skippedSteps = io::jsonRequired<long long>(s, "skipped_steps", scalerAt);
     if (j.contains("dev_cer") && !j["dev_cer"].is_null())
-        m.devCer = need(j, "dev_cer", where, 0.0);
+        m.devCer = io::jsonRequired<double>(j, "dev_cer", where);
     if (j.contains("best_dev_cer") && !j["best_dev_cer"].is_null())
-        m.bestDevCer = need(j, "best_dev_cer", where, 0.0);
-    m.bestStep = need(j, "best_step", where, 0LL);
-    m.modelConfigYaml = need(j, "model_config", where, std::string());
+        m.bestDevCer = io::jsonRequired<double>(j, "best_dev_cer", where);
+    m.bestStep = io::jsonRequired<long long>(j, "best_step", where);
+    m.modelConfigYaml = io::jsonRequired<std::string>(j, "model_config", where);
     m.torchScriptPath = io::jsonField<std::string>(j, "torchscript", std::string(), where);
-    m.units = need(j, "units", where, std::string());
+    m.units = io::jsonRequired<std::string>(j, "units", where);
     if (j.contains("fbank") && !j["fbank"].is_null()) {
         const nlohmann::json& f = j["fbank"];
         if (!f.is_object())
             throw FormatError(where + ": field 'fbank' is not an object");
         const std::string at = where + " fbank";
         runtime::FbankOptions& o = m.fbank;
-        o.sampleRate = need(f, "sample_rate", at, 0);
-        o.numMelBins = need(f, "num_mel_bins", at, 0);
-        o.frameLengthMs = need(f, "frame_length_ms", at, 0.0f);
-        o.frameShiftMs = need(f, "frame_shift_ms", at, 0.0f);
-        o.dither = need(f, "dither", at, 0.0f);
-        o.preemphasis = need(f, "preemphasis", at, 0.0f);
-        o.removeDcOffset = need(f, "remove_dc_offset", at, false);
-        o.snipEdges = need(f, "snip_edges", at, false);
-        o.lowFreq = need(f, "low_freq", at, 0.0f);
-        o.highFreq = need(f, "high_freq", at, 0.0f);
-        o.inputScale = need(f, "input_scale", at, 0.0f);
-        o.energyFloor = need(f, "energy_floor", at, 0.0f);
+        o.sampleRate = io::jsonRequired<int>(f, "sample_rate", at);
+        o.numMelBins = io::jsonRequired<int>(f, "num_mel_bins", at);
+        o.frameLengthMs = io::jsonRequired<float>(f, "frame_length_ms", at);
+        o.frameShiftMs = io::jsonRequired<float>(f, "frame_shift_ms", at);
+        o.dither = io::jsonRequired<float>(f, "dither", at);
+        o.preemphasis = io::jsonRequired<float>(f, "preemphasis", at);
+        o.removeDcOffset = io::jsonRequired<bool>(f, "remove_dc_offset", at);
+        o.snipEdges = io::jsonRequired<bool>(f, "snip_edges", at);
+        o.lowFreq = io::jsonRequired<float>(f, "low_freq", at);
+        o.highFreq = io::jsonRequired<float>(f, "high_freq", at);
+        o.inputScale = io::jsonRequired<float>(f, "input_scale", at);
+        o.energyFloor = io::jsonRequired<float>(f, "energy_floor", at);
     }
     m.trainConfigYaml = io::jsonField<std::string>(j, "train_config", std::string(), where);
     if (m.step < 0 || m.epoch < 0 || m.batchInEpoch < 0)

@@ -99,7 +99,7 @@ RunRecord readRunRecord(const std::string& runDir)
         try {
             for (const auto& item : summary->at("tests").items()) {
                 const nlohmann::json& t = item.value();
-                const std::string at = summaryPath + " tests." + item.key();
+                const std::string at = "tests." + item.key();  // the catch below adds the path
                 const auto count = [&](const char* key) { return io::jsonRequired<long long>(t, key, at); };
                 record.tests[item.key()] = {io::jsonRequired<double>(t, "cer", at), count("n"), count("c"), count("s"),
                                             count("d"), count("i")};
