@@ -7,8 +7,9 @@
 #include "widgets/pages/augment_page.h"
 #include "widgets/pages/data_page.h"
 #include "widgets/pages/devices_page.h"
-#include "widgets/pages/placeholder_page.h"
 #include "widgets/pages/project_page.h"
+#include "widgets/pages/reports_page.h"
+#include "widgets/pages/results_page.h"
 #include "widgets/pages/schedule_page.h"
 #include "widgets/pages/sensitivity_page.h"
 #include "widgets/pages/train_page.h"
@@ -106,10 +107,6 @@ void MainWindow::buildPages()
     pages_.push_back(new DataPage(this));
     pages_.push_back(new AugmentPage(this));
 
-    // Pages whose tools come with later releases say what they will hold.
-    auto placeholder = [this](QStyle::StandardPixmap icon, std::function<QString()> title, std::function<QString()> text) {
-        pages_.push_back(new PlaceholderPage(style()->standardIcon(icon), std::move(title), std::move(text), this));
-    };
     auto* schedulePage = new SchedulePage(this);
     pages_.push_back(schedulePage);
     auto* sensitivityPage = new SensitivityPage(this);
@@ -124,14 +121,17 @@ void MainWindow::buildPages()
         trainPage->form()->setRecipe(path);
         showPage(TrainPageId);
     });
-    placeholder(QStyle::SP_FileDialogListView, [] { return tr("Results"); }, [] {
-        return tr("<p>Every run of the project side by side: CER per test set, model size, sparsity and latency, "
-                  "with the configuration that produced them.</p>");
-    });
+    auto* resultsPage = new ResultsPage(this);
+    pages_.push_back(resultsPage);
     pages_.push_back(new DevicesPage(this));
-    placeholder(QStyle::SP_FileIcon, [] { return tr("Reports"); }, [] {
-        return tr("<p>Reports for your team: the compression pipeline, its tables and plots, rendered to PDF.</p>");
-    });
+    auto* reportsPage = new ReportsPage(this);
+    pages_.push_back(reportsPage);
+    connect(resultsPage, &ResultsPage::reportRequested, this,
+            [this, reportsPage](const QStringList& ids, const QString& baseline, bool groupSeeds) {
+                reportsPage->setSelection(ids, baseline, groupSeeds);
+                showPage(ReportsPageId);
+            });
+    connect(trainPage, &TrainPage::runEnded, resultsPage, &ResultsPage::reload);
 
     for (Page* page : pages_) {
         stack_->addWidget(page);

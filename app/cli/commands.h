@@ -20,5 +20,6 @@ void addModelCommands(CLI::App& app, const CliContext& context, Action& action);
 void addDeployCommands(CLI::App& app, const CliContext& context, Action& action);
 void addDeviceCommands(CLI::App& app, const CliContext& context, Action& action);
 void addAnalysisCommands(CLI::App& app, const CliContext& context, Action& action);
+void addRunsCommands(CLI::App& app, const CliContext& context, Action& action);  // runs ..., report
 
 } // namespace espalier::cli

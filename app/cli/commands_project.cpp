@@ -1,13 +1,15 @@
-// espalier-cli project ...: create (optionally the demo project) and describe project folders.
+// espalier-cli project ...: create (optionally the demo project), describe project folders, rebuild
+// their run index.
 #include "app/cli/commands.h"
 #include "core/project/demo_project.h"
 #include "core/project/project.h"
+#include "core/project/run_index.h"
 
 namespace espalier::cli {
 
 void addProjectCommands(CLI::App& app, const CliContext& context, Action& action)
 {
-    CLI::App* project = app.add_subcommand("project", "Project folders: create, describe");
+    CLI::App* project = app.add_subcommand("project", "Project folders: create, describe, reindex");
     project->require_subcommand(1);
 
     struct Args {
@@ -56,6 +58,20 @@ void addProjectCommands(CLI::App& app, const CliContext& context, Action& action
                         p.config().sampleRate);
             for (const auto& c : p.config().corpora)
                 std::printf("corpus   %s  %s (%s)\n", c.name.c_str(), p.absoluteCorpusPath(c).c_str(), c.format.c_str());
+            return kExitOk;
+        };
+    });
+
+    CLI::App* reindex = project->add_subcommand("reindex", "Rebuild the run index (espalier.db) from the run folders");
+    reindex->add_option("dir", args->dir, "Project folder")->required();
+    reindex->callback([&context, &action, args] {
+        action = [&context, args] {
+            project::RunIndex index(project::Project::open(args->dir).dir());
+            const project::RefreshStats stats = index.reindex();
+            if (context.json)
+                context.printJson({{"index", index.dbPath()}, {"runs", stats.read}});
+            else
+                std::printf("indexed %d run%s into %s\n", stats.read, stats.read == 1 ? "" : "s", index.dbPath().c_str());
             return kExitOk;
         };
     });

@@ -1,11 +1,10 @@
 // espalier-cli train / eval: train a model into a run folder (resumable), score a checkpoint on a manifest.
 #include "app/cli/commands.h"
 #include "core/eval/cer_report.h"
-#include "core/project/project.h"
 #include "core/prune/recipe_formats.h"
 #include "core/runtime/error.h"
 #include "core/train/eval_job.h"
-#include "core/train/run_record.h"
+#include "core/train/run_paths.h"
 #include "core/train/shipped_configs.h"
 #include "core/train/train_job.h"
 
@@ -42,49 +41,6 @@ bool isShippedConfig(const std::string& name)
         if (c.name == name)
             return true;
     return false;
-}
-
-// The runs folder of a project folder, or the folder itself.
-std::string runsFolder(const std::string& path)
-{
-    return project::Project::isProject(path) ? project::Project::open(path).runsDir() : path;
-}
-
-int runsCommand(const CliContext& context, const std::string& path)
-{
-    if (!std::filesystem::is_directory(path))
-        throw InputError(path + ": not a folder (give a project folder or a runs folder)");
-    const std::vector<train::RunRecord> runs = train::listRuns(runsFolder(path));
-    if (context.json) {
-        for (const train::RunRecord& r : runs) {
-            nlohmann::json tests = nlohmann::json::object();
-            for (const auto& [name, t] : r.tests)
-                tests[name] = {{"cer", t.cer}, {"n", t.n}, {"s", t.s}, {"d", t.d}, {"i", t.i}};
-            context.printJson({{"id", r.id}, {"dir", r.dir}, {"name", r.name}, {"model", r.model},
-                               {"precision", r.precision}, {"steps", r.stepsDone}, {"planned_steps", r.plannedSteps},
-                               {"sparsity", r.sparsity ? nlohmann::json(*r.sparsity) : nlohmann::json()},
-                               {"state", train::runStateNames().name(r.state)},
-                               {"best_dev_cer", r.bestDevCer ? nlohmann::json(*r.bestDevCer) : nlohmann::json()},
-                               {"tests", tests}, {"problem", r.problem}});
-        }
-        return kExitOk;
-    }
-    if (runs.empty())
-        std::printf("no runs in %s\n", runsFolder(path).c_str());
-    for (const train::RunRecord& r : runs) {
-        std::printf("%-32s %-22s %-5s %7lld steps  %-8s", r.id.c_str(), r.model.c_str(), r.precision.c_str(),
-                    r.stepsDone, train::runStateNames().name(r.state));
-        if (r.sparsity)
-            std::printf("  %4.1f %% sparse", 100.0 * *r.sparsity);
-        if (r.bestDevCer)
-            std::printf("  dev %6.2f %%", 100.0 * *r.bestDevCer);
-        for (const auto& [name, t] : r.tests)
-            std::printf("  %s %6.2f %%", name.c_str(), 100.0 * t.cer);
-        if (!r.problem.empty())
-            std::printf("  (%s)", r.problem.c_str());
-        std::printf("\n");
-    }
-    return kExitOk;
 }
 
 int trainCommand(const CliContext& context, const TrainArgs& args)
@@ -186,14 +142,6 @@ void addTrainCommands(CLI::App& app, const CliContext& context, Action& action)
         ->check(CLI::PositiveNumber);
     trainCmd->callback([&context, &action, trainArgs] {
         action = [&context, trainArgs] { return trainCommand(context, *trainArgs); };
-    });
-
-    auto runsPath = std::make_shared<std::string>();
-    CLI::App* runsCmd = app.add_subcommand(
-        "runs", "List the training runs of a project (or a runs folder): model, precision, steps, state, CER");
-    runsCmd->add_option("PATH", *runsPath, "Project folder or runs folder")->required();
-    runsCmd->callback([&context, &action, runsPath] {
-        action = [&context, runsPath] { return runsCommand(context, *runsPath); };
     });
 
     auto evalArgs = std::make_shared<EvalArgs>();

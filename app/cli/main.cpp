@@ -31,6 +31,7 @@ int main(int argc, char** argv)
     cli::addAnalysisCommands(app, context, action);
     cli::addDeployCommands(app, context, action);
     cli::addDeviceCommands(app, context, action);
+    cli::addRunsCommands(app, context, action);
 
     try {
         app.parse(argc, argv);

@@ -121,7 +121,8 @@ std::vector<RunRecord> listRuns(const std::string& runsDir)
     std::vector<RunRecord> runs;
     std::error_code ec;
     for (fs::directory_iterator it(runsDir, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->is_directory(ec) && fs::is_regular_file(RunPaths(it->path().string()).config(), ec))
+        if (it->is_directory(ec) && it->path().filename().string()[0] != '.'  // hidden: being removed
+            && fs::is_regular_file(RunPaths(it->path().string()).config(), ec))
             runs.push_back(readRunRecord(it->path().string()));
     }
     std::sort(runs.begin(), runs.end(), [](const RunRecord& a, const RunRecord& b) { return a.id > b.id; });

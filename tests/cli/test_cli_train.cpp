@@ -102,14 +102,14 @@ private slots:
 
     void runsListsTheRun()
     {
-        const Run r = cli({"--json", "runs", tmp_.path()});
+        const Run r = cli({"--json", "runs", "list", tmp_.path()});  // a plain folder of runs, no project
         QCOMPARE(r.exitCode, 0);
-        const QJsonObject o = QJsonDocument::fromJson(r.out.trimmed().split('\n').first().toUtf8()).object();
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object()["runs"].toArray().first().toObject();
         QCOMPARE(o["id"].toString(), QString("run"));
         QCOMPARE(o["state"].toString(), QString("finished"));
-        QCOMPARE(o["steps"].toInt(), 9);
+        QCOMPARE(o["steps_done"].toInt(), 9);
         QVERIFY(o["tests"].toObject().contains("test_clean"));
-        QCOMPARE(cli({"runs", tmp_.filePath("missing")}).exitCode, 2);
+        QCOMPARE(cli({"runs", "list", tmp_.filePath("missing")}).exitCode, 2);
     }
 
     void pruneWhileTraining()

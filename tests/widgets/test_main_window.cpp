@@ -57,19 +57,6 @@ private slots:
         }
     }
 
-    void placeholderPagesSayWhatTheyWillHold()
-    {
-        MainWindow window;
-        for (int id = MainWindow::SchedulePageId; id < MainWindow::PageCount; ++id) {
-            if (id == MainWindow::TrainPageId || id == MainWindow::SchedulePageId || id == MainWindow::DevicesPageId
-                || id == MainWindow::SensitivityPageId)
-                continue;  // real pages
-            auto* text = window.page(id)->findChild<QLabel*>("placeholderText");
-            QVERIFY2(text, qPrintable(window.page(id)->title()));
-            QVERIFY(text->text().size() > 60);
-        }
-    }
-
     void opensProjectAndRemembersIt()
     {
         QTemporaryDir dir;

@@ -14,9 +14,20 @@ QString formatCer(double fraction)
 
 RunTableModel::RunTableModel(QObject* parent) : TableModel(parent) {}
 
+void RunTableModel::setIndexedRuns(std::vector<project::IndexedRun> runs)
+{
+    std::vector<train::RunRecord> records;
+    for (const auto& run : runs)
+        records.push_back(run.record);
+    store_ = std::move(runs);
+    setRuns(std::move(records));
+}
+
 void RunTableModel::setRuns(std::vector<train::RunRecord> runs)
 {
     beginResetModel();
+    if (store_.size() != runs.size())
+        store_.clear();  // plain records: no store columns
     runs_ = std::move(runs);
     std::set<std::string> names;
     for (const train::RunRecord& run : runs_)
@@ -50,7 +61,37 @@ int RunTableModel::rowCount(const QModelIndex& parent) const
 
 int RunTableModel::columnCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : FixedColumnCount + int(testSets_.size());
+    return parent.isValid() ? 0 : FixedColumnCount + int(testSets_.size()) + (store_.empty() ? 0 : StoreColumnCount);
+}
+
+QVariant RunTableModel::storeData(const project::IndexedRun& run, int column) const
+{
+    switch (column) {
+    case Kind: return run.kind == "prune" ? tr("prune") : tr("train");
+    case Tags: {
+        QStringList tags;
+        for (const auto& t : run.tags)
+            tags << QString::fromStdString(t);
+        return tags.join(", ");
+    }
+    case Note: return QString::fromStdString(run.note);
+    }
+    return {};
+}
+
+QVariant RunTableModel::sortValue(const train::RunRecord& run, int column) const
+{
+    switch (column) {
+    case Sparsity: return run.sparsity.value_or(0.0);
+    case Steps: return run.stepsDone;
+    case DevCer: return run.bestDevCer.value_or(1e9);
+    default:
+        if (column >= FixedColumnCount && column < FixedColumnCount + int(testSets_.size())) {
+            const auto it = run.tests.find(testSets_.value(column - FixedColumnCount).toStdString());
+            return it == run.tests.end() ? 1e9 : it->second.cer;
+        }
+        return {};
+    }
 }
 
 QString RunTableModel::stateText(const train::RunRecord& run) const
@@ -72,6 +113,17 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const
     const train::RunRecord& run = runs_[size_t(index.row())];
     if (role == RunDirRole)
         return QString::fromStdString(run.dir);
+    if (role == RunIdRole)
+        return QString::fromStdString(run.id);
+    const int storeColumn = index.column() - FixedColumnCount - int(testSets_.size());
+    if (role == SortRole) {
+        const QVariant number = sortValue(run, index.column());
+        return number.isValid() ? number : data(index, Qt::DisplayRole);
+    }
+    if (role == Qt::DisplayRole && storeColumn >= 0 && !store_.empty())
+        return storeData(store_[size_t(index.row())], storeColumn);
+    if (role == Qt::TextAlignmentRole && storeColumn >= 0)
+        return {};
     if (role == Qt::ToolTipRole)
         return run.problem.empty() ? QString::fromStdString(run.dir) : QString::fromStdString(run.problem);
     if (role == Qt::ForegroundRole && !run.problem.empty())
@@ -110,7 +162,15 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
     case Steps: return tr("Steps");
     case State: return tr("State");
     case DevCer: return tr("Best dev CER");
-    default: return tr("CER %1").arg(testSets_.value(section - FixedColumnCount));
+    default:
+        if (section - FixedColumnCount < int(testSets_.size()))
+            return tr("CER %1").arg(testSets_.value(section - FixedColumnCount));
+        switch (section - FixedColumnCount - int(testSets_.size())) {
+        case Kind: return tr("Kind");
+        case Tags: return tr("Tags");
+        case Note: return tr("Note");
+        }
+        return {};
     }
 }
 
