@@ -954,22 +954,6 @@
 <context>
     <name>espalier::widgets::MainWindow</name>
     <message>
-        <source>Results</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Every run of the project side by side: CER per test set, model size, sparsity and latency, with the configuration that produced them.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;并排比较项目中的所有运行：各测试集字错误率、模型大小、稀疏度和延迟，以及产生它们的配置。&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Reports</source>
-        <translation>报告</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Reports for your team: the compression pipeline, its tables and plots, rendered to PDF.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;为团队生成报告：压缩流程及其表格和图表，导出为 PDF。&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>About Espalier</source>
         <translation>关于 Espalier</translation>
     </message>
@@ -1409,6 +1393,230 @@
     </message>
 </context>
 <context>
+    <name>espalier::widgets::ReportsPage</name>
+    <message>
+        <source>Save report</source>
+        <translation>保存报告</translation>
+    </message>
+    <message>
+        <source>HTML (*.html);;Markdown (*.md);;CSV (*.csv)</source>
+        <translation>HTML (*.html);;Markdown (*.md);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <source>Read the run store</source>
+        <translation>读取运行库</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Tick the runs the report compares (or choose them on the Results page and press Report…). The first one is the baseline unless you choose another.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;勾选报告要对比的运行（或在“结果”页选中后点“报告…”）。除非另选，第一个运行即为基线。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Build the report preview</source>
+        <translation>生成报告预览</translation>
+    </message>
+    <message>
+        <source>Runs in the report</source>
+        <translation>报告中的运行</translation>
+    </message>
+    <message>
+        <source>Baseline:</source>
+        <translation>基线：</translation>
+    </message>
+    <message>
+        <source>Fold seeds (mean ± sd)</source>
+        <translation>合并随机种子（均值 ± 标准差）</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Show command</source>
+        <translation>显示命令</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::ResultsPage</name>
+    <message>
+        <source>Tag runs</source>
+        <translation>为运行加标签</translation>
+    </message>
+    <message>
+        <source>Tag (a leading - removes it):</source>
+        <translation>标签（前加 - 表示移除）：</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Note on the selected runs:</source>
+        <translation>所选运行的备注：</translation>
+    </message>
+    <message>
+        <source>Delete runs</source>
+        <translation>删除运行</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n run(s) and everything in their folders (checkpoints, results, logs)? This cannot be undone.
+
+%1</source>
+        <translation>
+            <numerusform>删除 %n 个运行及其目录中的全部内容（检查点、结果、日志）？此操作无法撤销。
+
+%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Config filter &apos;%1&apos;: write key=value, e.g. optimizer.lr=0.002</source>
+        <translation>配置筛选“%1”：请写成 键=值，例如 optimizer.lr=0.002</translation>
+    </message>
+    <message>
+        <source>Read the run store</source>
+        <translation>读取运行库</translation>
+    </message>
+    <message>
+        <source>Select runs above (Ctrl or Shift for several) to compare them.</source>
+        <translation>在上方选择运行（按住 Ctrl 或 Shift 可多选）进行对比。</translation>
+    </message>
+    <message>
+        <source> (baseline)</source>
+        <translation>（基线）</translation>
+    </message>
+    <message>
+        <source>Changes against the baseline in brackets (points for CER and sparsity). The runs&apos; settings are the same.</source>
+        <translation>括号内为相对基线的变化（CER 与稀疏度以百分点计）。这些运行的配置相同。</translation>
+    </message>
+    <message>
+        <source>Changes against the baseline in brackets (points for CER and sparsity); below the metrics, only the settings that differ.</source>
+        <translation>括号内为相对基线的变化（CER 与稀疏度以百分点计）；指标下方只列出取值不同的设置。</translation>
+    </message>
+    <message>
+        <source>Archive runs</source>
+        <translation>归档运行</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>every kind</source>
+        <translation>所有类型</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>pruning</source>
+        <translation>剪枝</translation>
+    </message>
+    <message>
+        <source>any state</source>
+        <translation>任意状态</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>not started</source>
+        <translation>未开始</translation>
+    </message>
+    <message>
+        <source>tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>config, e.g. optimizer.lr=0.002, precision=bf16</source>
+        <translation>配置，例如 optimizer.lr=0.002, precision=bf16</translation>
+    </message>
+    <message>
+        <source>search id, name, note</source>
+        <translation>搜索编号、名称、备注</translation>
+    </message>
+    <message>
+        <source>Archived too</source>
+        <translation>包括已归档</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Tag…</source>
+        <translation>标签…</translation>
+    </message>
+    <message>
+        <source>Note…</source>
+        <translation>备注…</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>归档</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Comparison of the selected runs</source>
+        <translation>所选运行的对比</translation>
+    </message>
+    <message>
+        <source>Baseline:</source>
+        <translation>基线：</translation>
+    </message>
+    <message>
+        <source>Fold seeds (mean ± sd)</source>
+        <translation>合并随机种子（均值 ± 标准差）</translation>
+    </message>
+    <message>
+        <source>Show command</source>
+        <translation>显示命令</translation>
+    </message>
+    <message>
+        <source>Report…</source>
+        <translation>报告…</translation>
+    </message>
+    <message>
+        <source>CER against sparsity</source>
+        <translation>CER 与稀疏度</translation>
+    </message>
+    <message>
+        <source>Sparsity (%)</source>
+        <translation>稀疏度 (%)</translation>
+    </message>
+    <message>
+        <source>CER</source>
+        <translation>CER</translation>
+    </message>
+    <message>
+        <source>No finished run with this test set</source>
+        <translation>没有在此测试集上完成的运行</translation>
+    </message>
+</context>
+<context>
     <name>espalier::widgets::RunTableModel</name>
     <message>
         <source>running</source>
@@ -1461,6 +1669,26 @@
     <message>
         <source>Sparsity</source>
         <translation>稀疏度</translation>
+    </message>
+    <message>
+        <source>prune</source>
+        <translation>剪枝</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
     </message>
 </context>
 <context>

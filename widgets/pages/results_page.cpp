@@ -382,7 +382,10 @@ void ResultsPage::updateComparison()
     comparison_->setRowCount(0);
     comparison_->setColumnCount(0);
     if (chosen.empty()) {
-        compareNote_->setText(tr("Select runs above (Ctrl or Shift for several) to compare them."));
+        compareNote_->setText(model_->rowCount() == 0
+                                  ? tr("No runs to show. Train one on the Train page (or with espalier-cli train); "
+                                       "it appears here while it runs.")
+                                  : tr("Select runs above (Ctrl or Shift for several) to compare them."));
         return;
     }
     project::CompareOptions options;
