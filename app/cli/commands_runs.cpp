@@ -233,7 +233,8 @@ int compareRuns(const CliContext& context, const RunsArgs& a)
     const report::Document doc = report::comparisonReport(request);
     // The summary and the differences: the report's tables before its per-run table.
     int tables = 0;
-    for (std::size_t i = 0; i < doc.blocks.size() && static_cast<int>(i) != doc.primaryTable; ++i) {
+    // (The primary table's own heading, just before it, is left out too.)
+    for (std::size_t i = 0; i + 1 < doc.blocks.size() && static_cast<int>(i + 1) != doc.primaryTable; ++i) {
         const auto& block = doc.blocks[i];
         if (block.kind == report::Block::Kind::Heading && i > 0)
             std::printf("%s%s\n", tables++ ? "\n" : "", block.text.c_str());

@@ -5,9 +5,12 @@
 #include "core/prune/recipe.h"
 #include "core/train/train_job.h"
 #include "widgets/main_window.h"
+#include "widgets/models/run_table_model.h"
 #include "widgets/pages/data_page.h"
 #include "widgets/pages/devices_page.h"
 #include "widgets/pages/page.h"
+#include "widgets/pages/reports_page.h"
+#include "widgets/pages/results_page.h"
 #include "widgets/pages/schedule_page.h"
 #include "widgets/pages/train_page.h"
 #include "widgets/tasks/task_manager.h"
@@ -87,6 +90,19 @@ void startTwoTasks(widgets::MainWindow& window, const QTemporaryDir& scratch)
     window.taskDock()->show();
 }
 
+// Up to four of the project's runs compared on the Results page, and reported on the Reports page.
+void compareRuns(widgets::MainWindow& window, int pageId)
+{
+    auto* results = static_cast<widgets::ResultsPage*>(window.page(widgets::MainWindow::ResultsPageId));
+    QStringList ids;
+    for (int row = 0; row < results->runModel()->rowCount() && ids.size() < 4; ++row)
+        ids << results->runModel()->index(row, 0).data(widgets::RunTableModel::RunIdRole).toString();
+    if (pageId == widgets::MainWindow::ResultsPageId)
+        results->selectRuns(ids);
+    else
+        static_cast<widgets::ReportsPage*>(window.page(pageId))->setSelection(ids, QString(), false);
+}
+
 } // namespace
 
 void captureScreenshots(widgets::MainWindow& window, const QString& dir)
@@ -139,6 +155,8 @@ void captureScreenshots(widgets::MainWindow& window, const QString& dir)
             window.showPage(i);
             if (i == widgets::MainWindow::SchedulePageId)
                 showPipeline(*static_cast<widgets::SchedulePage*>(window.page(i)), window.page(i)->project());
+            if (i == widgets::MainWindow::ResultsPageId || i == widgets::MainWindow::ReportsPageId)
+                QTimer::singleShot(kSettleMs / 2, &window, [&window, i] { compareRuns(window, i); });
             if (i == widgets::MainWindow::DataPageId) {
                 // Show an utterance once the split's list has loaded.
                 auto* data = static_cast<widgets::DataPage*>(window.page(i));
