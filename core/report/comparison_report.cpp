@@ -60,6 +60,16 @@ std::string formatMetric(const project::MetricRow& row, std::size_t column)
     return out;
 }
 
+std::string formatMetricWithChange(const project::MetricRow& row, std::size_t column, std::size_t baseline)
+{
+    std::string cell = formatMetric(row, column);
+    if (column != baseline && row.deltas[column]) {
+        const bool percent = row.unit == "%";
+        cell += " (" + signedNumber(*row.deltas[column] * (percent ? 100.0 : 1.0), percent ? 2 : 0) + ")";
+    }
+    return cell;
+}
+
 Document comparisonReport(const ComparisonReportRequest& request)
 {
     checkLanguage(request.language);
@@ -86,12 +96,8 @@ Document comparisonReport(const ComparisonReportRequest& request)
     }
     for (const project::MetricRow& row : comparison.metrics) {
         std::vector<std::string> cells{metricLabel(row.key, lang)};
-        for (std::size_t c = 0; c < comparison.columns.size(); ++c) {
-            std::string cell = formatMetric(row, c);
-            if (c != comparison.baseline && row.deltas[c])
-                cell += " (" + signedNumber(*row.deltas[c] * (row.unit == "%" ? 100.0 : 1.0), row.unit == "%" ? 2 : 0) + ")";
-            cells.push_back(cell);
-        }
+        for (std::size_t c = 0; c < comparison.columns.size(); ++c)
+            cells.push_back(formatMetricWithChange(row, c, comparison.baseline));
         summary.rows.push_back(cells);
     }
     doc.table(summary);

@@ -27,5 +27,8 @@ Document comparisonReport(const ComparisonReportRequest& request);
 std::string metricLabel(const std::string& key, const std::string& language);
 // A metric value as text: fractions as percentages with two decimals, counts as whole numbers.
 std::string formatMetric(const project::MetricRow& row, std::size_t column);
+// A column's value with its change against the baseline in brackets ("9.31 % (+1.19)": percentage
+// points for fractions); the baseline's own cell, or one without a change, is formatMetric's.
+std::string formatMetricWithChange(const project::MetricRow& row, std::size_t column, std::size_t baseline);
 
 } // namespace espalier::report

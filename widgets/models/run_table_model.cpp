@@ -19,15 +19,22 @@ void RunTableModel::setIndexedRuns(std::vector<project::IndexedRun> runs)
     std::vector<train::RunRecord> records;
     for (const auto& run : runs)
         records.push_back(run.record);
+    beginResetModel();
     store_ = std::move(runs);
-    setRuns(std::move(records));
+    resetRecords(std::move(records));
+    endResetModel();
 }
 
 void RunTableModel::setRuns(std::vector<train::RunRecord> runs)
 {
     beginResetModel();
-    if (store_.size() != runs.size())
-        store_.clear();  // plain records: no store columns
+    store_.clear();  // plain records: no store columns
+    resetRecords(std::move(runs));
+    endResetModel();
+}
+
+void RunTableModel::resetRecords(std::vector<train::RunRecord> runs)
+{
     runs_ = std::move(runs);
     std::set<std::string> names;
     for (const train::RunRecord& run : runs_)
@@ -36,7 +43,6 @@ void RunTableModel::setRuns(std::vector<train::RunRecord> runs)
     testSets_.clear();
     for (const std::string& name : names)
         testSets_ << QString::fromStdString(name);
-    endResetModel();
 }
 
 int RunTableModel::rowOf(const QString& dir) const

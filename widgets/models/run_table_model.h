@@ -41,6 +41,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    void resetRecords(std::vector<train::RunRecord> runs);  // between begin/endResetModel
     QString stateText(const train::RunRecord& run) const;
     QVariant storeData(const project::IndexedRun& run, int column) const;
     QVariant sortValue(const train::RunRecord& run, int column) const;

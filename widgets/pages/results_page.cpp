@@ -413,20 +413,11 @@ void ResultsPage::updateComparison()
     for (const auto& metric : c.metrics) {
         const int row = addRow(text(report::metricLabel(metric.key, language)));
         for (std::size_t col = 0; col < c.columns.size(); ++col) {
-            QString cell = text(report::formatMetric(metric, col));
-            if (col != c.baseline && metric.deltas[col]) {
-                const double d = *metric.deltas[col] * (metric.unit == "%" ? 100.0 : 1.0);
-                cell += QStringLiteral(" (%1%2)").arg(d > 0 ? "+" : d < 0 ? "−" : "").arg(std::fabs(d), 0, 'f', metric.unit == "%" ? 2 : 0);
-                const bool better = metric.lowerIsBetter ? d < 0 : d > 0;
-                auto* item = new QTableWidgetItem(cell);
-                if (std::fabs(d) > 1e-9 && metric.key != "steps")
-                    item->setForeground(better ? QColor(30, 120, 40) : QColor(180, 40, 40));
-                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-                comparison_->setItem(row, int(col), item);
-                continue;
-            }
-            auto* item = new QTableWidgetItem(cell);
+            auto* item = new QTableWidgetItem(text(report::formatMetricWithChange(metric, col, c.baseline)));
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            const double d = col != c.baseline && metric.deltas[col] ? *metric.deltas[col] : 0.0;
+            if (std::fabs(d) > 1e-9 && metric.key != "steps")  // better green, worse red
+                item->setForeground((metric.lowerIsBetter ? d < 0 : d > 0) ? QColor(30, 120, 40) : QColor(180, 40, 40));
             comparison_->setItem(row, int(col), item);
         }
     }
