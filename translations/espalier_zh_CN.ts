@@ -1615,6 +1615,14 @@
         <source>No finished run with this test set</source>
         <translation>没有在此测试集上完成的运行</translation>
     </message>
+    <message>
+        <source>No runs to show. Train one on the Train page (or with espalier-cli train); it appears here while it runs.</source>
+        <translation>没有可显示的运行。请在“训练”页面训练一个（或使用 espalier-cli train）；它在运行期间就会出现在这里。</translation>
+    </message>
+    <message>
+        <source>Studies</source>
+        <translation>研究</translation>
+    </message>
 </context>
 <context>
     <name>espalier::widgets::RunTableModel</name>
@@ -2376,6 +2384,83 @@
     <message>
         <source>The output channels of the front end&apos;s two 3×3 convolutions, a large share of the compute</source>
         <translation>前端两个 3×3 卷积的输出通道，占计算量的很大一部分</translation>
+    </message>
+</context>
+<context>
+    <name>espalier::widgets::StudiesPanel</name>
+    <message>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Read the studies</source>
+        <translation>读取研究</translation>
+    </message>
+    <message>
+        <source>%1  (%2 done)</source>
+        <translation>%1（已完成 %2）</translation>
+    </message>
+    <message>
+        <source>No studies in this project yet. A study is a grid of runs over a base config, for example sparsity × seed:
+%1</source>
+        <translation>此项目还没有研究。研究是在一个基础配置上按网格展开的一组运行，例如稀疏度 × 随机种子：
+%1</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Best dev CER</source>
+        <translation>最佳验证集字错误率</translation>
+    </message>
+    <message>
+        <source>CER %1</source>
+        <translation>字错误率 %1</translation>
+    </message>
+    <message>
+        <source>Study:</source>
+        <translation>研究：</translation>
+    </message>
+    <message>
+        <source>Run the cells not yet done, resuming interrupted ones</source>
+        <translation>运行尚未完成的单元，并从检查点续跑已中断的单元</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop the running cell with a checkpoint; Run continues it</source>
+        <translation>保存检查点后停止正在运行的单元；再次点击“运行”即从该处继续</translation>
+    </message>
+    <message>
+        <source>Show command</source>
+        <translation>显示命令</translation>
     </message>
 </context>
 <context>

@@ -21,5 +21,6 @@ void addDeployCommands(CLI::App& app, const CliContext& context, Action& action)
 void addDeviceCommands(CLI::App& app, const CliContext& context, Action& action);
 void addAnalysisCommands(CLI::App& app, const CliContext& context, Action& action);
 void addRunsCommands(CLI::App& app, const CliContext& context, Action& action);  // runs ..., report
+void addStudyCommands(CLI::App& app, const CliContext& context, Action& action);
 
 } // namespace espalier::cli

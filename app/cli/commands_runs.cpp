@@ -10,7 +10,9 @@
 #include "core/report/renderers.h"
 #include "core/report/report_text.h"
 #include "core/runtime/error.h"
+#include "core/study/study.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <ctime>
@@ -24,7 +26,7 @@ struct RunsArgs {
     std::string folder;  // runs list: a project folder or a plain runs folder
     std::string id;      // the one run of tag, note, archive, delete
     std::vector<std::string> ids;
-    std::string kind, tag, state, text, baseline, language = "en", out, note;
+    std::string kind, tag, state, text, baseline, language = "en", out, note, study;
     std::vector<std::string> where, tags;
     bool all = false, remove = false, undo = false, yes = false, groupSeeds = false;
 };
@@ -53,7 +55,8 @@ nlohmann::json runJson(const project::IndexedRun& run)
             {"parents", run.parents},
             {"modified", run.modified},
             {"problem", r.problem},
-            {"config", run.config}};
+            {"config", run.config},
+            {"info", run.info ? nlohmann::json::parse(train::runInfoJson(*run.info)) : nlohmann::json()}};
 }
 
 project::RunFilter filterOf(const RunsArgs& a)
@@ -73,10 +76,32 @@ project::RunFilter filterOf(const RunsArgs& a)
     return filter;
 }
 
-// The runs a command names: by id in the given order, else by filter.
+// A study's runs that exist and pass the filter, in the study's grid order.
+std::vector<project::IndexedRun> studyRuns(project::RunIndex& index, const RunsArgs& a)
+{
+    const std::vector<std::string> ids = study::Study::open(index.projectDir(), a.study).runIds();
+    std::vector<project::IndexedRun> runs;
+    for (project::IndexedRun& run : index.runs(filterOf(a)))
+        if (std::find(ids.begin(), ids.end(), run.record.id) != ids.end())
+            runs.push_back(std::move(run));
+    std::sort(runs.begin(), runs.end(), [&ids](const project::IndexedRun& x, const project::IndexedRun& y) {
+        return std::find(ids.begin(), ids.end(), x.record.id) < std::find(ids.begin(), ids.end(), y.record.id);
+    });
+    if (runs.empty())
+        throw InputError("study " + a.study + " has no runs yet (espalier-cli study run " + a.study + " --project "
+                         + index.projectDir() + ")");
+    return runs;
+}
+
+// The runs a command names: by id in the given order, a study's, else by filter.
 std::vector<project::IndexedRun> selectRuns(project::RunIndex& index, const RunsArgs& a)
 {
     index.refresh();
+    if (!a.study.empty()) {
+        if (!a.ids.empty())
+            throw InputError("give run ids or --study, not both");
+        return studyRuns(index, a);
+    }
     if (a.ids.empty())
         return index.runs(filterOf(a));
     std::vector<project::IndexedRun> runs;
@@ -181,6 +206,15 @@ int showRun(const CliContext& context, const RunsArgs& a)
         }
         if (!run.note.empty())
             std::printf("note      %s\n", run.note.c_str());
+        if (run.info) {
+            const train::RunEnvironment& e = run.info->environment;
+            std::printf("command   %s\nbuild     espalier %s, LibTorch %s, %s\nmachine   %s (%d cores) on %s\n",
+                        run.info->command.c_str(), e.espalier.c_str(), e.libtorch.c_str(), e.compiler.c_str(), e.cpu.c_str(),
+                        e.cores, e.host.c_str());
+            for (const auto& l : run.info->launches)
+                std::printf("launch    %s → %s  %s at step %lld%s\n", l.started.c_str(), l.ended.empty() ? "…" : l.ended.c_str(),
+                            l.status.c_str(), l.steps, l.error.empty() ? "" : ("  " + l.error).c_str());
+        }
         if (!r.problem.empty())
             std::printf("problem   %s\n", r.problem.c_str());
     }
@@ -269,6 +303,7 @@ void addSelection(CLI::App* command, RunsArgs& a)
     command->add_option("--where", a.where, "Only runs whose config has KEY=VALUE (repeatable)");
     command->add_option("--search", a.text, "Only runs whose id, name or note contains this text");
     command->add_flag("--all", a.all, "Include archived runs");
+    command->add_option("--study", a.study, "Only the runs of this study, in its grid order");
 }
 
 } // namespace

@@ -32,6 +32,7 @@ int main(int argc, char** argv)
     cli::addDeployCommands(app, context, action);
     cli::addDeviceCommands(app, context, action);
     cli::addRunsCommands(app, context, action);
+    cli::addStudyCommands(app, context, action);
 
     try {
         app.parse(argc, argv);

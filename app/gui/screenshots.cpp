@@ -11,6 +11,7 @@
 #include "widgets/pages/page.h"
 #include "widgets/pages/reports_page.h"
 #include "widgets/pages/results_page.h"
+#include "widgets/results/studies_panel.h"
 #include "widgets/pages/schedule_page.h"
 #include "widgets/pages/train_page.h"
 #include "widgets/tasks/task_manager.h"
@@ -21,6 +22,7 @@
 #include <QDockWidget>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <filesystem>
@@ -122,8 +124,16 @@ void captureScreenshots(widgets::MainWindow& window, const QString& dir)
          },
          QStringLiteral("08-devices-layers.png")},
         {[devices] { devices->showResultsTab(2); }, QStringLiteral("08-devices-table.png")},
-        {[&window, devices, scratch] {
+        {[&window, devices] {
              devices->showResultsTab(0);
+             auto* results = static_cast<widgets::ResultsPage*>(window.page(widgets::MainWindow::ResultsPageId));
+             window.showPage(widgets::MainWindow::ResultsPageId);
+             results->tabs()->setCurrentWidget(results->studiesPanel());
+         },
+         QStringLiteral("07-results-studies.png")},
+        {[&window, scratch] {
+             auto* results = static_cast<widgets::ResultsPage*>(window.page(widgets::MainWindow::ResultsPageId));
+             results->tabs()->setCurrentIndex(0);
              window.showPage(widgets::MainWindow::TrainPageId);
              startTwoTasks(window, *scratch);
          },

@@ -1,6 +1,7 @@
 #include "core/project/demo_project.h"
 
 #include "core/data/corpus_synth.h"
+#include "core/project/demo_studies.h"
 #include "core/project/project.h"
 
 #include <filesystem>
@@ -39,6 +40,8 @@ void DemoProjectJob::run(job::JobContext& context)
         project.addCorpus(kCorpusName, corpusDir);
         project.save();
     }
+    for (const std::string& file : writeDemoStudies(project.dir()))
+        context.info("wrote " + file);
     context.info("demo project ready at " + project.dir());
 }
 

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS runs(
   precision TEXT NOT NULL, state TEXT NOT NULL, planned_steps INTEGER NOT NULL, max_minutes REAL NOT NULL,
   steps_done INTEGER NOT NULL, sparsity REAL, best_dev_cer REAL, problem TEXT NOT NULL,
   tags TEXT NOT NULL, note TEXT NOT NULL, archived INTEGER NOT NULL, parents TEXT NOT NULL,
-  modified TEXT NOT NULL, signature TEXT NOT NULL);
+  modified TEXT NOT NULL, info TEXT NOT NULL, signature TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS run_config(run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(run_id, key));
 CREATE TABLE IF NOT EXISTS run_tests(run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -84,7 +84,7 @@ std::vector<std::string> watchedFiles(const std::string& runDir)
 {
     const train::RunPaths p(runDir);
     return {p.config(), p.metrics(), runDir + "/" + RunIndex::kAnnotationsFile, p.checkpoints() + "/best.json",
-            p.results() + "/summary.json", p.checkpoints()};
+            p.results() + "/summary.json", p.checkpoints(), runDir + "/" + train::kRunInfoFile};
 }
 
 std::string joinTags(const std::vector<std::string>& tags)
@@ -205,6 +205,11 @@ IndexedRun readIndexedRun(const std::string& runDir, const std::string& runsDir)
         if (std::string parent = runOfPath(init->second, runsDir); !parent.empty() && parent != run.record.id)
             run.parents.push_back(parent);
     readAnnotations(runDir, run);
+    try {
+        run.info = train::readRunInfo(runDir);
+    } catch (const std::exception& e) {
+        run.record.problem += (run.record.problem.empty() ? "" : "; ") + std::string(e.what());
+    }
 
     fs::file_time_type newest{};
     for (const std::string& file : watchedFiles(runDir)) {
@@ -318,12 +323,13 @@ void RunIndex::writeRun(const IndexedRun& run, const std::string& signature)
     SqliteStatement insert(*db_,
                            "INSERT INTO runs(id, dir, kind, name, model, precision, state, planned_steps, max_minutes,"
                            " steps_done, sparsity, best_dev_cer, problem, tags, note, archived, parents, modified,"
-                           " signature) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                           " info, signature) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     insert.bind(1, r.id).bind(2, r.dir).bind(3, run.kind).bind(4, r.name).bind(5, r.model).bind(6, r.precision);
     insert.bind(7, std::string(train::runStateNames().name(r.state))).bind(8, r.plannedSteps).bind(9, r.maxMinutes);
     insert.bind(10, r.stepsDone).bind(11, r.sparsity).bind(12, r.bestDevCer).bind(13, r.problem);
     insert.bind(14, joinTags(run.tags)).bind(15, run.note).bind(16, static_cast<long long>(run.archived));
-    insert.bind(17, joinTags(run.parents)).bind(18, run.modified).bind(19, signature);
+    insert.bind(17, joinTags(run.parents)).bind(18, run.modified);
+    insert.bind(19, run.info ? train::runInfoJson(*run.info) : std::string()).bind(20, signature);
     insert.run();
 
     SqliteStatement config(*db_, "INSERT INTO run_config(run_id, key, value) VALUES(?,?,?)");
@@ -343,7 +349,8 @@ IndexedRun RunIndex::readIndexed(const std::string& id)
     IndexedRun run;
     SqliteStatement select(*db_,
                            "SELECT id, dir, kind, name, model, precision, state, planned_steps, max_minutes, steps_done,"
-                           " sparsity, best_dev_cer, problem, tags, note, archived, parents, modified FROM runs WHERE id = ?");
+                           " sparsity, best_dev_cer, problem, tags, note, archived, parents, modified, info FROM runs"
+                           " WHERE id = ?");
     select.bind(1, id);
     if (!select.step())
         throw InputError("no run '" + id + "' in " + runsDir());
@@ -366,6 +373,8 @@ IndexedRun RunIndex::readIndexed(const std::string& id)
     run.archived = select.integer(15) != 0;
     run.parents = splitJsonList(select.text(16));
     run.modified = select.text(17);
+    if (const std::string info = select.text(18); !info.empty())
+        run.info = train::parseRunInfo(info, dbPath());
 
     SqliteStatement config(*db_, "SELECT key, value FROM run_config WHERE run_id = ?");
     config.bind(1, id);

@@ -4,6 +4,7 @@
 // itself from the folders that changed since it last read them; reindex() rebuilds it from scratch.
 // Tags, notes and archiving live in each run's annotations.json and are mirrored in the index.
 // Several processes (a CLI training, the GUI) may use one project's index at once.
+#include "core/train/run_info.h"
 #include "core/train/run_record.h"
 
 #include <functional>
@@ -27,6 +28,7 @@ struct IndexedRun {
     std::map<std::string, std::string> config; // the resolved config flattened: "optimizer.lr" -> "0.002"
     std::vector<std::string> parents;          // ids of the runs it started from (model.init)
     std::string modified;                      // UTC time of the folder's newest file, ISO 8601
+    std::optional<train::RunInfo> info;        // run.json: command, versions, machine, launches
 };
 
 struct RunFilter {

@@ -150,6 +150,35 @@ Document comparisonReport(const ComparisonReportRequest& request)
     }
     doc.table(runs, true);
 
+    // Where each run came from (run.json): the build, the machine, when it ran.
+    doc.heading(t("Environment"));
+    Table environment;
+    environment.header = {t("Run"), "Espalier", "LibTorch", t("Compiler"), t("CPU"), t("Instruction sets"), t("Started"),
+                          t("Ended"), t("Launches")};
+    environment.numeric.assign(environment.header.size(), false);
+    bool anyInfo = false;
+    for (const project::IndexedRun& run : request.runs) {
+        if (!run.info) {
+            environment.rows.push_back({run.record.id, "—", "", "", "", "", "", "", ""});
+            continue;
+        }
+        anyInfo = true;
+        const train::RunInfo& info = *run.info;
+        const train::RunEnvironment& e = info.environment;
+        const std::string started = info.launches.empty() ? "" : info.launches.front().started;
+        const std::string ended = info.launches.empty() ? "" : info.launches.back().ended;
+        std::string launches;
+        for (const auto& l : info.launches)
+            launches += (launches.empty() ? "" : ", ") + t(l.status);
+        environment.rows.push_back({run.record.id, e.espalier, e.libtorch, e.compiler,
+                                    e.cpu + (e.cores ? " (" + std::to_string(e.cores) + " " + t("cores") + ")" : ""),
+                                    joined(e.isa), started, ended, launches});
+    }
+    if (anyInfo)
+        doc.table(environment);
+    else
+        doc.paragraph(t("These runs were made before Espalier recorded its environment (run.json)."));
+
     doc.heading(t("Configuration"));
     for (const project::IndexedRun& run : request.runs) {
         std::string config;
@@ -167,6 +196,15 @@ Document comparisonReport(const ComparisonReportRequest& request)
     for (const project::IndexedRun& run : request.runs)
         commands += "espalier-cli train --config " + train::RunPaths(run.record.dir).config() + " --out "
             + request.projectDir + "/runs/" + run.record.id + "-again\n";
+    bool recorded = false;
+    for (const project::IndexedRun& run : request.runs)
+        recorded = recorded || (run.info && !run.info->command.empty());
+    if (recorded) {
+        commands += "\n# " + t("as they were launched") + ":\n";
+        for (const project::IndexedRun& run : request.runs)
+            if (run.info && !run.info->command.empty())
+                commands += run.info->command + "\n";
+    }
     doc.code(commands);
 
     std::vector<std::string> problems;

@@ -47,6 +47,19 @@ const std::map<std::string, std::string>& chinese()
         {"finished", "已完成"},
         {"stopped", "已停止"},
         {"empty", "未开始"},
+        {"Environment", "运行环境"},
+        {"Compiler", "编译器"},
+        {"CPU", "CPU"},
+        {"Instruction sets", "指令集"},
+        {"Started", "开始"},
+        {"Ended", "结束"},
+        {"Launches", "启动记录"},
+        {"cores", "核"},
+        {"running", "运行中"},
+        {"failed", "失败"},
+        {"These runs were made before Espalier recorded its environment (run.json).",
+         "这些运行产生于 Espalier 记录运行环境（run.json）之前。"},
+        {"as they were launched", "当时的启动命令"},
     };
     return words;
 }

@@ -1,10 +1,13 @@
 #include "core/train/train_job.h"
 
+#include "core/deploy/shell_quote.h"
 #include "core/eval/cer_report.h"
 #include "core/io/atomic_file.h"
+#include "core/model/torch_setup.h"
 #include "core/runtime/error.h"
 #include "core/train/checkpoint.h"
 #include "core/train/evaluator.h"
+#include "core/train/run_info.h"
 #include "core/train/trainer.h"
 
 #include <nlohmann/json.hpp>
@@ -72,6 +75,46 @@ void TrainJob::run(job::JobContext& context)
     fs::create_directories(runDir_);
     config_.save(paths.config());
 
+    // run.json: this launch appended to the run's provenance, its outcome written however it ends.
+    RunInfo info;
+    try {
+        info = readRunInfo(runDir_).value_or(RunInfo{});
+    } catch (const FormatError& e) {
+        context.warning(std::string(e.what()) + ": starting a new run.json");
+    }
+    info.command = deploy::shellJoin(cliCommand());
+    info.init = config_.model.init;
+    info.recipe = config_.recipe;
+    info.environment = currentEnvironment();
+    info.environment.libtorch = model::torchVersion();
+    info.launches.push_back({utcNow(), "", "running", 0, ""});
+    writeRunInfo(runDir_, info);
+    const auto endLaunch = [&](const std::string& status, const std::string& error) {
+        info.launches.back().ended = utcNow();
+        info.launches.back().status = status;
+        info.launches.back().steps = outcome_.steps;
+        info.launches.back().error = error;
+        try {
+            writeRunInfo(runDir_, info);
+        } catch (const std::exception& e) {
+            context.warning(e.what());  // the run's own files are written; its record is what failed
+        }
+    };
+    try {
+        const bool complete = runStages(context);
+        endLaunch(complete ? "finished" : "stopped", "");
+    } catch (const CancelledError&) {
+        endLaunch("stopped", "");
+        throw;
+    } catch (const std::exception& e) {
+        endLaunch("failed", e.what());
+        throw;
+    }
+}
+
+bool TrainJob::runStages(job::JobContext& context)
+{
+    const RunPaths paths(runDir_);
     context.setStageWeights({0.05, 0.85, 0.10});
     context.beginStage("Prepare data and model", 0, 3);
     Trainer trainer(config_, runDir_);
@@ -85,7 +128,7 @@ void TrainJob::run(job::JobContext& context)
     if (!trainer.history().empty())
         outcome_.finalLoss = trainer.history().back().loss;
     if (!complete || !evaluateTests_ || config_.data.tests.empty())
-        return;
+        return complete;
 
     // Test sets, with the best weights by dev CER (the last ones without a dev set).
     long long totalUtterances = 0;
@@ -125,6 +168,7 @@ void TrainJob::run(job::JobContext& context)
         context.advance(done);
     }
     io::writeFileAtomic(paths.results() + "/summary.json", summary.dump(2) + "\n");
+    return true;
 }
 
 } // namespace espalier::train

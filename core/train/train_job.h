@@ -4,6 +4,7 @@
 //   config.yaml  the resolved TrainConfig        units.txt     the vocabulary
 //   metrics.jsonl  one JSON line per logged step  log           the job's log lines
 //   checkpoints/  step-XXXXXXXX.pt, best.pt       results/<test>.json, results/<test>.hyp
+//   run.json      the command, versions, machine and each launch's outcome (run_info.h)
 // Cancelling writes a checkpoint first, so the run can be resumed (resume = true) from where it stopped:
 // the GUI's pause is cancel + resume. Metric series emitted: "loss", "lr", "loss_scale",
 // "utterances_per_s", "frames_per_s", "dev_cer" (x = optimiser step) and "test_cer" (tag "test").
@@ -49,6 +50,9 @@ public:
     const TrainOutcome& outcome() const { return outcome_; }
 
 private:
+    // Prepare, train, evaluate; false when training stopped before its last step.
+    bool runStages(job::JobContext& context);
+
     TrainConfig config_;
     std::string runDir_;
     bool resume_;

@@ -77,6 +77,20 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(lastStep(run_ + "/metrics.jsonl"), 9);
         QVERIFY(r.out.contains("9 steps"));
+        // run.json: one launch per start, each with its outcome, and the build and machine.
+        const QJsonObject info = QJsonDocument::fromJson(readAll(run_ + "/run.json")).object();
+        const QJsonArray launches = info["launches"].toArray();
+        QCOMPARE(launches.size(), 2);
+        QCOMPARE(launches[0].toObject()["status"].toString(), QString("finished"));
+        QCOMPARE(launches[0].toObject()["steps"].toInt(), 6);
+        QCOMPARE(launches[1].toObject()["steps"].toInt(), 9);
+        QVERIFY(!launches[1].toObject()["ended"].toString().isEmpty());
+        QVERIFY2(info["command"].toString().contains("train --config " + run_ + "/config.yaml --out " + run_ + " --resume"),
+                 qPrintable(info["command"].toString()));
+        const QJsonObject env = info["environment"].toObject();
+        QVERIFY(env["libtorch"].toString().startsWith("1."));
+        QVERIFY(env["cores"].toInt() >= 1);
+        QVERIFY(!env["cpu"].toString().isEmpty());
     }
 
     void resumingAFinishedRunRepeatsNothing()

@@ -11,6 +11,7 @@
 #include "core/runtime/error.h"
 #include "core/runtime/espm.h"
 #include "core/train/checkpoint.h"
+#include "core/train/run_info.h"
 #include "core/train/train_config.h"
 #include "tests/cli/cli_runner.h"
 
@@ -162,7 +163,7 @@ class TestCrashSafety : public QObject {
     void checkRunFolder(const QString& run, const QString& what)
     {
         static const QRegularExpression allowed(
-            R"(^(config\.yaml|units\.txt|global_cmvn\.json|metrics\.jsonl|log|checkpoints/(step-\d{8}\.pt|best\.pt|best\.json)|results/[\w.-]+\.(json|hyp))$)");
+            R"(^(config\.yaml|units\.txt|global_cmvn\.json|metrics\.jsonl|log|run\.json|checkpoints/(step-\d{8}\.pt|best\.pt|best\.json)|results/[\w.-]+\.(json|hyp))$)");
         QDirIterator it(run, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString rel = QDir(run).relativeFilePath(it.next());
@@ -176,6 +177,15 @@ class TestCrashSafety : public QObject {
                 (void)espalier::train::TrainConfig::load((run + "/config.yaml").toStdString());
             } catch (const std::exception& e) {
                 QFAIL(qPrintable(what + ": config.yaml: " + e.what()));
+            }
+        }
+        // run.json is rewritten whole at each launch and its end: it always reads, with this launch in it.
+        if (QFileInfo::exists(run + "/run.json")) {
+            try {
+                const auto info = espalier::train::readRunInfo(run.toStdString());
+                QVERIFY2(info && !info->launches.empty(), qPrintable(what + ": run.json has no launch"));
+            } catch (const std::exception& e) {
+                QFAIL(qPrintable(what + ": run.json: " + e.what()));
             }
         }
         // metrics.jsonl is appended line by line: whole lines, steps rising; only the last may be cut.

@@ -8,6 +8,8 @@
 #include "widgets/pages/reports_page.h"
 #include "widgets/pages/results_page.h"
 #include "widgets/plots/metric_plot.h"
+#include "widgets/results/studies_panel.h"
+#include "core/study/study.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -17,6 +19,8 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QSignalSpy>
+#include <QProgressBar>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -145,6 +149,55 @@ private slots:
         page.saveReport(dir_.filePath("report.docx"));
         QVERIFY(saved.wait(10000));
         QVERIFY(saved.last().at(1).toString().contains("cannot tell the report format"));
+    }
+
+    // A study's grid in the Studies view: each cell's state and progress from its run folder, and
+    // choosing the study compares its runs below.
+    void studiesViewShowsTheGrid()
+    {
+        auto project = std::make_shared<project::Project>(project::Project::create(dir_.filePath("studies").toStdString(), "studies"));
+        for (const char* split : {"train", "dev", "test_clean"}) {
+            runfixture::writeText(project->dir() + "/corpus/" + split + "/wav.scp", "u1 /nonexistent/u1.wav\n");
+            runfixture::writeText(project->dir() + "/corpus/" + split + "/text", "u1 你好\n");
+        }
+        project->addCorpus("demo", project->dir() + "/corpus");
+        project->save();
+        study::StudyDefinition d;
+        d.name = "seeds";
+        d.base = "tiny";
+        d.corpus = "demo";
+        d.set = {study::settingFromText("steps=100")};
+        d.axes = {study::axisFromText("seed=1,2")};
+        study::Study::create(project->dir(), d);
+        runfixture::writeRun(project->runsDir(), {"seeds-seed1", "", 1, 0.002, 100, {{"test_clean", 0.2}}, 0.25});
+        runfixture::writeRun(project->runsDir(), {"other", "", 1, 0.002, 100, {{"test_clean", 0.3}}, 0.3});
+
+        widgets::ResultsPage page;
+        page.resize(1200, 800);
+        page.show();
+        QSignalSpy loaded(&page, &widgets::ResultsPage::runsLoaded);
+        page.setProject(project);
+        QVERIFY(loaded.wait(10000));
+        widgets::StudiesPanel* panel = page.studiesPanel();
+        QSignalSpy studiesLoaded(panel, &widgets::StudiesPanel::loaded);
+        page.tabs()->setCurrentWidget(panel);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->cellTable()->rowCount(), 2, 10000);
+        QCOMPARE(panel->currentStudy(), QString("seeds"));
+        QVERIFY(panel->studyBox()->currentText().contains("1/2"));
+        QTableWidget* cells = panel->cellTable();
+        QCOMPARE(cells->item(0, 0)->text(), QString("seeds-seed1"));
+        QCOMPARE(cells->item(0, 1)->text(), QString("1"));  // the seed axis
+        QCOMPARE(cells->item(0, 2)->text(), QString("done"));
+        QCOMPARE(cells->item(1, 2)->text(), QString("queued"));
+        QCOMPARE(qobject_cast<QProgressBar*>(cells->cellWidget(0, 3))->value(), 1000);
+        QCOMPARE(qobject_cast<QProgressBar*>(cells->cellWidget(1, 3))->value(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(page.selectedRuns(), QStringList{"seeds-seed1"}, 10000);  // its runs compared
+        QVERIFY(panel->runCommand().contains("study run seeds --project"));
+
+        // Half of the second cell trained by another process: the view follows.
+        runfixture::writeRun(project->runsDir(), {"seeds-seed2", "", 2, 0.002, 50, {}, 0.3});
+        QTRY_COMPARE_WITH_TIMEOUT(cells->item(1, 2)->text(), QString("interrupted"), 10000);
+        QCOMPARE(qobject_cast<QProgressBar*>(cells->cellWidget(1, 3))->value(), 500);
     }
 };
 

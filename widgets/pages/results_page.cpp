@@ -8,7 +8,9 @@
 #include "widgets/command_dialog.h"
 #include "widgets/error_dialog.h"
 #include "widgets/models/run_table_model.h"
+#include "widgets/job_controller.h"
 #include "widgets/plots/metric_plot.h"
+#include "widgets/results/studies_panel.h"
 #include "widgets/run_in_background.h"
 
 #include <QCheckBox>
@@ -25,6 +27,7 @@
 #include <QSplitter>
 #include <QStyle>
 #include <QTableView>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -153,7 +156,12 @@ ResultsPage::ResultsPage(QWidget* parent) : Page(parent)
     plotLayout->addWidget(plot_, 1);
 
     auto* bottom = makeSplitter(Qt::Horizontal, {compareBox_, plotBox_}, {3, 2}, {700, 420}, this);
-    auto* splitter = makeSplitter(Qt::Vertical, {runsBox_, bottom}, {1, 1}, {320, 360}, this);
+    studies_ = new StudiesPanel(this);
+    tabs_ = new QTabWidget(this);
+    tabs_->setObjectName("resultsTabs");
+    tabs_->addTab(runsBox_, QString());
+    tabs_->addTab(studies_, QString());
+    auto* splitter = makeSplitter(Qt::Vertical, {tabs_, bottom}, {1, 1}, {320, 360}, this);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 16, 16, 16);
@@ -177,6 +185,16 @@ ResultsPage::ResultsPage(QWidget* parent) : Page(parent)
         updateComparison();
         updateButtons();
     });
+    // A study chosen in the Studies view: its runs are compared below.
+    connect(studies_, &StudiesPanel::studyRunsChanged, this, [this](const QStringList& ids) {
+        if (tabs_->currentWidget() == studies_)
+            selectRuns(ids);  // those of its cells that have run
+    });
+    connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+        if (tabs_->currentWidget() == studies_)
+            selectRuns(studies_->currentRunIds());
+    });
+    connect(studies_->controller(), &JobController::finished, this, &ResultsPage::reload);
     connect(baseline_, &QComboBox::currentIndexChanged, this, &ResultsPage::updateComparison);
     connect(groupSeeds_, &QCheckBox::toggled, this, &ResultsPage::updateComparison);
     connect(plotTest_, &QComboBox::currentIndexChanged, this, &ResultsPage::updatePlot);
@@ -243,6 +261,7 @@ QIcon ResultsPage::icon() const
 void ResultsPage::setProject(std::shared_ptr<const project::Project> project)
 {
     Page::setProject(std::move(project));
+    studies_->setProject(project_);
     listedSignature_.clear();
     model_->setIndexedRuns({});
     updateComparison();
@@ -541,7 +560,8 @@ void ResultsPage::retranslate()
     where_->setPlaceholderText(tr("config, e.g. optimizer.lr=0.002, precision=bf16"));
     search_->setPlaceholderText(tr("search id, name, note"));
     archived_->setText(tr("Archived too"));
-    runsBox_->setTitle(tr("Runs"));
+    tabs_->setTabText(0, tr("Runs"));
+    tabs_->setTabText(1, tr("Studies"));
     tagButton_->setText(tr("Tag…"));
     noteButton_->setText(tr("Note…"));
     archiveButton_->setText(tr("Archive"));

@@ -21,6 +21,7 @@ class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
+class QTabWidget;
 class QTableWidget;
 class QTimer;
 
@@ -28,6 +29,7 @@ namespace espalier::widgets {
 
 class MetricPlot;
 class RunTableModel;
+class StudiesPanel;
 
 class ResultsPage : public Page {
     Q_OBJECT
@@ -46,6 +48,8 @@ public:
     QComboBox* baselineBox() const { return baseline_; }
     QCheckBox* groupSeedsBox() const { return groupSeeds_; }
     QLineEdit* whereEdit() const { return where_; }
+    StudiesPanel* studiesPanel() const { return studies_; }
+    QTabWidget* tabs() const { return tabs_; }
     // Selects these runs in the table (the comparison follows); false if one is not listed.
     bool selectRuns(const QStringList& ids);
     QStringList selectedRuns() const;  // oldest id first
@@ -88,7 +92,9 @@ private:
     QLineEdit* search_;
     QCheckBox* archived_;
     QLabel* problem_;
+    QTabWidget* tabs_;
     QGroupBox* runsBox_;
+    StudiesPanel* studies_;
     QTableView* table_;
     RunTableModel* model_;
     QSortFilterProxyModel* proxy_;

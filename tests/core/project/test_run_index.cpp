@@ -33,6 +33,8 @@ std::string describe(const IndexedRun& run)
         s += "|" + k + "=" + v;
     for (const auto& [name, t] : r.tests)
         s += "|" + name + ":" + std::to_string(t.cer) + "/" + std::to_string(t.n) + "/" + std::to_string(t.s);
+    if (run.info)
+        s += "|info:" + train::runInfoJson(*run.info);
     return s;
 }
 
@@ -67,6 +69,11 @@ void writeThree(const Project& p)
     runfixture::writeRun(p.runs, {"20261202-090000-sparse50",
                                   "recipe: recipe.yaml\n", 1, 0.002, 100, {{"test_clean", 0.13}}, 0.16, 0.5});
     runfixture::writeRun(p.runs, {"20261203-090000-going", "", 2, 0.001, 50, {}, 0.4});
+    train::RunInfo info;
+    info.command = "espalier-cli train --config x.yaml --out y";
+    info.environment = train::currentEnvironment();
+    info.launches.push_back({"2026-12-01T09:00:00Z", "2026-12-01T09:20:00Z", "finished", 100, ""});
+    train::writeRunInfo(p.runs + "/20261201-090000-dense", info);
 }
 
 } // namespace
@@ -93,6 +100,10 @@ private slots:
         QCOMPARE(sparse->record.tests.at("test_clean").cer, 0.13);
         QCOMPARE(sparse->config.at("optimizer.betas"), std::string("[0.9, 0.98]"));
         QCOMPARE(index.run("20261203-090000-going")->record.state, train::RunState::Stopped);
+        const auto dense = index.run("20261201-090000-dense");
+        QVERIFY(dense->info && !index.run("20261203-090000-going")->info);
+        QCOMPARE(dense->info->launches.at(0).steps, 100LL);
+        QCOMPARE(dense->info->environment.cores, train::currentEnvironment().cores);
         const auto loss = index.series("20261201-090000-dense", "loss");
         QCOMPARE(loss.size(), size_t(10));
         QCOMPARE(loss.front().step, 10.0);
@@ -182,11 +193,15 @@ private slots:
         writeThree(p);
         runfixture::writeText(p.runs + "/20261202-090000-sparse50/results/summary.json", "{\"tests\": {\"x\": {\"cer\": \"high\"");
         runfixture::writeText(p.runs + "/20261201-090000-dense/annotations.json", "{\"tags\": \"not a list\"}");
+        runfixture::writeText(p.runs + "/20261203-090000-going/run.json", "{\"launches\": [{\"steps\": \"many\"}]}");
         RunIndex index(p.dir);
         index.refresh();
         QCOMPARE(index.runs().size(), size_t(3));
         const auto sparse = index.run("20261202-090000-sparse50");
         QVERIFY2(sparse->record.problem.find("summary.json") != std::string::npos, sparse->record.problem.c_str());
+        const auto going = index.run("20261203-090000-going");
+        QVERIFY2(going->record.problem.find("run.json: launches: field 'steps' is not a whole number") != std::string::npos,
+                 going->record.problem.c_str());
         const auto dense = index.run("20261201-090000-dense");
         QVERIFY2(dense->record.problem.find("field 'tags' is not a list") != std::string::npos, dense->record.problem.c_str());
         // Tagging rewrites the damaged annotations file whole.

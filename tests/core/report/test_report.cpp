@@ -23,6 +23,16 @@ struct Fixture {
                  {"dense", "", 1, 0.002, 100, {{"test_clean", 0.0812}, {"test_noisy", 0.2}}, 0.09},
                  {"sparse70", "recipe: gradual-70.yaml\n", 1, 0.002, 100, {{"test_clean", 0.0931}, {"test_noisy", 0.19}}, 0.1, 0.7}})
             request.runs.push_back(project::readIndexedRun(runfixture::writeRun(runs, r), runs));
+        train::RunInfo info;
+        info.command = "espalier-cli train --config c.yaml --out sparse70";
+        info.environment.espalier = "0.1.0 (git abc123)";
+        info.environment.libtorch = "1.13.1";
+        info.environment.compiler = "GCC 12.2.0";
+        info.environment.cpu = "2x AMD EPYC 7B12";
+        info.environment.cores = 2;
+        info.environment.isa = {"avx2", "fma"};
+        info.launches.push_back({"2026-12-06T14:03:00Z", "2026-12-06T14:25:00Z", "finished", 100, ""});
+        request.runs[1].info = info;
         request.runs[1].note = "a <b> & \"c\", d";
         request.runs[1].tags = {"seed-table"};
         request.projectName = "Demo";
@@ -62,6 +72,11 @@ private slots:
         QVERIFY(md.find("<details><summary>sparse70</summary>") != std::string::npos);
         QVERIFY(md.find("espalier-cli train --config " + f.runs + "/sparse70/config.yaml") != std::string::npos);
         QVERIFY(md.find("| a &lt;b> &amp; \"c\", d |") != std::string::npos);  // a note as text, not HTML
+        // Where each run came from, and the command it was launched with.
+        QVERIFY2(md.find("| sparse70 | 0.1.0 (git abc123) | 1.13.1 | GCC 12.2.0 | 2x AMD EPYC 7B12 (2 cores) | avx2, fma | "
+                         "2026-12-06T14:03:00Z | 2026-12-06T14:25:00Z | finished |") != std::string::npos, md.c_str());
+        QVERIFY(md.find("| dense | — |") != std::string::npos);
+        QVERIFY(md.find("espalier-cli train --config c.yaml --out sparse70\n") != std::string::npos);
     }
 
     void theBaselineCanBeAnyRun()
