@@ -2462,6 +2462,10 @@
         <source>Show command</source>
         <translation>显示命令</translation>
     </message>
+    <message>
+        <source>conflict</source>
+        <translation>冲突</translation>
+    </message>
 </context>
 <context>
     <name>espalier::widgets::TaskPanel</name>

@@ -23,4 +23,8 @@ void addAnalysisCommands(CLI::App& app, const CliContext& context, Action& actio
 void addRunsCommands(CLI::App& app, const CliContext& context, Action& action);  // runs ..., report
 void addStudyCommands(CLI::App& app, const CliContext& context, Action& action);
 
+// The comparison report of a study's runs, as `report --study` writes it (for `study run --report`).
+void writeStudyReport(const std::string& project, const std::string& study, const std::string& out,
+                      const std::string& language, bool groupSeeds);
+
 } // namespace espalier::cli

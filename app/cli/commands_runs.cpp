@@ -87,9 +87,6 @@ std::vector<project::IndexedRun> studyRuns(project::RunIndex& index, const RunsA
     std::sort(runs.begin(), runs.end(), [&ids](const project::IndexedRun& x, const project::IndexedRun& y) {
         return std::find(ids.begin(), ids.end(), x.record.id) < std::find(ids.begin(), ids.end(), y.record.id);
     });
-    if (runs.empty())
-        throw InputError("study " + a.study + " has no runs yet (espalier-cli study run " + a.study + " --project "
-                         + index.projectDir() + ")");
     return runs;
 }
 
@@ -113,15 +110,6 @@ std::vector<project::IndexedRun> selectRuns(project::RunIndex& index, const Runs
         runs.push_back(std::move(*run));
     }
     return runs;
-}
-
-std::string percent(const std::optional<double>& v)
-{
-    if (!v)
-        return "";
-    char text[32];
-    std::snprintf(text, sizeof text, "%.2f %%", *v * 100.0);
-    return text;
 }
 
 std::string nowText()
@@ -173,7 +161,7 @@ int listRuns(const CliContext& context, const RunsArgs& a)
             tags += (tags.empty() ? "" : ",") + t;
         table.rows.push_back({r.id + (run.archived ? " (archived)" : "") + (r.problem.empty() ? "" : " (damaged)"),
                               run.kind, std::string(train::runStateNames().name(r.state)), r.model,
-                              std::to_string(r.stepsDone), percent(r.sparsity), percent(r.bestDevCer), tags});
+                              std::to_string(r.stepsDone), report::percentText(r.sparsity), report::percentText(r.bestDevCer), tags});
     }
     std::fputs(report::renderTextTable(table).c_str(), stdout);
     std::printf("%zu run%s\n", runs.size(), runs.size() == 1 ? "" : "s");
@@ -193,9 +181,9 @@ int showRun(const CliContext& context, const RunsArgs& a)
         std::printf("run       %s\nfolder    %s\nkind      %s\nstate     %s\nmodel     %s\nsteps     %lld\n", r.id.c_str(),
                     r.dir.c_str(), run.kind.c_str(), train::runStateNames().name(r.state), r.model.c_str(), r.stepsDone);
         if (r.bestDevCer)
-            std::printf("dev CER   %s\n", percent(r.bestDevCer).c_str());
+            std::printf("dev CER   %s\n", report::percentText(r.bestDevCer).c_str());
         for (const auto& [name, t] : r.tests)
-            std::printf("test      %s  CER %s\n", name.c_str(), percent(t.cer).c_str());
+            std::printf("test      %s  CER %s\n", name.c_str(), report::percentText(t.cer).c_str());
         for (const auto& p : run.parents)
             std::printf("parent    %s\n", p.c_str());
         if (!run.tags.empty()) {
@@ -227,6 +215,8 @@ report::ComparisonReportRequest reportRequest(const RunsArgs& a, project::RunInd
     request.projectName = p.config().name;
     request.projectDir = p.dir();
     request.runs = selectRuns(index, a);
+    if (request.runs.empty() && !a.study.empty())
+        throw InputError("study " + a.study + " has no runs yet (espalier-cli study run " + a.study + " --project " + p.dir() + ")");
     if (request.runs.empty())
         throw InputError("no runs match: name them (runs compare ID ID ...) or loosen the filter");
     request.compare.baseline = a.baseline;
@@ -280,7 +270,7 @@ int compareRuns(const CliContext& context, const RunsArgs& a)
     return kExitOk;
 }
 
-int writeReport(const CliContext& context, const RunsArgs& a)
+void renderReport(const RunsArgs& a)
 {
     const report::Format format = report::formatOfPath(a.out);  // before any work
     report::checkLanguage(a.language);
@@ -288,6 +278,11 @@ int writeReport(const CliContext& context, const RunsArgs& a)
     project::RunIndex index(p.dir());
     const report::Document doc = report::comparisonReport(reportRequest(a, index, p));
     io::writeFileAtomic(a.out, report::render(doc, format));
+}
+
+int writeReport(const CliContext& context, const RunsArgs& a)
+{
+    renderReport(a);
     if (context.json)
         context.printJson({{"out", a.out}, {"runs", a.ids}});
     else if (!context.quiet)
@@ -307,6 +302,18 @@ void addSelection(CLI::App* command, RunsArgs& a)
 }
 
 } // namespace
+
+void writeStudyReport(const std::string& project, const std::string& study, const std::string& out,
+                      const std::string& language, bool groupSeeds)
+{
+    RunsArgs a;
+    a.project = project;
+    a.study = study;
+    a.out = out;
+    a.language = language;
+    a.groupSeeds = groupSeeds;
+    renderReport(a);
+}
 
 void addRunsCommands(CLI::App& app, const CliContext& context, Action& action)
 {

@@ -4,6 +4,7 @@
 #include "core/deploy/shell_quote.h"
 #include "core/project/project.h"
 #include "core/report/renderers.h"
+#include "core/report/report_text.h"
 #include "core/runtime/error.h"
 #include "core/study/study.h"
 #include "core/study/study_job.h"
@@ -19,22 +20,14 @@ namespace {
 struct StudyArgs {
     std::string project, name, base, corpus, description;
     std::vector<std::string> axes, settings;
-    bool retryFailed = false;
+    bool retryFailed = false, groupSeeds = false;
     int maxCells = 0;
+    std::string report, language = "en";
 };
 
 std::string projectDir(const StudyArgs& a)
 {
     return project::Project::open(a.project).dir();
-}
-
-std::string percent(const std::optional<double>& v)
-{
-    if (!v)
-        return "";
-    char text[32];
-    std::snprintf(text, sizeof text, "%.2f %%", *v * 100.0);
-    return text;
 }
 
 int createStudy(const CliContext& context, const StudyArgs& a)
@@ -68,18 +61,28 @@ int listStudies(const CliContext& context, const StudyArgs& a)
     report::Table table;
     table.header = {"study", "cells", "done", "running", "interrupted", "failed", "queued"};
     table.numeric = {false, true, true, true, true, true, true};
+    std::vector<std::string> problems;
     for (const std::string& name : study::Study::list(dir)) {
-        const study::Study s = study::Study::open(dir, name);
-        const auto counts = study::countStates(study::studyStatus(s, s.expand()));
-        const auto count = [&](study::CellState state) { return counts.count(state) ? counts.at(state) : 0; };
+        std::map<study::CellState, int> counts;
+        long long cells = 0;
+        try {  // one broken study.yaml is reported, not the end of the listing
+            const study::Study s = study::Study::open(dir, name);
+            counts = study::countStates(study::studyStatus(s));
+            cells = s.definition().cellCount();
+        } catch (const Error& e) {
+            problems.push_back(e.what());
+            list.push_back({{"study", name}, {"problem", e.what()}});
+            table.rows.push_back({name + " (damaged)", "", "", "", "", "", ""});
+            continue;
+        }
         nlohmann::json states = nlohmann::json::object();
-        std::vector<std::string> row = {name, std::to_string(s.definition().cellCount())};
+        std::vector<std::string> row = {name, std::to_string(cells)};
         for (study::CellState state : {study::CellState::Done, study::CellState::Running, study::CellState::Interrupted,
                                        study::CellState::Failed, study::CellState::Queued}) {
-            states[study::cellStateNames().name(state)] = count(state);
-            row.push_back(std::to_string(count(state)));
+            states[study::cellStateNames().name(state)] = study::countOf(counts, state);
+            row.push_back(std::to_string(study::countOf(counts, state)));
         }
-        list.push_back({{"study", name}, {"cells", s.definition().cellCount()}, {"states", states}});
+        list.push_back({{"study", name}, {"cells", cells}, {"states", states}});
         table.rows.push_back(row);
     }
     if (context.json)
@@ -88,13 +91,15 @@ int listStudies(const CliContext& context, const StudyArgs& a)
         std::printf("no studies in %s (espalier-cli study create NAME --project %s ...)\n", dir.c_str(), dir.c_str());
     else
         std::fputs(report::renderTextTable(table).c_str(), stdout);
+    for (const std::string& p : problems)
+        std::fprintf(stderr, "espalier-cli: %s\n", p.c_str());
     return kExitOk;
 }
 
 int showStatus(const CliContext& context, const StudyArgs& a)
 {
     const study::Study s = study::Study::open(projectDir(a), a.name);
-    const std::vector<study::CellStatus> cells = study::studyStatus(s, s.expand());
+    const std::vector<study::CellStatus> cells = study::studyStatus(s);
     if (context.json) {
         nlohmann::json list = nlohmann::json::array();
         for (const study::CellStatus& c : cells) {
@@ -129,9 +134,9 @@ int showStatus(const CliContext& context, const StudyArgs& a)
             row.push_back(value.second);
         row.push_back(study::cellStateNames().name(c.state));
         row.push_back(std::to_string(c.stepsDone) + (c.plannedSteps > 0 ? "/" + std::to_string(c.plannedSteps) : ""));
-        row.push_back(percent(c.bestDevCer));
+        row.push_back(report::percentText(c.bestDevCer));
         for (const std::string& t : tests)
-            row.push_back(c.testCer.count(t) ? percent(c.testCer.at(t)) : "");
+            row.push_back(c.testCer.count(t) ? report::percentText(c.testCer.at(t)) : "");
         table.rows.push_back(row);
     }
     std::fputs(report::renderTextTable(table).c_str(), stdout);
@@ -143,6 +148,10 @@ int showStatus(const CliContext& context, const StudyArgs& a)
 
 int runStudy(const CliContext& context, const StudyArgs& a)
 {
+    if (!a.report.empty()) {  // a report that could not be written is refused before hours of training
+        report::formatOfPath(a.report);
+        report::checkLanguage(a.language);
+    }
     const int threads = context.threads;
     study::StudyJob job(study::Study::open(projectDir(a), a.name),
                         [threads](const study::StudyCell& cell, const std::string& runDir, bool resume) {
@@ -156,10 +165,17 @@ int runStudy(const CliContext& context, const StudyArgs& a)
     const study::StudyRunSummary& sum = job.summary();
     if (context.json)
         context.printJson({{"study", a.name}, {"ran", sum.ran}, {"already_done", sum.alreadyDone},
-                           {"running_elsewhere", sum.runningElsewhere}, {"failed", sum.failed}});
+                           {"running_elsewhere", sum.runningElsewhere}, {"failed", sum.failed},
+                           {"failed_before", sum.failedBefore}, {"conflicts", sum.conflicts}});
     else if (!context.quiet || code == kExitOk)
-        std::printf("study %s: ran %d, %d already done, %d running elsewhere, %zu failed\n", a.name.c_str(), sum.ran,
-                    sum.alreadyDone, sum.runningElsewhere, sum.failed.size());
+        std::printf("study %s: ran %d, %d already done, %d running elsewhere, %zu failed%s\n", a.name.c_str(), sum.ran,
+                    sum.alreadyDone, sum.runningElsewhere, sum.failed.size() + sum.failedBefore.size(),
+                    sum.conflicts.empty() ? "" : (", " + std::to_string(sum.conflicts.size()) + " in conflict").c_str());
+    if (code == kExitOk && !a.report.empty()) {
+        writeStudyReport(a.project, a.name, a.report, a.language, a.groupSeeds);
+        if (!context.json)
+            std::printf("wrote %s\n", a.report.c_str());
+    }
     return code;
 }
 
@@ -199,6 +215,9 @@ void addStudyCommands(CLI::App& app, const CliContext& context, Action& action)
     runCmd->add_option("name", run->name, "Study name")->required();
     runCmd->add_flag("--retry-failed", run->retryFailed, "Run failed cells again");
     runCmd->add_option("--max-cells", run->maxCells, "Run at most this many cells, then stop")->check(CLI::PositiveNumber);
+    runCmd->add_option("--report", run->report, "Then write the report of the study's runs here (.md, .html or .csv)");
+    runCmd->add_option("--language", run->language, "The report's language: en or zh_CN")->capture_default_str();
+    runCmd->add_flag("--group-seeds", run->groupSeeds, "The report folds runs that differ only in their seed");
     bind(runCmd, run, runStudy);
 }
 

@@ -18,6 +18,7 @@
 #include "widgets/training/new_run_form.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QRegularExpression>
@@ -129,6 +130,10 @@ void captureScreenshots(widgets::MainWindow& window, const QString& dir)
              auto* results = static_cast<widgets::ResultsPage*>(window.page(widgets::MainWindow::ResultsPageId));
              window.showPage(widgets::MainWindow::ResultsPageId);
              results->tabs()->setCurrentWidget(results->studiesPanel());
+             // The demo's sparsity study, where it has run: its grid and the comparison of its runs.
+             QComboBox* studies = results->studiesPanel()->studyBox();
+             if (const int row = studies->findData(QStringLiteral("seed-sparsity")); row >= 0)
+                 studies->setCurrentIndex(row);
          },
          QStringLiteral("07-results-studies.png")},
         {[&window, scratch] {

@@ -7,10 +7,26 @@
 #include <filesystem>
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 namespace espalier::io {
+
+namespace {
+
+// The whole file, for F_OFD_SETLK / F_OFD_GETLK (OFD locks conflict between open file
+// descriptions, even of one process, and die with the last descriptor).
+struct flock wholeFile(short type)
+{
+    struct flock lock {};
+    lock.l_type = type;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = 0;
+    lock.l_len = 0;
+    lock.l_pid = 0;
+    return lock;
+}
+
+} // namespace
 
 std::optional<FileLock> FileLock::tryLock(const std::string& path)
 {
@@ -21,10 +37,11 @@ std::optional<FileLock> FileLock::tryLock(const std::string& path)
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0)
         throw IoError("cannot create the lock file " + path + ": " + std::strerror(errno));
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    struct flock lock = wholeFile(F_WRLCK);
+    if (::fcntl(fd, F_OFD_SETLK, &lock) != 0) {
         const int error = errno;
         ::close(fd);
-        if (error == EWOULDBLOCK)
+        if (error == EAGAIN || error == EACCES)
             return std::nullopt;
         throw IoError("cannot lock " + path + ": " + std::strerror(error));
     }
@@ -36,7 +53,8 @@ bool FileLock::isHeld(const std::string& path)
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
-    const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    struct flock lock = wholeFile(F_WRLCK);  // "could a write lock be taken?": takes nothing
+    const bool held = ::fcntl(fd, F_OFD_GETLK, &lock) == 0 && lock.l_type != F_UNLCK;
     ::close(fd);
     return held;
 }
@@ -61,7 +79,7 @@ FileLock& FileLock::operator=(FileLock&& other) noexcept
 FileLock::~FileLock()
 {
     if (fd_ >= 0)
-        ::close(fd_);  // closing the last descriptor releases the flock
+        ::close(fd_);  // closing the last descriptor releases the lock
 }
 
 } // namespace espalier::io

@@ -1,7 +1,9 @@
 #pragma once
-// An advisory, exclusive lock on a file (flock), held for as long as the object lives and released
-// by the kernel when the process dies, so a killed holder never leaves a stale lock behind. How
-// several processes (two `study run`s, the GUI and a CLI) share out work without a server.
+// An advisory, exclusive lock on a file (a Linux open-file-description lock), held for as long as the
+// object lives and released by the kernel when the process dies, so a killed holder never leaves a
+// stale lock behind (the empty file stays). Asking whether it is held takes nothing, so a status poll
+// never makes a taker fail. How several processes (two `study run`s, the GUI and a CLI, two trainers
+// of one run folder) share out work without a server.
 #include <optional>
 #include <string>
 

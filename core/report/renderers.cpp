@@ -5,9 +5,20 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <sstream>
 
 namespace espalier::report {
+
+std::string percentText(const std::optional<double>& fraction)
+{
+    if (!fraction)
+        return "";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f %%", *fraction * 100.0);
+    return text;
+}
+
 
 namespace {
 

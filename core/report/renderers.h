@@ -4,9 +4,13 @@
 // its primary table (RFC 4180, UTF-8 with a byte-order mark so spreadsheets read CJK text).
 #include "core/report/document.h"
 
+#include <optional>
 #include <string>
 
 namespace espalier::report {
+
+// A fraction as a percentage with two decimals ("12.34 %"); "" for none. Tables and terminals alike.
+std::string percentText(const std::optional<double>& fraction);
 
 std::string renderMarkdown(const Document& document);
 std::string renderHtml(const Document& document);

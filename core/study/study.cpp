@@ -24,6 +24,7 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"espalier_study", "description", "base", "corpus", "set", "axes"};
 const std::vector<std::string> kAxisKeys = {"key", "values", "labels"};
+constexpr long long kMaxCells = 10000;  // a grid beyond this is a typo, not a study
 constexpr const char* kCellSource = "cell";
 
 bool isPlainName(const std::string& name)
@@ -46,6 +47,8 @@ std::string sanitized(const std::string& text)
 
 std::string flowYaml(const YAML::Node& node)
 {
+    if (node.IsNull())
+        return "null";  // as a user writes it (yaml-cpp would write ~)
     YAML::Emitter out;
     out << YAML::Flow << node;
     return out.c_str();
@@ -184,12 +187,19 @@ StudyAxis axisFromText(const std::string& text)
     const auto [key, list] = splitAssignment(text, "seed=1,2,3");
     StudyAxis axis;
     axis.key = key;
-    for (size_t start = 0;;) {
-        const size_t comma = list.find(',', start);
-        axis.values.push_back({valueAsYaml(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start), text), ""});
-        if (comma == std::string::npos)
-            break;
-        start = comma + 1;
+    // Split at the commas outside brackets, so a flow value ([0.9, 0.98]) stays one value.
+    int depth = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= list.size(); ++i) {
+        const char c = i < list.size() ? list[i] : ',';
+        depth += (c == '[' || c == '{') - (c == ']' || c == '}');
+        if (c != ',' || depth > 0)
+            continue;
+        const std::string value = list.substr(start, i - start);
+        if (value.find_first_not_of(" \t") == std::string::npos)
+            throw InputError("'" + text + "': an empty value (write null to remove the key)");
+        axis.values.push_back({valueAsYaml(value, text), ""});
+        start = i + 1;
     }
     return axis;
 }
@@ -201,8 +211,10 @@ std::string derivedLabel(const std::string& key, const std::string& yaml)
         return "none";
     const std::string lastKey = splitKey(key).empty() ? key : splitKey(key).back();
     if (!value.IsScalar())
-        return sanitized(lastKey);
+        return sanitized(lastKey + flowYaml(value));
     const std::string text = value.Scalar();
+    if (text.empty())
+        return "empty";
     if (text.find('/') != std::string::npos || fs::path(text).has_extension()) {
         const std::string stem = fs::path(text).stem().string();
         bool numeric = !stem.empty() && std::all_of(stem.begin(), stem.end(), [](char c) { return std::isdigit((unsigned char)c) || c == '.' || c == '-' || c == 'e'; });
@@ -268,6 +280,8 @@ StudyDefinition StudyDefinition::fromYaml(const std::string& text, const std::st
                     }
                 }
                 d.axes.push_back(std::move(axis));
+                if (d.cellCount() > kMaxCells)
+                    r.fail(a, field, "the grid has more than " + std::to_string(kMaxCells) + " cells");
             }
         }
         return d;
@@ -434,8 +448,7 @@ std::vector<StudyCell> Study::expand() const
             YAML::Emitter out;
             out << doc;
             cell.config = train::TrainConfig::fromYaml(out.c_str(), kCellSource, projectDir_);
-            if (cell.config.name.empty() || cell.config.name == base.name)
-                cell.config.name = cell.runId;
+            cell.config.name = cell.runId;  // the run's label is its cell
             cell.config.validate();
             if (!cell.config.recipe.empty())
                 prune::loadAnyRecipe(cell.config.recipe);

@@ -61,47 +61,75 @@ std::vector<std::string> StudyJob::cliCommand() const
     return argv;
 }
 
+namespace {
+
+std::string joined(const std::vector<std::string>& ids)
+{
+    std::string out;
+    for (const std::string& id : ids)
+        out += (out.empty() ? "" : ", ") + id;
+    return out;
+}
+
+} // namespace
+
+// Counts a cell this job does not run, by its state; false when the state asks for a run.
+bool StudyJob::skip(const CellStatus& status)
+{
+    switch (status.state) {
+    case CellState::Done: ++summary_.alreadyDone; return true;
+    case CellState::Running: ++summary_.runningElsewhere; return true;
+    case CellState::Conflict: summary_.conflicts.push_back(status.runId); return true;
+    case CellState::Failed:
+        if (options_.retryFailed)
+            return false;
+        summary_.failedBefore.push_back(status.runId);
+        return true;
+    case CellState::Queued:
+    case CellState::Interrupted: return false;
+    }
+    return true;
+}
+
 void StudyJob::run(job::JobContext& context)
 {
     summary_ = {};
     const std::vector<StudyCell> cells = study_.expand();
     std::vector<const StudyCell*> queue;
-    for (const StudyCell& cell : cells) {
-        const CellStatus status = cellStatus(study_, cell);
-        if (status.state == CellState::Done)
-            ++summary_.alreadyDone;
-        else if (status.state == CellState::Running)
-            ++summary_.runningElsewhere;
-        else if (status.state == CellState::Failed && !options_.retryFailed)
-            summary_.failed.push_back(cell.runId);
-        else
+    for (const StudyCell& cell : cells)
+        if (!skip(cellStatus(study_, cell)))
             queue.push_back(&cell);
-    }
     if (options_.maxCells > 0 && int(queue.size()) > options_.maxCells)
         queue.resize(size_t(options_.maxCells));
     context.info(study_.definition().name + ": " + std::to_string(cells.size()) + " cells, " + std::to_string(summary_.alreadyDone)
                  + " done, " + std::to_string(queue.size()) + " to run"
                  + (summary_.runningElsewhere ? ", " + std::to_string(summary_.runningElsewhere) + " running elsewhere" : ""));
+    for (const std::string& id : summary_.failedBefore)
+        context.warning(id + " failed before and is left as it is (--retry-failed runs it again)");
 
     const int count = std::max(1, int(queue.size()));
     for (size_t i = 0; i < queue.size(); ++i) {
         const StudyCell& cell = *queue[i];
         context.beginStage(cell.runId, int(i), count);
         std::optional<io::FileLock> lock = io::FileLock::tryLock(study_.lockFile(cell));
-        // Between the look at the queue and the lock another process may have taken or finished it.
-        const CellStatus status = lock ? cellStatus(study_, cell, true) : CellStatus{};
-        if (!lock || !wantsRun(status.state, options_.retryFailed)) {
+        if (!lock) {
             context.info(cell.runId + ": taken by another process, skipped");
             ++summary_.runningElsewhere;
             continue;
         }
+        // Between the look at the queue and the lock another process may have run or finished it.
+        const CellStatus status = cellStatus(study_, cell, true);
+        if (skip(status)) {
+            context.info(cell.runId + ": " + cellStateNames().name(status.state) + " meanwhile, skipped");
+            continue;
+        }
         const bool resume = status.state != CellState::Queued;
-        const std::string runDir = study_.runDir(cell);
-        std::unique_ptr<job::Job> cellJob = factory_(cell, runDir, resume);
-        context.info(cell.runId + ": " + (resume ? "resuming: " : "") + deploy::shellJoin(cellJob->cliCommand()));
         CellObserver observer(context, cell.runId);
         job::JobContext cellContext(&observer, context.token());
         try {
+            markCellFolder(study_, cell);
+            std::unique_ptr<job::Job> cellJob = factory_(cell, study_.runDir(cell), resume);
+            context.info(cell.runId + ": " + (resume ? "resuming: " : "") + deploy::shellJoin(cellJob->cliCommand()));
             cellJob->run(cellContext);
             ++summary_.ran;
         } catch (const CancelledError&) {
@@ -111,12 +139,17 @@ void StudyJob::run(job::JobContext& context)
             summary_.failed.push_back(cell.runId);
         }
     }
-    if (!summary_.failed.empty()) {
-        std::string ids;
-        for (const std::string& id : summary_.failed)
-            ids += (ids.empty() ? "" : ", ") + id;
-        throw Error(std::to_string(summary_.failed.size()) + " cell(s) of study " + study_.definition().name + " failed: " + ids
-                    + " (espalier-cli study status " + study_.definition().name + " says why; --retry-failed runs them again)");
+    for (const std::string& id : summary_.conflicts)
+        context.log(job::LogLevel::Error, id + ": its run folder holds something else, left untouched");
+    if (!summary_.failed.empty() || !summary_.conflicts.empty()) {
+        std::string what;
+        if (!summary_.failed.empty())
+            what = std::to_string(summary_.failed.size()) + " cell(s) failed: " + joined(summary_.failed);
+        if (!summary_.conflicts.empty())
+            what += (what.empty() ? "" : "; ") + std::to_string(summary_.conflicts.size())
+                + " cell(s) could not run, their run folders hold other runs: " + joined(summary_.conflicts);
+        throw Error("study " + study_.definition().name + ": " + what + " (espalier-cli study status "
+                    + study_.definition().name + " says why)");
     }
 }
 

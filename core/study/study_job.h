@@ -14,6 +14,8 @@
 
 namespace espalier::study {
 
+struct CellStatus;
+
 // The job that runs one cell in runDir; resume: continue the run already there.
 using CellJobFactory = std::function<std::unique_ptr<job::Job>(const StudyCell& cell, const std::string& runDir, bool resume)>;
 
@@ -23,10 +25,12 @@ struct StudyRunOptions {
 };
 
 struct StudyRunSummary {
-    int ran = 0;                         // cells this job ran to the end
+    int ran = 0;                           // cells this job ran to the end
     int alreadyDone = 0;
-    int runningElsewhere = 0;            // locked by another process
-    std::vector<std::string> failed;     // run ids that failed now or before (and were not retried)
+    int runningElsewhere = 0;              // locked by another process
+    std::vector<std::string> failed;       // run ids that failed in this job
+    std::vector<std::string> failedBefore; // failed earlier and not retried (--retry-failed)
+    std::vector<std::string> conflicts;    // their folder holds something else (study_status.h)
 };
 
 class StudyJob : public job::Job {
@@ -36,12 +40,15 @@ public:
     std::string title() const override;                   // "Run study sparsity"
     std::vector<std::string> cliCommand() const override; // espalier-cli study run NAME --project DIR [--retry-failed] [--max-cells N]
     // Cells report progress as stages of this job; their logs are prefixed with the run id and their
-    // metric points tagged {"run": id}. Throws Error naming the cells that failed (after running the others).
+    // metric points tagged {"run": id}. Throws Error naming the cells that failed in this job, or whose
+    // folders conflict (after running the others); cells that had failed before are only reported.
     void run(job::JobContext& context) override;
 
     const StudyRunSummary& summary() const { return summary_; }
 
 private:
+    bool skip(const CellStatus& status);
+
     Study study_;
     CellJobFactory factory_;
     StudyRunOptions options_;

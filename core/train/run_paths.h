@@ -13,6 +13,10 @@ struct RunPaths {
     std::string units() const { return dir + "/units.txt"; }
     std::string metrics() const { return dir + "/metrics.jsonl"; }
     std::string log() const { return dir + "/log"; }
+    // Held (io::FileLock) by the process training the run, so a second trainer is refused.
+    std::string lock() const { return dir + "/.lock"; }
+    // Which study cell the run is (written by the study that runs it; study.md).
+    std::string studyCell() const { return dir + "/study.json"; }
     std::string checkpoints() const { return dir + "/checkpoints"; }
     std::string results() const { return dir + "/results"; }
     std::string resultJson(const std::string& test) const { return results() + "/" + test + ".json"; }

@@ -3,6 +3,7 @@
 #include "core/deploy/shell_quote.h"
 #include "core/eval/cer_report.h"
 #include "core/io/atomic_file.h"
+#include "core/io/file_lock.h"
 #include "core/model/torch_setup.h"
 #include "core/runtime/error.h"
 #include "core/train/checkpoint.h"
@@ -60,6 +61,11 @@ std::vector<std::string> TrainJob::cliCommand() const
 void TrainJob::run(job::JobContext& context)
 {
     const RunPaths paths(runDir_);
+    std::error_code dirError;
+    fs::create_directories(runDir_, dirError);
+    const std::optional<io::FileLock> lock = io::FileLock::tryLock(paths.lock());
+    if (!lock)
+        throw InputError(runDir_ + " is being trained by another process (it holds " + paths.lock() + ")");
     if (resume_ && !isResumableRun(runDir_)) {
         std::error_code ec;
         if (!fs::exists(paths.config(), ec))

@@ -1,6 +1,7 @@
 // espalier-cli study as a user runs it: a grid of real (tiny) training runs created, run one cell,
 // interrupted with Ctrl-C in the middle of a cell, continued, and reported. Each cell runs once: the
 // interrupted one resumes from its checkpoint, the finished ones are never run again.
+#include "core/io/file_lock.h"
 #include "tests/cli/cli_runner.h"
 
 #include <QJsonArray>
@@ -11,6 +12,7 @@
 #include <QtTest>
 
 #include <csignal>
+#include <optional>
 
 using namespace clitest;
 
@@ -130,10 +132,25 @@ private slots:
         QCOMPARE(second[1].toObject()["steps"].toInt(), 24);
         QVERIFY(QJsonDocument::fromJson(readAll(project_ + "/runs/seeds-seed2/run.json")).object()["command"].toString().contains("--resume"));
 
-        const Run again = cli({"--json", "study", "run", "seeds", "--project", project_});
+        // Again, with its report: nothing is trained twice, and the report comes out.
+        const QString html = tmp_.filePath("seeds.html");
+        QCOMPARE(cli({"study", "run", "seeds", "--project", project_, "--report", tmp_.filePath("seeds.docx")}).exitCode, 2);
+        const Run again = cli({"--json", "study", "run", "seeds", "--project", project_, "--report", html, "--language", "zh_CN"});
         QCOMPARE(again.exitCode, 0);
         QCOMPARE(lastJson(again)["ran"].toInt(), 0);
         QCOMPARE(launches("seeds-seed1").size(), 1);
+        QVERIFY(QString::fromUtf8(readAll(html)).contains("seeds-seed2"));
+
+        // A run folder being trained refuses a second trainer, and its cell reads as running.
+        const QString run = project_ + "/runs/seeds-seed1";
+        std::optional<espalier::io::FileLock> trainer = espalier::io::FileLock::tryLock((run + "/.lock").toStdString());
+        QVERIFY(trainer);
+        const Run busy = cli({"-q", "train", "--out", run, "--resume", "--steps", "30"});
+        QCOMPARE(busy.exitCode, 2);
+        QVERIFY2(busy.err.contains("is being trained by another process"), qPrintable(busy.err));
+        QCOMPARE(states().at("seeds-seed1"), QString("running"));
+        trainer.reset();
+        QCOMPARE(states().at("seeds-seed1"), QString("done"));
     }
 
     void reportTheStudy()

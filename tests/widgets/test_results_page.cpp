@@ -10,6 +10,7 @@
 #include "widgets/plots/metric_plot.h"
 #include "widgets/results/studies_panel.h"
 #include "core/study/study.h"
+#include "core/study/study_status.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -168,7 +169,9 @@ private slots:
         d.corpus = "demo";
         d.set = {study::settingFromText("steps=100")};
         d.axes = {study::axisFromText("seed=1,2")};
-        study::Study::create(project->dir(), d);
+        const study::Study seeds = study::Study::create(project->dir(), d);
+        const std::vector<study::StudyCell> grid = seeds.expand();
+        study::markCellFolder(seeds, grid[0]);
         runfixture::writeRun(project->runsDir(), {"seeds-seed1", "", 1, 0.002, 100, {{"test_clean", 0.2}}, 0.25});
         runfixture::writeRun(project->runsDir(), {"other", "", 1, 0.002, 100, {{"test_clean", 0.3}}, 0.3});
 
@@ -195,6 +198,7 @@ private slots:
         QVERIFY(panel->runCommand().contains("study run seeds --project"));
 
         // Half of the second cell trained by another process: the view follows.
+        study::markCellFolder(seeds, grid[1]);
         runfixture::writeRun(project->runsDir(), {"seeds-seed2", "", 2, 0.002, 50, {}, 0.3});
         QTRY_COMPARE_WITH_TIMEOUT(cells->item(1, 2)->text(), QString("interrupted"), 10000);
         QCOMPARE(qobject_cast<QProgressBar*>(cells->cellWidget(1, 3))->value(), 500);

@@ -2,6 +2,7 @@
 
 #include "core/deploy/shell_quote.h"
 #include "core/project/project.h"
+#include "core/report/renderers.h"
 #include "core/study/study.h"
 #include "core/study/study_job.h"
 #include "core/train/train_job.h"
@@ -10,6 +11,7 @@
 #include "widgets/job_panel.h"
 #include "widgets/run_in_background.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QEvent>
 #include <QHBoxLayout>
@@ -37,7 +39,7 @@ QString text(const std::string& s)
 
 QString percent(double fraction)
 {
-    return QString::number(100.0 * fraction, 'f', 2) + " %";
+    return QString::fromStdString(report::percentText(fraction));
 }
 
 QString stateText(study::CellState state)
@@ -48,6 +50,7 @@ QString stateText(study::CellState state)
     case study::CellState::Interrupted: return StudiesPanel::tr("interrupted");
     case study::CellState::Done: return StudiesPanel::tr("done");
     case study::CellState::Failed: return StudiesPanel::tr("failed");
+    case study::CellState::Conflict: return StudiesPanel::tr("conflict");
     }
     return {};
 }
@@ -58,7 +61,8 @@ QColor stateColor(study::CellState state)
     case study::CellState::Running: return QColor(214, 234, 255);
     case study::CellState::Interrupted: return QColor(255, 241, 204);
     case study::CellState::Done: return QColor(220, 242, 220);
-    case study::CellState::Failed: return QColor(250, 215, 215);
+    case study::CellState::Failed:
+    case study::CellState::Conflict: return QColor(250, 215, 215);
     case study::CellState::Queued: break;
     }
     return {};
@@ -145,7 +149,10 @@ StudiesPanel::~StudiesPanel() = default;
 void StudiesPanel::setProject(std::shared_ptr<const project::Project> project)
 {
     project_ = std::move(project);
+    ++generation_;
+    loading_ = false;
     shown_.clear();
+    shownWithRuns_.clear();
     studies_->clear();
     cells_->setRowCount(0);
     if (project_) {
@@ -200,8 +207,12 @@ bool StudiesPanel::runStudy()
 
 void StudiesPanel::reload()
 {
-    if (!project_ || loading_)
+    if (!project_)
         return;
+    if (loading_) {
+        reloadAgain_ = true;
+        return;
+    }
     loading_ = true;
     runInBackground<Loaded>(
         this, tr("Read the studies"),
@@ -212,9 +223,8 @@ void StudiesPanel::reload()
                     std::string summary;
                     try {
                         const study::Study s = study::Study::open(dir, name);
-                        const auto cells = study::studyStatus(s, s.expand());
-                        const auto counts = study::countStates(cells);
-                        const int done = counts.count(study::CellState::Done) ? counts.at(study::CellState::Done) : 0;
+                        const auto cells = study::studyStatus(s);
+                        const int done = study::countOf(study::countStates(cells), study::CellState::Done);
                         summary = std::to_string(done) + "/" + std::to_string(cells.size());
                         if (name == wanted || (wanted.empty() && l.current.empty())) {
                             l.current = name;
@@ -224,8 +234,10 @@ void StudiesPanel::reload()
                         }
                     } catch (const std::exception& e) {
                         summary = "!";
-                        if (name == wanted)
+                        if (name == wanted || (wanted.empty() && l.current.empty())) {
+                            l.current = name;  // stays chosen, with its problem shown
                             l.error = e.what();
+                        }
                     }
                     l.studies.push_back({name, summary});
                 }
@@ -234,21 +246,39 @@ void StudiesPanel::reload()
             }
             return l;
         },
-        [this](const Loaded& l) {
+        [this, generation = generation_, wanted = currentStudy()](const Loaded& l) {
+            if (generation != generation_)
+                return;  // read for a project no longer shown
             loading_ = false;
-            show(l);
+            if (!reloadAgain_ || wanted == currentStudy())
+                showLoaded(l);
+            if (reloadAgain_) {
+                reloadAgain_ = false;
+                reload();
+            }
         });
 }
 
-void StudiesPanel::show(const Loaded& l)
+void StudiesPanel::showLoaded(const Loaded& l)
 {
     {
+        // Rebuilt only when the studies changed, and never under an open list: the user may be choosing.
         const QSignalBlocker block(studies_);
-        const QString current = text(l.current);
-        studies_->clear();
-        for (const auto& [name, summary] : l.studies)
-            studies_->addItem(tr("%1  (%2 done)").arg(text(name), text(summary)), text(name));
-        studies_->setCurrentIndex(std::max(0, studies_->findData(current)));
+        QStringList names;
+        for (const auto& study : l.studies)
+            names << text(study.first);
+        QStringList listed;
+        for (int i = 0; i < studies_->count(); ++i)
+            listed << studies_->itemData(i).toString();
+        if (names != listed && !studies_->view()->isVisible()) {
+            studies_->clear();
+            for (const QString& name : names)
+                studies_->addItem(name, name);
+            studies_->setCurrentIndex(std::max(0, studies_->findData(text(l.current))));
+        }
+        for (int i = 0; i < studies_->count() && i < int(names.size()); ++i)
+            if (studies_->itemData(i).toString() == names[i])
+                studies_->setItemText(i, tr("%1  (%2 done)").arg(names[i], text(l.studies[size_t(i)].second)));
     }
     problem_ = text(l.error);
     if (l.studies.empty())
@@ -277,8 +307,6 @@ void StudiesPanel::show(const Loaded& l)
     for (const std::string& a : l.axes)
         axes << text(a);
     if (changed || axes != shownAxes_) {
-        const bool newStudy = l.cells.size() != shown_.size() || axes != shownAxes_
-            || (!l.cells.empty() && l.cells.front().runId != shown_.front().runId);
         shown_ = l.cells;
         shownAxes_ = axes;
         QStringList tests;
@@ -290,6 +318,7 @@ void StudiesPanel::show(const Loaded& l)
         header << axes << tr("State") << tr("Progress") << tr("Best dev CER");
         for (const QString& t : tests)
             header << tr("CER %1").arg(t);
+        cells_->setRowCount(0);  // removes the rows' progress bars too
         cells_->setColumnCount(int(header.size()));
         cells_->setHorizontalHeaderLabels(header);
         cells_->setRowCount(int(l.cells.size()));
@@ -324,8 +353,16 @@ void StudiesPanel::show(const Loaded& l)
                 put(it != c.testCer.end() ? percent(it->second) : QString(), true);
             }
         }
-        if (newStudy || changed)
-            emit studyRunsChanged(currentRunIds());
+    }
+    // The comparison below follows the study's runs: announced when a study is chosen or a cell gets
+    // its run, not at every step (the user's own selection stays otherwise).
+    QStringList withRuns;
+    for (const study::CellStatus& c : l.cells)
+        if (c.state != study::CellState::Queued && c.state != study::CellState::Conflict)
+            withRuns << text(c.runId);
+    if (withRuns != shownWithRuns_) {
+        shownWithRuns_ = withRuns;
+        emit studyRunsChanged(withRuns);
     }
     updateButtons();
     emit loaded();

@@ -61,7 +61,7 @@ protected:
 
 private:
     struct Loaded;
-    void show(const Loaded& loaded);
+    void showLoaded(const Loaded& loaded);
     void retranslate();
     void updateButtons();
 
@@ -78,7 +78,10 @@ private:
     JobPanel* jobPanel_;
     QTimer* poll_;
     bool loading_ = false;
+    bool reloadAgain_ = false;  // asked while a load was under way
+    int generation_ = 0;        // of the project: a load for an earlier one is dropped
     std::vector<study::CellStatus> shown_;
+    QStringList shownWithRuns_; // the cells with a run folder, as last announced
     QStringList shownAxes_;
     QString problem_;
 };

@@ -202,6 +202,9 @@ private slots:
         QCOMPARE(QString::fromStdString(study::derivedLabel("model.init", "runs/a b/best.pt")), QString("best"));
         QVERIFY_THROWS_EXCEPTION(InputError, study::settingFromText("steps"));
         QVERIFY_THROWS_EXCEPTION(InputError, study::axisFromText("=1,2"));
+        QVERIFY_THROWS_EXCEPTION(InputError, study::axisFromText("seed=1,,2"));  // null is written out
+        QCOMPARE(study::axisFromText("optimizer.betas=[0.9, 0.98],[0.9, 0.999]").values.size(), size_t(2));
+        QCOMPARE(QString::fromStdString(study::derivedLabel("name", "''")), QString("empty"));
     }
 
     void stateComesFromTheRunFolderAndLock()
@@ -210,14 +213,27 @@ private slots:
         const std::vector<study::StudyCell> cells = s.expand();
         QCOMPARE(study::cellStatus(s, cells[0]).state, study::CellState::Queued);
 
-        // Started and killed: a config and a run.json still saying "running".
+        // A folder of that name that the study did not make is never taken for its cell.
         const std::string dir = s.runDir(cells[0]);
         fs::create_directories(dir);
         cells[0].config.save(dir + "/config.yaml");
+        QCOMPARE(study::cellStatus(s, cells[0]).state, study::CellState::Conflict);
+        QVERIFY(QString::fromStdString(study::cellStatus(s, cells[0]).error).contains("no study.json"));
+        study::markCellFolder(s, cells[1]);
+        fs::copy_file(s.runDir(cells[1]) + "/study.json", dir + "/study.json");  // another cell's claim
+        QVERIFY(QString::fromStdString(study::cellStatus(s, cells[0]).error).contains("sparsity-none-seed2"));
+
+        // Started and killed: a config and a run.json still saying "running".
+        study::markCellFolder(s, cells[0]);
         train::RunInfo info;
         info.launches.push_back({"2026-12-08T00:00:00Z", "", "running", 0, ""});
         train::writeRunInfo(dir, info);
         QCOMPARE(study::cellStatus(s, cells[0]).state, study::CellState::Interrupted);
+
+        // Finished: with no test sets there is no results/summary.json, the launch says so.
+        info.launches.back().status = "finished";
+        train::writeRunInfo(dir, info);
+        QCOMPARE(study::cellStatus(s, cells[0]).state, study::CellState::Done);
 
         info.launches.back().status = "failed";
         info.launches.back().error = "loss is NaN";
@@ -233,9 +249,18 @@ private slots:
             QCOMPARE(study::cellStatus(s, cells[1]).state, study::CellState::Running);
         }
         QCOMPARE(study::cellStatus(s, cells[1]).state, study::CellState::Queued);  // released with its holder
+        // Asking takes nothing: a status poll never makes a taker fail.
+        QVERIFY(!io::FileLock::isHeld(s.lockFile(cells[1])));
+        QVERIFY(io::FileLock::tryLock(s.lockFile(cells[1])));
+        {
+            // A trainer of the folder (TrainJob's lock) makes the cell running too.
+            std::optional<io::FileLock> trainer = io::FileLock::tryLock(s.runDir(cells[1]) + "/.lock");
+            QCOMPARE(study::cellStatus(s, cells[1], true).state, study::CellState::Running);
+        }
         const auto counts = study::countStates(study::studyStatus(s, cells));
         QCOMPARE(counts.at(study::CellState::Failed), 1);
         QCOMPARE(counts.at(study::CellState::Queued), 5);
+        QCOMPARE(study::countOf(counts, study::CellState::Done), 0);
     }
 
     // The studies the demo project ships expand on its corpus, and a user's edit is never overwritten.
