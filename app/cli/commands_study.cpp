@@ -1,7 +1,7 @@
 // espalier-cli study create | list | status | run: grids of training runs over a base config
 // (docs/formats/study.md), run one cell after another, stopped and continued at will.
 #include "app/cli/commands.h"
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/project/project.h"
 #include "core/report/renderers.h"
 #include "core/report/report_text.h"
@@ -50,7 +50,7 @@ int createStudy(const CliContext& context, const StudyArgs& a)
     std::printf("study %s: %zu cell%s (%s)\n", d.name.c_str(), ids.size(), ids.size() == 1 ? "" : "s", s.file().c_str());
     for (const std::string& id : ids)
         std::printf("  %s\n", id.c_str());
-    std::printf("run it: %s\n", deploy::shellJoin({"espalier-cli", "study", "run", d.name, "--project", a.project}).c_str());
+    std::printf("run it: %s\n", job::shellJoin({"espalier-cli", "study", "run", d.name, "--project", a.project}).c_str());
     return kExitOk;
 }
 

@@ -2,7 +2,7 @@
 
 #include "core/deploy/bench_inputs.h"
 #include "core/deploy/device_session.h"
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/deploy/target_layout.h"
 #include "core/runtime/device_info.h"
 #include "core/runtime/error.h"
@@ -257,7 +257,7 @@ void DeviceBenchJob::measure(job::JobContext& context, DeviceSession& remote)
                     const BenchModel& model = session_.models[k];
                     const std::vector<std::string> args =
                         benchArguments(deviceModels[k], input, session_.settings, deviceWavs[in]);
-                    context.log(job::LogLevel::Debug, shellJoin(remote.runnerCommand(args)));
+                    context.log(job::LogLevel::Debug, job::shellJoin(remote.runnerCommand(args)));
                     const std::string out = remote.runRunner(args, settings_.timeoutSeconds);
                     BenchMeasurement m;
                     m.model = model.label;

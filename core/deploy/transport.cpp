@@ -1,6 +1,6 @@
 #include "core/deploy/transport.h"
 
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/io/atomic_file.h"
 #include "core/job/job.h"
 #include "core/runtime/error.h"
@@ -87,7 +87,7 @@ public:
         const ProcessResult r = runProcess(sshCommand(device(), knownHosts_, argv), options);
         checkTimeout(r, argv, options);
         if (r.exitCode == 255 || r.signal != 0)
-            fail(shellJoin(argv), explain(r));
+            fail(job::shellJoin(argv), explain(r));
         return r;
     }
 
@@ -95,10 +95,10 @@ public:
               const ProcessOptions& options) override
     {
         const std::string dir = fs::path(remotePath).parent_path().string(), tmp = partialName(remotePath);
-        std::string script = "mkdir -p " + shellJoin({dir}) + " && cat > " + shellJoin({tmp});
+        std::string script = "mkdir -p " + job::shellJoin({dir}) + " && cat > " + job::shellJoin({tmp});
         if (executable)
-            script += " && chmod 755 " + shellJoin({tmp});
-        script += " && mv -f " + shellJoin({tmp, remotePath});
+            script += " && chmod 755 " + job::shellJoin({tmp});
+        script += " && mv -f " + job::shellJoin({tmp, remotePath});
         ProcessOptions o = options;
         o.inputFile = localFile;
         std::vector<std::string> argv = sshCommand(device(), knownHosts_, {});
@@ -145,11 +145,11 @@ public:
     {
         std::vector<std::string> cmd = adb();
         cmd.push_back("shell");
-        cmd.push_back(shellJoin(argv));
+        cmd.push_back(job::shellJoin(argv));
         const ProcessResult r = runProcess(cmd, options);
         checkTimeout(r, argv, options);
         if (r.exitCode != 0 && isAdbError(r))
-            fail(shellJoin(argv), r.lastErrorLine());
+            fail(job::shellJoin(argv), r.lastErrorLine());
         return r;
     }
 
@@ -207,7 +207,7 @@ void Transport::checkTimeout(const ProcessResult& r, const std::vector<std::stri
     if (r.timedOut) {
         char limit[32];
         std::snprintf(limit, sizeof limit, "%g", options.timeoutSeconds);
-        fail(shellJoin(argv), std::string("no answer within ") + limit + " s (timed out; stopped it)");
+        fail(job::shellJoin(argv), std::string("no answer within ") + limit + " s (timed out; stopped it)");
     }
 }
 
@@ -248,7 +248,7 @@ std::vector<std::string> sshCommand(const DeviceSpec& d, const std::string& know
     cmd.push_back("--");
     cmd.push_back(d.host);
     if (!remoteArgv.empty())
-        cmd.push_back(shellJoin(remoteArgv));
+        cmd.push_back(job::shellJoin(remoteArgv));
     return cmd;
 }
 

@@ -1,6 +1,6 @@
 #include "core/study/study_job.h"
 
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/io/file_lock.h"
 #include "core/runtime/error.h"
 #include "core/study/study_status.h"
@@ -129,7 +129,7 @@ void StudyJob::run(job::JobContext& context)
         try {
             markCellFolder(study_, cell);
             std::unique_ptr<job::Job> cellJob = factory_(cell, study_.runDir(cell), resume);
-            context.info(cell.runId + ": " + (resume ? "resuming: " : "") + deploy::shellJoin(cellJob->cliCommand()));
+            context.info(cell.runId + ": " + (resume ? "resuming: " : "") + job::shellJoin(cellJob->cliCommand()));
             cellJob->run(cellContext);
             ++summary_.ran;
         } catch (const CancelledError&) {

@@ -1,6 +1,6 @@
 #include "core/train/train_job.h"
 
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/eval/cer_report.h"
 #include "core/io/atomic_file.h"
 #include "core/io/file_lock.h"
@@ -88,7 +88,7 @@ void TrainJob::run(job::JobContext& context)
     } catch (const FormatError& e) {
         context.warning(std::string(e.what()) + ": starting a new run.json");
     }
-    info.command = deploy::shellJoin(cliCommand());
+    info.command = job::shellJoin(cliCommand());
     info.init = config_.model.init;
     info.recipe = config_.recipe;
     info.environment = currentEnvironment();

@@ -1,6 +1,6 @@
 #include "widgets/devices/device_dialog.h"
 
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/job/job.h"
 #include "widgets/command_dialog.h"
 
@@ -180,7 +180,7 @@ QString DeviceDialog::command() const
     std::vector<std::string> argv = deploy::deviceAddCommand(device(), projectDir_.toStdString());
     if (name_->isReadOnly())  // editing: the same name, replaced
         argv.push_back("--replace");
-    return QString::fromStdString(deploy::shellJoin(argv));
+    return QString::fromStdString(job::shellJoin(argv));
 }
 
 void DeviceDialog::update()

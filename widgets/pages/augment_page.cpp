@@ -3,7 +3,7 @@
 #include "core/audio/audio_file.h"
 #include "core/augment/op_registry.h"
 #include "core/augment/preview.h"
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/job/job.h"
 #include "core/project/project.h"
 #include "widgets/augment/applied_ops_model.h"
@@ -459,7 +459,7 @@ QString AugmentPage::previewCommand() const
     argv.insert(argv.end(), {"--out", (base + QStringLiteral("-augmented")).toStdString()});
     if (!locks_.empty())
         notes << tr("# Locked draws are not part of the command: it draws every op from the seed.");
-    notes << QString::fromStdString(deploy::shellJoin(argv));
+    notes << QString::fromStdString(job::shellJoin(argv));
     return notes.join('\n');
 }
 

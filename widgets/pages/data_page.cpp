@@ -2,7 +2,7 @@
 
 #include "core/audio/audio_file.h"
 #include "core/data/corpus.h"
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/job/job.h"
 #include "core/project/project.h"
 #include "core/runtime/fbank.h"
@@ -444,7 +444,7 @@ QString DataPage::statsCommand() const
     const QString corpusPath = currentCorpusPath();
     if (corpusPath.isEmpty())
         return {};
-    return QString::fromStdString(deploy::shellJoin({"espalier-cli", "corpus", "stats", corpusPath.toStdString()}));
+    return QString::fromStdString(job::shellJoin({"espalier-cli", "corpus", "stats", corpusPath.toStdString()}));
 }
 
 QString DataPage::utteranceCommand() const
@@ -458,7 +458,7 @@ QString DataPage::utteranceCommand() const
         argv.push_back("--rate");
         argv.push_back(std::to_string(rate));
     }
-    return QString::fromStdString(deploy::shellJoin(argv));
+    return QString::fromStdString(job::shellJoin(argv));
 }
 
 bool DataPage::isBusy() const

@@ -4,7 +4,7 @@
 #include "core/deploy/device_session.h"
 #include "core/deploy/espm_export.h"
 #include "core/deploy/latency_table.h"
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/project/project.h"
 #include "core/runtime/error.h"
 #include "core/train/run_record.h"
@@ -173,7 +173,7 @@ DevicesPage::DevicesPage(QWidget* parent) : Page(parent)
     connect(probe_, &QPushButton::clicked, this, &DevicesPage::probeSelectedDevice);
     connect(probeCommand_, &QPushButton::clicked, this, [this] {
         if (project_ && !selectedDevice().isEmpty())
-            showCommandDialog(this, text(deploy::shellJoin({"espalier-cli", "device", "probe", selectedDevice().toStdString(),
+            showCommandDialog(this, text(job::shellJoin({"espalier-cli", "device", "probe", selectedDevice().toStdString(),
                                                              "--project", project_->dir()})));
     });
     connect(run_, &QPushButton::clicked, this, &DevicesPage::runBenchmark);
@@ -432,7 +432,7 @@ QString DevicesPage::benchCommand() const
     QString problem;
     const std::unique_ptr<job::Job> job = makeBenchJob(&problem);
     const_cast<DevicesPage*>(this)->setProblem(problem);
-    return job ? text(deploy::shellJoin(job->cliCommand())) : QString();
+    return job ? text(job::shellJoin(job->cliCommand())) : QString();
 }
 
 bool DevicesPage::runBenchmark()

@@ -1,6 +1,6 @@
 #include "widgets/pages/reports_page.h"
 
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/io/atomic_file.h"
 #include "core/project/project.h"
 #include "core/project/run_index.h"
@@ -270,7 +270,7 @@ QString ReportsPage::reportCommand(const QString& out) const
     if (language_->currentData().toString() != "en")
         argv.insert(argv.end(), {"--language", language_->currentData().toString().toStdString()});
     argv.insert(argv.end(), {"--out", out.toStdString()});
-    return QString::fromStdString(deploy::shellJoin(argv));
+    return QString::fromStdString(job::shellJoin(argv));
 }
 
 void ReportsPage::saveReport(const QString& path)

@@ -1,6 +1,6 @@
 #include "widgets/pages/results_page.h"
 
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/project/project.h"
 #include "core/project/run_compare.h"
 #include "core/report/comparison_report.h"
@@ -489,7 +489,7 @@ QString ResultsPage::compareCommand() const
         argv.insert(argv.end(), {"--baseline", baseline_->currentData().toString().toStdString()});
     if (groupSeeds_->isChecked())
         argv.push_back("--group-seeds");
-    return QString::fromStdString(deploy::shellJoin(argv));
+    return QString::fromStdString(job::shellJoin(argv));
 }
 
 void ResultsPage::annotate(const QString& title, std::function<void(project::RunIndex&, const std::string&)> change)

@@ -1,6 +1,6 @@
 #include "widgets/pages/schedule_page.h"
 
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/job/job.h"
 #include "core/project/project.h"
 #include "core/prune/recipe_formats.h"
@@ -575,11 +575,11 @@ QString SchedulePage::command() const
     QString text;
     if (path_.isEmpty())
         text = tr("# Save the recipe first (Save…) as the file named below.") + "\n";
-    text += QString::fromStdString(deploy::shellJoin({"espalier-cli", "recipe", "check", file.toStdString()}));
+    text += QString::fromStdString(job::shellJoin({"espalier-cli", "recipe", "check", file.toStdString()}));
     const prune::Recipe r = recipeOf(name_.toStdString(), stages_);
     if (!r.structured.empty() || !r.layer.empty())
         text += "\n" + tr("# One shot on a trained model (structured and layer stages shrink it):") + "\n"
-                + QString::fromStdString(deploy::shellJoin({"espalier-cli", "prune", "--model", "RUN", "--recipe",
+                + QString::fromStdString(job::shellJoin({"espalier-cli", "prune", "--model", "RUN", "--recipe",
                                                              file.toStdString(), "--out", "pruned.pt"}));
     return text;
 }

@@ -1,7 +1,7 @@
 #include "widgets/pages/sensitivity_page.h"
 
 #include "core/analysis/sensitivity_cache.h"
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/io/atomic_file.h"
 #include "core/project/project.h"
 #include "core/runtime/error.h"
@@ -382,7 +382,7 @@ analysis::SensitivityOptions SensitivityPage::options() const
 QString SensitivityPage::command() const
 {
     try {
-        return text(deploy::shellJoin(analysis::SensitivityJob(options()).cliCommand()));
+        return text(job::shellJoin(analysis::SensitivityJob(options()).cliCommand()));
     } catch (const std::exception&) {
         return {};  // the levels do not parse: nothing to show yet
     }

@@ -1,6 +1,6 @@
 #include "widgets/pages/train_page.h"
 
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/project/project.h"
 #include "core/train/run_record.h"
 #include "core/train/train_job.h"
@@ -308,7 +308,7 @@ QString TrainPage::runCommand() const
     std::vector<std::string> argv = {"espalier-cli", "train", "--config", paths.config(), "--out", paths.dir};
     if (paused)
         argv.push_back("--resume");
-    return QString::fromStdString(deploy::shellJoin(argv));
+    return QString::fromStdString(job::shellJoin(argv));
 }
 
 bool TrainPage::startRun()

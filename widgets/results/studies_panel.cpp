@@ -1,6 +1,6 @@
 #include "widgets/results/studies_panel.h"
 
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/project/project.h"
 #include "core/report/renderers.h"
 #include "core/study/study.h"
@@ -181,7 +181,7 @@ QString StudiesPanel::runCommand() const
 {
     if (!project_ || currentStudy().isEmpty())
         return {};
-    return text(deploy::shellJoin({"espalier-cli", "study", "run", currentStudy().toStdString(), "--project", project_->dir()}));
+    return text(job::shellJoin({"espalier-cli", "study", "run", currentStudy().toStdString(), "--project", project_->dir()}));
 }
 
 bool StudiesPanel::runStudy()
@@ -284,7 +284,7 @@ void StudiesPanel::showLoaded(const Loaded& l)
     if (l.studies.empty())
         empty_->setText(tr("No studies in this project yet. A study is a grid of runs over a base config, for example "
                            "sparsity × seed:\n%1")
-                            .arg(text(deploy::shellJoin({"espalier-cli", "study", "create", "sparsity", "--project",
+                            .arg(text(job::shellJoin({"espalier-cli", "study", "create", "sparsity", "--project",
                                                          project_ ? project_->dir() : "P", "--base", "small", "--corpus",
                                                          "demo", "--axis", "recipe=null,recipes/s50.yaml", "--axis",
                                                          "seed=1,2,3"}))));

@@ -1,6 +1,6 @@
 #include "widgets/tasks/task.h"
 
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/job/job.h"
 
 #include <QMetaObject>
@@ -73,7 +73,7 @@ struct Task::Worker {
 
 Task::Task(std::unique_ptr<job::Job> job, bool hidden, QObject* parent)
     : QObject(parent), title_(QString::fromStdString(job->title())),
-      cliCommand_(QString::fromStdString(deploy::shellJoin(job->cliCommand()))), hidden_(hidden),
+      cliCommand_(QString::fromStdString(job::shellJoin(job->cliCommand()))), hidden_(hidden),
       worker_(std::make_shared<Worker>())
 {
     qRegisterMetaType<espalier::widgets::Task::State>();

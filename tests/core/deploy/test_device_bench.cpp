@@ -8,7 +8,7 @@
 #include "core/deploy/bench_job.h"
 #include "core/deploy/latency_table.h"
 #include "core/deploy/process.h"
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 #include "core/job/job.h"
 #include "core/runtime/error.h"
 #include "tests/core/deploy/deploy_test_util.h"
@@ -105,7 +105,7 @@ private slots:
         QVERIFY(wavs.wavs.empty());  // picked when the benchmark runs
         deploy::DeviceBenchJob job(project_, "here", {{dense_, "dense"}, {run_, "pruned"}},
                                    settings({deploy::featuresInput(60), wavs}), deploy::exportForDevice);
-        QCOMPARE(QString::fromStdString(deploy::shellJoin(job.cliCommand())).contains("--test-set"), true);
+        QCOMPARE(QString::fromStdString(job::shellJoin(job.cliCommand())).contains("--test-set"), true);
         Collector collector;
         job::CancellationToken token;
         const job::JobResult result = job::runJob(job, &collector, token);

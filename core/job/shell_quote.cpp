@@ -1,6 +1,6 @@
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 
-namespace espalier::deploy {
+namespace espalier::job {
 
 std::string shellJoin(const std::vector<std::string>& argv)
 {
@@ -29,4 +29,4 @@ std::string shellJoin(const std::vector<std::string>& argv)
     return out;
 }
 
-} // namespace espalier::deploy
+} // namespace espalier::job

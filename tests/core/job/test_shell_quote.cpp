@@ -1,5 +1,5 @@
 // Shell quoting: what the GUI shows as a command and what a device's shell is handed.
-#include "core/deploy/shell_quote.h"
+#include "core/job/shell_quote.h"
 
 #include <QStringList>
 #include <QTest>
@@ -27,7 +27,7 @@ private slots:
         std::vector<std::string> args;
         for (const auto& a : argv)
             args.push_back(a.toStdString());
-        QCOMPARE(QString::fromStdString(deploy::shellJoin(args)), joined);
+        QCOMPARE(QString::fromStdString(job::shellJoin(args)), joined);
     }
 };
 
