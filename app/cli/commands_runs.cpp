@@ -196,8 +196,9 @@ int showRun(const CliContext& context, const RunsArgs& a)
             std::printf("note      %s\n", run.note.c_str());
         if (run.info) {
             const train::RunEnvironment& e = run.info->environment;
-            std::printf("command   %s\nbuild     espalier %s, LibTorch %s, %s\nmachine   %s (%d cores) on %s\n",
-                        run.info->command.c_str(), e.espalier.c_str(), e.libtorch.c_str(), e.compiler.c_str(), e.cpu.c_str(),
+            std::printf("command   %s\nbuild     espalier %s, LibTorch %s, %s%s\nmachine   %s (%d cores) on %s\n",
+                        run.info->command.c_str(), e.espalier.c_str(), e.libtorch.c_str(), e.compiler.c_str(),
+                        e.frontEnd.empty() ? "" : ("; launched by " + e.frontEnd).c_str(), e.cpu.c_str(),
                         e.cores, e.host.c_str());
             for (const auto& l : run.info->launches)
                 std::printf("launch    %s → %s  %s at step %lld%s\n", l.started.c_str(), l.ended.empty() ? "…" : l.ended.c_str(),

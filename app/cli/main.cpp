@@ -2,6 +2,7 @@
 #include "app/cli/commands.h"
 #include "core/model/torch_setup.h"
 #include "core/runtime/error.h"
+#include "core/train/run_info.h"
 
 #include <cstdio>
 
@@ -14,6 +15,7 @@ int main(int argc, char** argv)
     app.set_version_flag("--version", std::string("espalier-cli ") + ESPALIER_VERSION + " (LibTorch "
                                           + model::torchVersion() + ")");
     app.require_subcommand(1);
+    train::setFrontEnd("espalier-cli");
     app.fallthrough();
 
     cli::CliContext context;

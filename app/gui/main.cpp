@@ -2,6 +2,7 @@
 #include "app/gui/screenshots.h"
 #include "core/model/torch_setup.h"
 #include "core/project/project.h"
+#include "core/train/run_info.h"
 #include "widgets/app_settings.h"
 #include "widgets/language.h"
 #include "widgets/main_window.h"
@@ -20,6 +21,8 @@ int main(int argc, char** argv)
     QApplication::setApplicationName("Espalier");
     QApplication::setOrganizationName("Espalier");
     QApplication::setApplicationVersion(ESPALIER_VERSION);
+    // Runs launched here record it (run.json): the engine has no Qt to ask.
+    espalier::train::setFrontEnd(std::string("espalier (Qt ") + qVersion() + ")");
 
     QCommandLineParser parser;
     parser.setApplicationDescription("Espalier: a workbench for compressing, training and deploying speech models.");

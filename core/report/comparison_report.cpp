@@ -153,13 +153,13 @@ Document comparisonReport(const ComparisonReportRequest& request)
     // Where each run came from (run.json): the build, the machine, when it ran.
     doc.heading(t("Environment"));
     Table environment;
-    environment.header = {t("Run"), "Espalier", "LibTorch", t("Compiler"), t("CPU"), t("Instruction sets"), t("Started"),
-                          t("Ended"), t("Launches")};
+    environment.header = {t("Run"), "Espalier", "LibTorch", t("Compiler"), t("Launched by"), t("CPU"), t("Instruction sets"),
+                          t("Started"), t("Ended"), t("Launches")};
     environment.numeric.assign(environment.header.size(), false);
     bool anyInfo = false;
     for (const project::IndexedRun& run : request.runs) {
         if (!run.info) {
-            environment.rows.push_back({run.record.id, "—", "", "", "", "", "", "", ""});
+            environment.rows.push_back({run.record.id, "—", "", "", "", "", "", "", "", ""});
             continue;
         }
         anyInfo = true;
@@ -170,7 +170,7 @@ Document comparisonReport(const ComparisonReportRequest& request)
         std::string launches;
         for (const auto& l : info.launches)
             launches += (launches.empty() ? "" : ", ") + t(l.status);
-        environment.rows.push_back({run.record.id, e.espalier, e.libtorch, e.compiler,
+        environment.rows.push_back({run.record.id, e.espalier, e.libtorch, e.compiler, e.frontEnd,
                                     e.cpu + (e.cores ? " (" + std::to_string(e.cores) + " " + t("cores") + ")" : ""),
                                     joined(e.isa), started, ended, launches});
     }

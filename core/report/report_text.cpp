@@ -49,6 +49,7 @@ const std::map<std::string, std::string>& chinese()
         {"empty", "未开始"},
         {"Environment", "运行环境"},
         {"Compiler", "编译器"},
+        {"Launched by", "启动程序"},
         {"CPU", "CPU"},
         {"Instruction sets", "指令集"},
         {"Started", "开始"},

@@ -75,9 +75,25 @@ std::string utcNow()
     return text;
 }
 
+namespace {
+
+std::string& frontEndName()
+{
+    static std::string name;
+    return name;
+}
+
+} // namespace
+
+void setFrontEnd(const std::string& name)
+{
+    frontEndName() = name;
+}
+
 RunEnvironment currentEnvironment()
 {
     RunEnvironment e;
+    e.frontEnd = frontEndName();
     e.espalier = ESPALIER_VERSION;
     if (std::string(ESPALIER_GIT_DESCRIBE).size())
         e.espalier += std::string(" (git ") + ESPALIER_GIT_DESCRIBE + ")";
@@ -131,6 +147,7 @@ RunInfo parseRunInfo(const std::string& content, const std::string& path)
         e.espalier = text(env, "espalier", at);
         e.libtorch = text(env, "libtorch", at);
         e.compiler = text(env, "compiler", at);
+        e.frontEnd = text(env, "front_end", at);
         e.host = text(env, "host", at);
         e.cpu = text(env, "cpu", at);
         e.cores = io::jsonField<int>(env, "cores", 0, at);
@@ -172,7 +189,7 @@ std::string runInfoJson(const RunInfo& info)
         {"init", info.init},
         {"recipe", info.recipe},
         {"environment",
-         {{"espalier", e.espalier}, {"libtorch", e.libtorch}, {"compiler", e.compiler}, {"host", e.host}, {"cpu", e.cpu},
+         {{"espalier", e.espalier}, {"libtorch", e.libtorch}, {"compiler", e.compiler}, {"front_end", e.frontEnd}, {"host", e.host}, {"cpu", e.cpu},
           {"cores", e.cores}, {"arch", e.arch}, {"isa", e.isa}, {"os", e.os}, {"kernel", e.kernel}}},
         {"launches", launches}};
     return j.dump(2) + "\n";

@@ -12,6 +12,7 @@ struct RunEnvironment {
     std::string espalier;      // "0.1.0 (git 3f2a9c1)"
     std::string libtorch;      // "1.13.1"
     std::string compiler;      // "GCC 12.2.0"
+    std::string frontEnd;      // the program that launched it: "espalier-cli", "espalier (Qt 6.4.2)"
     std::string host;
     std::string cpu;           // "2x AMD EPYC 7B12"
     int cores = 0;
@@ -42,6 +43,9 @@ constexpr const char* kRunInfoFile = "run.json";
 
 // This machine and build (libtorch left empty).
 RunEnvironment currentEnvironment();
+// Names the program launching runs in this process, for RunEnvironment::frontEnd (the GUI gives its
+// Qt version here: the engine itself has no Qt). Call once at start-up.
+void setFrontEnd(const std::string& name);
 // UTC now as "2026-12-07T20:15:03Z".
 std::string utcNow();
 

@@ -91,6 +91,7 @@ private slots:
         QVERIFY(env["libtorch"].toString().startsWith("1."));
         QVERIFY(env["cores"].toInt() >= 1);
         QVERIFY(!env["cpu"].toString().isEmpty());
+        QCOMPARE(env["front_end"].toString(), QString("espalier-cli"));
     }
 
     void resumingAFinishedRunRepeatsNothing()

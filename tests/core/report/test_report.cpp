@@ -28,6 +28,7 @@ struct Fixture {
         info.environment.espalier = "0.1.0 (git abc123)";
         info.environment.libtorch = "1.13.1";
         info.environment.compiler = "GCC 12.2.0";
+        info.environment.frontEnd = "espalier (Qt 6.4.2)";
         info.environment.cpu = "2x AMD EPYC 7B12";
         info.environment.cores = 2;
         info.environment.isa = {"avx2", "fma"};
@@ -73,7 +74,7 @@ private slots:
         QVERIFY(md.find("espalier-cli train --config " + f.runs + "/sparse70/config.yaml") != std::string::npos);
         QVERIFY(md.find("| a &lt;b> &amp; \"c\", d |") != std::string::npos);  // a note as text, not HTML
         // Where each run came from, and the command it was launched with.
-        QVERIFY2(md.find("| sparse70 | 0.1.0 (git abc123) | 1.13.1 | GCC 12.2.0 | 2x AMD EPYC 7B12 (2 cores) | avx2, fma | "
+        QVERIFY2(md.find("| sparse70 | 0.1.0 (git abc123) | 1.13.1 | GCC 12.2.0 | espalier (Qt 6.4.2) | 2x AMD EPYC 7B12 (2 cores) | avx2, fma | "
                          "2026-12-06T14:03:00Z | 2026-12-06T14:25:00Z | finished |") != std::string::npos, md.c_str());
         QVERIFY(md.find("| dense | — |") != std::string::npos);
         QVERIFY(md.find("espalier-cli train --config c.yaml --out sparse70\n") != std::string::npos);
