@@ -2,12 +2,12 @@
 # Runs the libFuzzer harnesses (tests/fuzz) with ASan + UBSan, built with Debian's clang in
 # ./build-fuzz, each on its committed seed corpus.
 # Usage: scripts/fuzz.sh TARGET|all [SECONDS]   (targets: espm wav recipe config pipeline manifest device
-#        checkpoint sensitivity; default 60 s each). The text formats' targets use tests/fuzz/dict/formats.dict.
+#        checkpoint sensitivity study; default 60 s each). The text formats' targets use tests/fuzz/dict/formats.dict.
 # New inputs collect in build-fuzz/corpus/TARGET, crashing or slow ones in build-fuzz/findings/TARGET;
 # a finding fails the run (exit 1). Limits per input: 1 s, 1 GiB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-all=(espm wav recipe config pipeline manifest device checkpoint sensitivity)
+all=(espm wav recipe config pipeline manifest device checkpoint sensitivity study)
 what=${1:?usage: scripts/fuzz.sh TARGET|all [SECONDS]}
 seconds=${2:-60}
 if [[ "$what" == all ]]; then targets=("${all[@]}"); else targets=("$what"); fi
