@@ -204,7 +204,9 @@ StudyAxis axisFromText(const std::string& text)
     return axis;
 }
 
-std::string derivedLabel(const std::string& key, const std::string& yaml)
+namespace {
+
+std::string derivedLabelOrEmpty(const std::string& key, const std::string& yaml)
 {
     const YAML::Node value = parseValue(yaml);
     if (value.IsNull())
@@ -217,12 +219,22 @@ std::string derivedLabel(const std::string& key, const std::string& yaml)
         return "empty";
     if (text.find('/') != std::string::npos || fs::path(text).has_extension()) {
         const std::string stem = fs::path(text).stem().string();
-        bool numeric = !stem.empty() && std::all_of(stem.begin(), stem.end(), [](char c) { return std::isdigit((unsigned char)c) || c == '.' || c == '-' || c == 'e'; });
-        if (!numeric)
+        const bool numeric = std::all_of(stem.begin(), stem.end(), [](char c) {
+            return std::isdigit((unsigned char)c) || c == '.' || c == '-' || c == 'e';
+        });
+        if (!numeric)  // an empty stem ("runs/") is numeric here, and falls through to the whole text
             return sanitized(stem);
     }
-    const bool number = !text.empty() && (std::isdigit((unsigned char)text[0]) || text[0] == '-' || text[0] == '.');
+    const bool number = std::isdigit((unsigned char)text[0]) || text[0] == '-' || text[0] == '.';
     return sanitized(number ? lastKey + text : text);
+}
+
+} // namespace
+
+std::string derivedLabel(const std::string& key, const std::string& yaml)
+{
+    const std::string label = derivedLabelOrEmpty(key, yaml);
+    return label.empty() ? "value" : label;  // a run id needs a part for every axis
 }
 
 StudyDefinition StudyDefinition::fromYaml(const std::string& text, const std::string& sourceName)

@@ -205,6 +205,9 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InputError, study::axisFromText("seed=1,,2"));  // null is written out
         QCOMPARE(study::axisFromText("optimizer.betas=[0.9, 0.98],[0.9, 0.999]").values.size(), size_t(2));
         QCOMPARE(QString::fromStdString(study::derivedLabel("name", "''")), QString("empty"));
+        // Found by the study fuzzer: a path with no file name still gives its cell a part of the id.
+        QCOMPARE(QString::fromStdString(study::derivedLabel("model.init", "runs/")), QString("runs_"));
+        QCOMPARE(QString::fromStdString(study::derivedLabel(".", "\"|\"")), QString("_"));
     }
 
     void stateComesFromTheRunFolderAndLock()
