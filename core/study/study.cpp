@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -229,6 +228,18 @@ std::string derivedLabelOrEmpty(const std::string& key, const std::string& yaml)
     return sanitized(number ? lastKey + text : text);
 }
 
+// Cell `index`'s value on each axis: a mixed-radix count over the axes, the last one fastest.
+std::vector<const AxisValue*> cellValues(const StudyDefinition& d, long long index)
+{
+    std::vector<const AxisValue*> values(d.axes.size());
+    for (size_t a = d.axes.size(); a-- > 0;) {
+        const long long size = (long long)d.axes[a].values.size();
+        values[a] = &d.axes[a].values[size_t(index % size)];
+        index /= size;
+    }
+    return values;
+}
+
 } // namespace
 
 std::string derivedLabel(const std::string& key, const std::string& yaml)
@@ -354,12 +365,7 @@ Study Study::open(const std::string& projectDir, const std::string& name)
             names += (names.empty() ? "" : ", ") + n;
         throw InputError("no study '" + name + "' in " + projectDir + " (" + (names.empty() ? "it has none" : "studies: " + names) + ")");
     }
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in.good() && !in.eof())
-        throw IoError("cannot read " + file.string());
-    StudyDefinition d = StudyDefinition::fromYaml(text.str(), file.string());
+    StudyDefinition d = StudyDefinition::fromYaml(io::readFile(file.string()), file.string());
     d.name = name;
     return Study(projectDir, project::Project::open(projectDir).runsDir(), std::move(d));
 }
@@ -407,21 +413,13 @@ std::string Study::file() const
 
 std::vector<std::string> Study::runIds() const
 {
-    // Mixed-radix count over the axes, the last one fastest.
     std::vector<std::string> ids;
     const long long n = definition_.cellCount();
     for (long long index = 0; index < n; ++index) {
-        std::vector<std::string> labels;
-        long long rest = index;
-        for (size_t a = definition_.axes.size(); a-- > 0;) {
-            const StudyAxis& axis = definition_.axes[a];
-            const AxisValue& v = axis.values[size_t(rest % (long long)axis.values.size())];
-            rest /= (long long)axis.values.size();
-            labels.insert(labels.begin(), v.label.empty() ? derivedLabel(axis.key, v.yaml) : v.label);
-        }
+        const std::vector<const AxisValue*> values = cellValues(definition_, index);
         std::string id = definition_.name;
-        for (const std::string& label : labels)
-            id += "-" + label;
+        for (size_t a = 0; a < values.size(); ++a)
+            id += "-" + (values[a]->label.empty() ? derivedLabel(definition_.axes[a].key, values[a]->yaml) : values[a]->label);
         ids.push_back(id);
     }
     return ids;
@@ -443,14 +441,10 @@ std::vector<StudyCell> Study::expand() const
         cell.index = int(index);
         cell.runId = ids[index];
         YAML::Node doc = YAML::Clone(baseDoc);
-        std::vector<std::pair<std::string, std::string>> applied;
-        long long rest = (long long)index;
-        std::vector<std::pair<std::string, std::string>> values(definition_.axes.size());
-        for (size_t a = definition_.axes.size(); a-- > 0;) {
-            const StudyAxis& axis = definition_.axes[a];
-            values[a] = {axis.key, axis.values[size_t(rest % (long long)axis.values.size())].yaml};
-            rest /= (long long)axis.values.size();
-        }
+        std::vector<std::pair<std::string, std::string>> values;
+        const std::vector<const AxisValue*> chosen = cellValues(definition_, (long long)index);
+        for (size_t a = 0; a < chosen.size(); ++a)
+            values.emplace_back(definition_.axes[a].key, chosen[a]->yaml);
         cell.values = values;
         try {
             for (const StudySetting& s : definition_.set)
